@@ -10,6 +10,11 @@ XPV_ROOT=${XPV_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 XPV_BUILD=${XPV_BUILD:-$XPV_ROOT/build}
 XPV_CACHE=${XPV_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xpv}
 export XPV_ROOT XPV_BUILD XPV_CACHE
+# The same ccache settings as the Makefile's, for scripts run directly.
+export CCACHE_DIR=${CCACHE_DIR:-$XPV_CACHE/ccache}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$XPV_ROOT}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 
 # One line per stage, so a person watching sees progress.
 stage() { printf '==> %s\n' "$*" >&2; }

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The early console of the xpv port: output before any driver exists.
+ *
+ * Xen's first domain may write straight to Xen's console with
+ * CONSOLEIO_write. A domU may not (a non-debug Xen answers -EPERM); it
+ * owns a console ring page shared with xenconsoled in dom0, announced in
+ * start_info as a MACHINE frame and an event channel. Xen's bootstrap
+ * region maps every page we own at __START_KERNEL_map + (pfn << PAGE_SHIFT),
+ * and the read-only M2P table turns the frame into that pfn.
+ *
+ * The ring's indices are shared with dom0: we read out_cons, the
+ * consumer's, and only ever write out_prod and the bytes before it.
+ */
+#include <linux/kernel.h>
+#include <asm/xpv/boot.h>
+#include <asm/xpv/hypercall.h>
+#include <xen/interface/io/console.h>
+
+/* Give up on a ring nobody drains after this many yields, not hang. */
+#define XPV_EARLY_CONSOLE_PATIENCE	1000
+
+static struct xencons_interface *early_ring;
+static evtchn_port_t early_port;
+static bool early_hypercall;
+
+static void *bootstrap_va(xen_pfn_t mfn)
+{
+	const unsigned long *m2p = (const unsigned long *)MACH2PHYS_VIRT_START;
+
+	return (void *)(__START_KERNEL_map + (m2p[mfn] << PAGE_SHIFT));
+}
+
+void __init xpv_early_console_init(const struct start_info *si)
+{
+	if (si->flags & SIF_INITDOMAIN) {
+		early_hypercall = true;
+		return;
+	}
+	early_port = si->console.domU.evtchn;
+	early_ring = bootstrap_va(si->console.domU.mfn);
+}
+
+static void early_notify(void)
+{
+	struct evtchn_send send = { .port = early_port };
+
+	xpv_event_channel_op(EVTCHNOP_send, &send);
+}
+
+static void ring_write(const char *s, unsigned int len)
+{
+	struct xencons_interface *r = early_ring;
+	unsigned int stalls = 0;
+	XENCONS_RING_IDX cons, prod;
+
+	while (len) {
+		cons = READ_ONCE(r->out_cons);
+		prod = r->out_prod;
+		virt_mb();	/* see the space before reusing it */
+		if (prod - cons >= sizeof(r->out)) {
+			if (++stalls > XPV_EARLY_CONSOLE_PATIENCE)
+				return;
+			early_notify();
+			xpv_sched_op(SCHEDOP_yield, NULL);
+			continue;
+		}
+		while (len && prod - cons < sizeof(r->out)) {
+			r->out[MASK_XENCONS_IDX(prod, r->out)] = *s++;
+			prod++;
+			len--;
+		}
+		virt_wmb();	/* bytes before the index that shows them */
+		WRITE_ONCE(r->out_prod, prod);
+	}
+	early_notify();
+}
+
+void xpv_early_write(const char *s, unsigned int len)
+{
+	if (early_hypercall)
+		xpv_console_write(s, len);
+	else if (early_ring)
+		ring_write(s, len);
+}
+
+void xpv_early_printf(const char *fmt, ...)
+{
+	static char buf[512];
+	va_list args;
+	int len;
+
+	va_start(args, fmt);
+	len = vscnprintf(buf, sizeof(buf), fmt, args);
+	va_end(args);
+	xpv_early_write(buf, len);
+}

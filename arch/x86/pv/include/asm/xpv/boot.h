@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The PV boot path of the xpv port: what Xen hands us at entry and the
+ * early console that works before any driver does.
+ */
+#ifndef _ASM_X86_XPV_BOOT_H
+#define _ASM_X86_XPV_BOOT_H
+
+#include <linux/compiler.h>
+#include <linux/init.h>
+#include <xen/interface/xen.h>
+
+/* Xen's start_info page, as it was at entry (read-only to us after). */
+extern struct start_info *xpv_start_info;
+
+void __init __noreturn xpv_start_kernel(struct start_info *si);
+void __noreturn xpv_shutdown(unsigned int reason);
+
+void __init xpv_early_console_init(const struct start_info *si);
+void xpv_early_write(const char *s, unsigned int len);
+__printf(1, 2) void xpv_early_printf(const char *fmt, ...);
+
+#endif /* _ASM_X86_XPV_BOOT_H */

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Hypercalls of the xpv port.
+ *
+ * Xen fills xpv_hypercall_page (named by the XEN_ELFNOTE_HYPERCALL_PAGE
+ * note) with one 32-byte stub per hypercall; hypercall N is a direct call
+ * to page + N * 32 with the System V argument registers, except that the
+ * fourth argument goes in %r10 (the stub issues `syscall`). Xen may
+ * scramble every argument register, so all five are outputs here too.
+ * Failures come back as -errno in %rax: callers return them, never BUG.
+ */
+#ifndef _ASM_X86_XPV_HYPERCALL_H
+#define _ASM_X86_XPV_HYPERCALL_H
+
+#include <asm/page_types.h>
+
+#define XPV_HYPERCALL_STUB_SIZE	32
+
+#ifndef __ASSEMBLY__
+
+#include <linux/types.h>
+#include <asm/asm.h>
+#include <xen/interface/xen.h>
+#include <xen/interface/sched.h>
+#include <xen/interface/event_channel.h>
+
+extern u8 xpv_hypercall_page[PAGE_SIZE];
+
+#define __xpv_hypercall(nr, a1, a2, a3, a4, a5)				\
+({									\
+	register unsigned long __a1 asm("rdi") = (unsigned long)(a1);	\
+	register unsigned long __a2 asm("rsi") = (unsigned long)(a2);	\
+	register unsigned long __a3 asm("rdx") = (unsigned long)(a3);	\
+	register unsigned long __a4 asm("r10") = (unsigned long)(a4);	\
+	register unsigned long __a5 asm("r8") = (unsigned long)(a5);	\
+	long __ret;							\
+									\
+	asm volatile("call xpv_hypercall_page + %c[off]"		\
+		     : "=a" (__ret), "+r" (__a1), "+r" (__a2),		\
+		       "+r" (__a3), "+r" (__a4), "+r" (__a5),		\
+		       ASM_CALL_CONSTRAINT				\
+		     : [off] "i" ((nr) * XPV_HYPERCALL_STUB_SIZE)	\
+		     : "memory", "rcx", "r9", "r11");			\
+	__ret;								\
+})
+
+static inline long xpv_console_write(const char *buf, unsigned int len)
+{
+	return __xpv_hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, len,
+			       buf, 0, 0);
+}
+
+static inline long xpv_sched_op(int cmd, void *arg)
+{
+	return __xpv_hypercall(__HYPERVISOR_sched_op, cmd, arg, 0, 0, 0);
+}
+
+static inline long xpv_event_channel_op(int cmd, void *arg)
+{
+	return __xpv_hypercall(__HYPERVISOR_event_channel_op, cmd, arg, 0, 0, 0);
+}
+
+#endif /* __ASSEMBLY__ */
+#endif /* _ASM_X86_XPV_HYPERCALL_H */

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * The types shim of the xpv protocol library.
+ *
+ * Modules under lib/ are plain C that build in four places: the kernel,
+ * KUnit, the cmocka tests and the dom0 backend daemons. They include this
+ * header and nothing else from the kernel or libc; it maps the handful of
+ * things they need (fixed-size integers, errno values, memcpy and the
+ * memory barriers that order accesses to pages shared with another domain)
+ * onto whichever environment is compiling them.
+ */
+#ifndef XPV_TYPES_H
+#define XPV_TYPES_H
+
+#ifdef __KERNEL__
+
+#include <linux/types.h>
+#include <linux/errno.h>
+#include <linux/compiler.h>
+#include <linux/string.h>
+#include <asm/barrier.h>
+
+/* The peer is another domain, never a device: virt_* barriers. */
+#define xpv_mb()		virt_mb()
+#define xpv_rmb()		virt_rmb()
+#define xpv_wmb()		virt_wmb()
+#define XPV_READ_ONCE(x)	READ_ONCE(x)
+#define XPV_WRITE_ONCE(x, v)	WRITE_ONCE(x, v)
+
+#else /* userspace: backends and cmocka */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+#include <string.h>
+
+typedef uint8_t u8;
+typedef uint16_t u16;
+typedef uint32_t u32;
+typedef uint64_t u64;
+typedef int8_t s8;
+typedef int16_t s16;
+typedef int32_t s32;
+typedef int64_t s64;
+
+#define xpv_mb()		__atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define xpv_rmb()		__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define xpv_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
+#define XPV_READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define XPV_WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+#endif /* __KERNEL__ */
+
+#define XPV_STATIC_ASSERT(cond, msg)	_Static_assert(cond, msg)
+
+#endif /* XPV_TYPES_H */

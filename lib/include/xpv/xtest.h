@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR MIT */
+/*
+ * xtest: write a protocol test once, run it under KUnit and cmocka.
+ *
+ * A test is `static void name(XT_CTX)` using the XT_* checks below; a
+ * list macro names the tests of a unit, and two thin wrappers (a KUnit
+ * suite in lib/, a cmocka runner in tests/unit/) turn the list into their
+ * framework's table. Helpers that check take XT_CTX too and are called
+ * with XT_ARG. Checks abort the test on failure in both frameworks,
+ * so a test may rely on what it has checked.
+ */
+#ifndef XPV_XTEST_H
+#define XPV_XTEST_H
+
+#ifdef __KERNEL__
+
+#include <kunit/test.h>
+
+#define XT_CTX			struct kunit *xt
+#define XT_ARG			xt
+#define XT_EQ(a, b)		KUNIT_ASSERT_EQ(xt, (long long)(a), (long long)(b))
+#define XT_TRUE(c)		KUNIT_ASSERT_TRUE(xt, !!(c))
+#define XT_FALSE(c)		KUNIT_ASSERT_FALSE(xt, !!(c))
+#define XT_NULL(p)		KUNIT_ASSERT_NULL(xt, (p))
+#define XT_NOT_NULL(p)		KUNIT_ASSERT_NOT_NULL(xt, (p))
+#define XT_MEM_EQ(a, b, n)	KUNIT_ASSERT_EQ(xt, memcmp((a), (b), (n)), 0)
+
+#define XT_KUNIT_CASE(fn)	KUNIT_CASE(fn),
+
+#else
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#define XT_CTX			void **xt_state __attribute__((unused))
+#define XT_ARG			xt_state
+#define XT_EQ(a, b)		assert_int_equal((long long)(a), (long long)(b))
+#define XT_TRUE(c)		assert_true(c)
+#define XT_FALSE(c)		assert_false(c)
+#define XT_NULL(p)		assert_null(p)
+#define XT_NOT_NULL(p)		assert_non_null(p)
+#define XT_MEM_EQ(a, b, n)	assert_memory_equal((a), (b), (n))
+
+#define XT_CMOCKA_CASE(fn)	cmocka_unit_test(fn),
+
+#endif /* __KERNEL__ */
+
+#endif /* XPV_XTEST_H */

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# check.sh [LANE...] - run the test lanes and total them.
+#
+# Every lane prints its own results and ends with "<lane>: N passed,
+# N failed"; this script adds them up into the last line, "N passed,
+# N failed", and exits non-zero when anything failed. A lane that dies
+# before its summary counts as one failure. Lanes, cheapest first:
+#   unit    cmocka suites under ASan/UBSan (seconds)
+#   kernel  xenU_defconfig builds a bzImage with our code in it
+#   kunit   our KUnit suites that need no hypervisor, under UML
+# With no argument, all of them run.
+
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+LANES=(unit kernel kunit)
+LOGDIR=$XPV_BUILD/check
+mkdir -p "$LOGDIR"
+
+# --- helpers for lanes that count their own checks -------------------------
+lane_passed=0 lane_failed=0
+ok() { lane_passed=$((lane_passed + 1)); echo "ok - $*"; }
+not_ok() { lane_failed=$((lane_failed + 1)); echo "not ok - $*"; }
+expect() { # expect NAME CMD...: one check, passed when CMD succeeds
+	local name=$1; shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+lane_summary() { echo "$1: $lane_passed passed, $lane_failed failed"; }
+
+# --- lanes -----------------------------------------------------------------
+lane_unit() {
+	need_pkgs gcc make libcmocka-dev libxen-dev
+	make -s -C "$XPV_ROOT/tests/unit" check
+}
+
+lane_kernel() {
+	local kobj=$XPV_BUILD/xenU
+	cd "$XPV_ROOT" || return 1
+	if [ ! -f "$kobj/.config" ]; then
+		expect "make xenU_defconfig" make -s xenU_defconfig
+	fi
+	expect "CONFIG_XPV=y" grep -qx 'CONFIG_XPV=y' "$kobj/.config"
+	expect "CONFIG_XEN is not set" grep -qx '# CONFIG_XEN is not set' "$kobj/.config"
+	stage "building the xenU kernel (log: $LOGDIR/kernel-build.log)"
+	expect "make builds bzImage" build_kernel
+	# The shared protocol source is linked into vmlinux, not just compiled.
+	expect "lib/ring.c linked into vmlinux" has_symbol xpv_ring_consume
+	check_xen_notes
+	lane_summary kernel
+}
+
+# What Xen's domain builder will read: notes that name our entry point and
+# a page-aligned hypercall page, at the kernel's own base address.
+check_xen_notes() {
+	local vmlinux=$XPV_BUILD/xenU/vmlinux notes entry page
+	notes=$("$XPV_ROOT/scripts/xen-notes.py" "$vmlinux" 2>&1)
+	entry=$(sym_addr xpv_entry)
+	page=$(sym_addr xpv_hypercall_page)
+	expect "Xen note GUEST_OS linux" grep -qx 'GUEST_OS linux' <<<"$notes"
+	expect "Xen note XEN_VERSION xen-3.0" grep -qx 'XEN_VERSION xen-3.0' <<<"$notes"
+	expect "Xen note VIRT_BASE __START_KERNEL_map" \
+		grep -qx 'VIRT_BASE 0xffffffff80000000' <<<"$notes"
+	expect "Xen note ENTRY is xpv_entry" grep -qx "ENTRY 0x$entry" <<<"$notes"
+	expect "Xen note HYPERCALL_PAGE is xpv_hypercall_page" \
+		grep -qx "HYPERCALL_PAGE 0x$page" <<<"$notes"
+	expect "hypercall page is page-aligned" test "${page: -3}" = 000
+}
+
+sym_addr() {
+	nm "$XPV_BUILD/xenU/vmlinux" | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'
+}
+
+build_kernel() {
+	make kernel >"$LOGDIR/kernel-build.log" 2>&1 &&
+		[ -s "$XPV_BUILD/xenU/arch/x86/boot/bzImage" ] ||
+		{ tail -n 30 "$LOGDIR/kernel-build.log"; return 1; }
+}
+
+has_symbol() {
+	nm "$XPV_BUILD/xenU/vmlinux" 2>/dev/null | grep -qw "$1"
+}
+
+lane_kunit() {
+	"$XPV_ROOT/scripts/prepare-kernel.sh" || return 1
+	need_pkgs python3
+	local out=$LOGDIR/kunit.log rc
+	stage "building and running KUnit suites under UML (log: $out)"
+	(cd "$XPV_BUILD/linux" && python3 tools/testing/kunit/kunit.py run \
+		--kunitconfig=xpv/lib --build_dir="$XPV_BUILD/kunit-uml" \
+		--jobs="$(nproc)" --make_options CC="${KUNIT_CC:-ccache gcc}") \
+		>"$out" 2>&1
+	rc=$?
+	grep -E '^\[[0-9:]+\] (\[(PASSED|FAILED|SKIPPED)\]|=+ \[|Testing complete)' \
+		"$out" | sed 's/^\[[0-9:]*\] //'
+	local p f
+	p=$(sed -n 's/.*Testing complete\. Ran [0-9]* tests: passed: \([0-9]*\).*/\1/p' "$out")
+	f=$(sed -n 's/.*Testing complete\..*failed: \([0-9]*\).*/\1/p' "$out")
+	if [ -z "$p" ] && [ -z "$f" ]; then
+		tail -n 30 "$out"
+		echo "kunit: 0 passed, 1 failed"
+		return 1
+	fi
+	echo "kunit: ${p:-0} passed, ${f:-0} failed"
+	[ "$rc" -eq 0 ]
+}
+
+# --- driver ----------------------------------------------------------------
+run_lane() {
+	local lane=$1 log=$LOGDIR/$1.out
+	stage "lane $lane"
+	( "lane_$lane" ) 2>&1 | tee "$log"
+	local line
+	line=$(grep -E "^$lane: [0-9]+ passed, [0-9]+ failed$" "$log" | tail -n1)
+	if [ -z "$line" ]; then
+		echo "$lane: no summary (the lane died; see $log)"
+		line="$lane: 0 passed, 1 failed"
+	fi
+	read -r _ p _ f _ <<<"$line"
+	total_passed=$((total_passed + p))
+	total_failed=$((total_failed + f))
+	summaries+=("$line")
+}
+
+main() {
+	local lanes=("$@") l
+	[ ${#lanes[@]} -gt 0 ] || lanes=("${LANES[@]}")
+	for l in "${lanes[@]}"; do
+		declare -F "lane_$l" >/dev/null || die "no lane '$l' (lanes: ${LANES[*]})"
+	done
+	total_passed=0 total_failed=0 summaries=()
+	for l in "${lanes[@]}"; do
+		run_lane "$l"
+	done
+	printf '\n'
+	printf '  %s\n' "${summaries[@]}"
+	echo "$total_passed passed, $total_failed failed"
+	[ "$total_failed" -eq 0 ]
+}
+
+main "$@"
