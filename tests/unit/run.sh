@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# run.sh TEST... - run cmocka programs and total their results.
+# run.sh TEST... - run cmocka programs and total their results in a last
+# line "$XPV_LANE: N passed, N failed" (XPV_LANE defaults to "unit").
 # A program that dies before cmocka's summary (a sanitizer report, a
 # crash) counts as one failure, so a crash can never read as a pass.
 
 set -uo pipefail
+lane=${XPV_LANE:-unit}
 passed=0 failed=0
 for t in "$@"; do
 	out=$("$t" 2>&1)
@@ -14,14 +16,14 @@ for t in "$@"; do
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out" | tail -n1)
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' <<<"$out" | tail -n1)
 	if [ -z "$p" ] && [ -z "$f" ]; then
-		echo "unit: $(basename "$t") exited with status $rc before its summary"
+		echo "$lane: $(basename "$t") exited with status $rc before its summary"
 		failed=$((failed + 1))
 		continue
 	fi
 	passed=$((passed + ${p:-0}))
 	failed=$((failed + ${f:-0}))
 	[ "$rc" -eq 0 ] || [ "${f:-0}" -gt 0 ] ||
-		{ echo "unit: $(basename "$t") exited with status $rc"; failed=$((failed + 1)); }
+		{ echo "$lane: $(basename "$t") exited with status $rc"; failed=$((failed + 1)); }
 done
-echo "unit: $passed passed, $failed failed"
+echo "$lane: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
