@@ -69,7 +69,7 @@ check_xen_notes() {
 }
 
 sym_addr() {
-	nm "$XPV_BUILD/xenU/vmlinux" | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'
+	nm "$XPV_BUILD/xenU/vmlinux" 2>/dev/null | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'
 }
 
 build_kernel() {
@@ -79,7 +79,7 @@ build_kernel() {
 }
 
 has_symbol() {
-	nm "$XPV_BUILD/xenU/vmlinux" 2>/dev/null | grep -qw "$1"
+	[ -n "$(sym_addr "$1")" ]
 }
 
 lane_kunit() {

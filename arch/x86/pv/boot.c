@@ -9,6 +9,7 @@
  * here one by one.
  */
 #include <linux/kernel.h>
+#include <linux/cache.h>
 #include <linux/printk.h>
 #include <asm/xpv/boot.h>
 #include <asm/xpv/hypercall.h>

@@ -9,6 +9,7 @@
  * tables and stack. We move to the init task's stack and go to C.
  */
 #include <linux/elfnote.h>
+#include <linux/init.h>
 #include <linux/linkage.h>
 #include <linux/objtool.h>
 #include <asm/nospec-branch.h>
