@@ -8,31 +8,34 @@
 # N failed", and exits non-zero when anything failed. A lane that dies
 # before its summary counts as one failure. Lanes, cheapest first:
 #   unit    cmocka suites under ASan/UBSan (seconds)
+#   tools   our scripts against fakes (seconds)
 #   kernel  xenU_defconfig builds a bzImage with our code in it
 #   kunit   our KUnit suites that need no hypervisor, under UML
 # With no argument, all of them run.
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/testlib.sh"
 
-LANES=(unit kernel kunit)
+LANES=(unit tools kernel kunit)
 LOGDIR=$XPV_BUILD/check
 mkdir -p "$LOGDIR"
-
-# --- helpers for lanes that count their own checks -------------------------
-lane_passed=0 lane_failed=0
-ok() { lane_passed=$((lane_passed + 1)); echo "ok - $*"; }
-not_ok() { lane_failed=$((lane_failed + 1)); echo "not ok - $*"; }
-expect() { # expect NAME CMD...: one check, passed when CMD succeeds
-	local name=$1; shift
-	if "$@"; then ok "$name"; else not_ok "$name"; fi
-}
-lane_summary() { echo "$1: $lane_passed passed, $lane_failed failed"; }
 
 # --- lanes -----------------------------------------------------------------
 lane_unit() {
 	need_pkgs gcc make libcmocka-dev libxen-dev
 	make -s -C "$XPV_ROOT/tests/unit" check
+}
+
+lane_tools() {
+	local t out p f
+	for t in "$XPV_ROOT"/tests/scripts/*_test.sh; do
+		out=$("$t" 2>&1)
+		grep -v '^tools: ' <<<"$out"
+		read -r _ p _ f _ < <(grep -E '^tools: [0-9]+ passed' <<<"$out" || echo "x 0 x 1")
+		lane_passed=$((lane_passed + p)) lane_failed=$((lane_failed + f))
+	done
+	lane_summary tools
 }
 
 lane_kernel() {

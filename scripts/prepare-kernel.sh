@@ -129,6 +129,8 @@ main() {
 		return 0
 	fi
 	verify_tarball
+	# A failed attempt leaves the previous tree, if any, as it was.
+	trap 'rm -rf "$XPV_BUILD/linux.tmp"' EXIT
 	local tree
 	tree=$(unpack)
 	link_ours "$tree"
