@@ -18,6 +18,7 @@
 #include <asm/unwind_hints.h>
 #include <asm/xpv/hypercall.h>
 #include <xen/interface/elfnote.h>
+#include <xen/interface/features.h>
 
 	__INIT
 SYM_CODE_START(xpv_entry)
@@ -57,3 +58,9 @@ SYM_CODE_END(xpv_hypercall_page)
 	ELFNOTE(Xen, XEN_ELFNOTE_PADDR_OFFSET,	.quad 0)
 	ELFNOTE(Xen, XEN_ELFNOTE_ENTRY,		.quad xpv_entry)
 	ELFNOTE(Xen, XEN_ELFNOTE_HYPERCALL_PAGE, .quad xpv_hypercall_page)
+	/*
+	 * Xen starts a first domain only if it declares dom0 support. xpv is
+	 * a domU port; the claim lets the early-boot lane start us as Xen's
+	 * first domain, where CONSOLEIO_write reaches the serial line.
+	 */
+	ELFNOTE(Xen, XEN_ELFNOTE_SUPPORTED_FEATURES, .long (1 << XENFEAT_dom0))
