@@ -458,6 +458,23 @@ void fake_destroy_domain(struct fake_xen *fx, uint16_t domid)
 	fake_rm(fx, path);
 }
 
+/* --- libc, wrapped at link time (-Wl,--wrap=fdatasync) --------------------- */
+
+int fake_fdatasync_calls;
+int fake_fdatasync_errno;	/* non-zero: the next fdatasync fails with it */
+
+int __real_fdatasync(int fd);
+int __wrap_fdatasync(int fd)
+{
+	fake_fdatasync_calls++;
+	if (fake_fdatasync_errno) {
+		errno = fake_fdatasync_errno;
+		fake_fdatasync_errno = 0;
+		return -1;
+	}
+	return __real_fdatasync(fd);
+}
+
 static void fake_close(struct xpv_transport *t)
 {
 	(void)t;

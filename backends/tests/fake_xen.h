@@ -88,4 +88,8 @@ unsigned int fake_notified(struct fake_xen *fx, uint16_t domid, uint32_t remote)
 
 void fake_destroy_domain(struct fake_xen *fx, uint16_t domid);
 
+/* fdatasync, wrapped: calls counted, a failure injected */
+extern int fake_fdatasync_calls;
+extern int fake_fdatasync_errno;
+
 #endif /* FAKE_XEN_H */
