@@ -16,10 +16,12 @@
 
 #include <xpvback/backend.h>
 
-int xpv_log_verbose;
+int xpv_log_quiet;
 
 void xpv_vlog(const char *fmt, va_list ap)
 {
+	if (xpv_log_quiet)
+		return;
 	fputs("xpv-backend: ", stderr);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
