@@ -88,7 +88,11 @@ static int parse_args(int argc, char **argv, struct xpv_limits *l,
 		case 'i': err = num(optarg, 0, XPV_BLKIF_MAX_INDIRECT_SEGS,
 				    &c->max_indirect_segs); break;
 		case 'o': err = num(optarg, 0, XPV_RING_MAX_ORDER, &l->max_ring_order); break;
-		case 's': err = num(optarg, 512, 4096, &c->file_sector_size); break;
+		case 's':
+			err = num(optarg, 512, 4096, &c->file_sector_size);
+			if (c->file_sector_size != 512 && c->file_sector_size != 4096)
+				err = -EINVAL;
+			break;
 		case 'n': err = num(optarg, 1, 1024, &l->max_devices_per_domain); break;
 		case 'b': err = num(optarg, 1, 4096, &l->reqs_per_turn); break;
 		case 'D': c->discard = false; break;
