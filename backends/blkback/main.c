@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "autoconf.h"
 #include "blkback.h"
@@ -121,6 +122,16 @@ static void defaults(struct xpv_limits *l)
 	};
 }
 
+/*
+ * WHY: dom0's xen-blkback would claim the same backend/vbd devices and the
+ * two would fight over every ring. It loads on demand (modalias
+ * xen-backend:vbd), so it must be kept out (see README.md).
+ */
+static bool kernel_blkback_loaded(void)
+{
+	return access("/sys/module/xen_blkback", F_OK) == 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct xpv_transport *t;
@@ -133,6 +144,11 @@ int main(int argc, char **argv)
 	if (parse_args(argc, argv, &limits, &self)) {
 		usage(stderr);
 		return 2;
+	}
+	if (kernel_blkback_loaded()) {
+		xpv_log("xen-blkback is loaded in dom0: unload it (rmmod xen-blkback) "
+			"and keep it out (install xen-blkback /bin/false)");
+		return 1;
 	}
 	if (handle(SIGTERM, on_stop) || handle(SIGINT, on_stop) ||
 	    handle(SIGUSR1, on_dump) || handle(SIGPIPE, SIG_IGN))
