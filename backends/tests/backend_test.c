@@ -43,11 +43,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	xpv_backend_close(&be);
-	assert_int_equal(fx->live_pages, 0);
-	for (int i = 0; i < FAKE_PORTS; i++)
-		assert_false(fx->ports[i].bound);
-	fake_xen_free(fx);
+	assert_true(stop_backend(&be, fx));
 	return 0;
 }
 

@@ -76,9 +76,7 @@ static int setup_4k(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	xpv_backend_close(&be);
-	assert_int_equal(fx->live_pages, 0);
-	fake_xen_free(fx);
+	assert_true(stop_backend(&be, fx));
 	return 0;
 }
 

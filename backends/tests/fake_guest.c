@@ -202,3 +202,15 @@ void run_backend(struct xpv_backend *be, struct fake_xen *fx)
 			return;
 	}
 }
+
+bool stop_backend(struct xpv_backend *be, struct fake_xen *fx)
+{
+	bool clean = true;
+
+	xpv_backend_close(be);
+	clean &= fx->live_pages == 0;
+	for (int i = 0; i < FAKE_PORTS; i++)
+		clean &= !fx->ports[i].bound;
+	fake_xen_free(fx);
+	return clean;
+}

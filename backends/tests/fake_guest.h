@@ -48,6 +48,9 @@ void guest_send(struct fake_guest *g, unsigned int q, const union xpv_blkif_req 
 int guest_collect(struct fake_guest *g, unsigned int q, struct xpv_blkif_rsp *rsp,
 		  int max);
 
+/* stop the daemon and free the fake; false if a grant or channel leaked */
+bool stop_backend(struct xpv_backend *be, struct fake_xen *fx);
+
 /* run the daemon until nothing is left to do (bounded) */
 void run_backend(struct xpv_backend *be, struct fake_xen *fx);
 

@@ -57,10 +57,8 @@ static void start(void)
 
 static void stop(void)
 {
-	xpv_backend_close(&be);
-	if (fx->live_pages)
-		abort();		/* a leaked mapping */
-	fake_xen_free(fx);
+	if (!stop_backend(&be, fx))
+		abort();		/* a leaked mapping or binding */
 }
 
 static bool ring_usable(void)
