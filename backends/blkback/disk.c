@@ -65,8 +65,8 @@ static int file_geometry(struct blk_disk *k, const struct stat *st,
 	uint64_t lsect = (uint64_t)st->st_size / sector_size;
 
 	k->sector_size = sector_size;
-	k->phys_sector_size = (uint32_t)st->st_blksize > sector_size ?
-			      (uint32_t)st->st_blksize : sector_size;
+	/* the file system's block, as a 512e disk would say; NFS says 1 MiB */
+	k->phys_sector_size = st->st_blksize >= 4096 ? 4096 : sector_size;
 	/* a partial last sector is not part of the disk */
 	k->nr_sectors = lsect * (sector_size >> XPV_BLKIF_SECTOR_SHIFT);
 	if (!k->read_only && file_can_punch(k->fd, st->st_size))

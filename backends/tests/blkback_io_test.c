@@ -396,6 +396,7 @@ static void test_4k_sectors(void **state)
 
 	(void)state;
 	assert_string_equal(guest_be(&g, "sector-size"), "4096");
+	assert_string_equal(guest_be(&g, "physical-sector-size"), "4096");
 	seg(&w, 0, guest_data_page(&g, (void **)&p), 0, 7);
 	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
 	w.rw.sector_number = 9;
