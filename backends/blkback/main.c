@@ -59,7 +59,8 @@ static void usage(FILE *f)
 		"  -n N   devices per guest at most (default %d)\n"
 		"  -b N   requests per queue per turn (default %d)\n"
 		"  -D     do not offer discard\n"
-		"  -S ID  our domain id (default 0)\n",
+		"  -S ID  our domain id (default 0)\n"
+		"  -P     keep all privileges (default: drop all but opening files)\n",
 		CONFIG_XPV_BLKBACK_MAX_QUEUES, CONFIG_XPV_BLKBACK_MAX_INDIRECT_SEGS,
 		CONFIG_XPV_BACKEND_MAX_RING_ORDER, CONFIG_XPV_BLKBACK_FILE_SECTOR_SIZE,
 		CONFIG_XPV_BACKEND_MAX_DEVICES_PER_GUEST,
@@ -77,13 +78,15 @@ static int num(const char *s, unsigned int lo, unsigned int hi, unsigned int *ou
 	return 0;
 }
 
+static bool keep_privileges;
+
 static int parse_args(int argc, char **argv, struct xpv_limits *l,
 		      unsigned int *self)
 {
 	struct blk_config *c = &blk_config;
 	int opt, err = 0;
 
-	while ((opt = getopt(argc, argv, "q:i:o:s:n:b:DS:h")) != -1 && !err) {
+	while ((opt = getopt(argc, argv, "q:i:o:s:n:b:DS:Ph")) != -1 && !err) {
 		switch (opt) {
 		case 'q': err = num(optarg, 1, 16, &c->max_queues); break;
 		case 'i': err = num(optarg, 0, XPV_BLKIF_MAX_INDIRECT_SEGS,
@@ -98,6 +101,7 @@ static int parse_args(int argc, char **argv, struct xpv_limits *l,
 		case 'b': err = num(optarg, 1, 4096, &l->reqs_per_turn); break;
 		case 'D': c->discard = false; break;
 		case 'S': err = num(optarg, 0, 0x7fef, self); break;
+		case 'P': keep_privileges = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: err = -EINVAL;
 		}
@@ -159,7 +163,11 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
-	err = xpv_backend_init(&be, t, &blk_vbd_ops, self, &limits);
+	err = keep_privileges ? 0 : xpv_drop_privileges();
+	if (err)
+		xpv_log("cannot drop privileges: %s", strerror(-err));
+	else
+		err = xpv_backend_init(&be, t, &blk_vbd_ops, self, &limits);
 	if (!err) {
 		xpv_log("serving %s", be.root);
 		err = xpv_backend_run(&be, &stop, &dump);

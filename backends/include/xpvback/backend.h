@@ -140,6 +140,8 @@ bool xpv_ring_map_changed(struct xpv_bdev *d, const char *dir,
 			  const char *ref_node, const struct xpv_ring_map *m);
 void xpv_ring_unmap(struct xpv_bdev *d, struct xpv_ring_map *m);
 
+int xpv_drop_privileges(void);
+
 /* logging, to stderr; peer-caused messages go through xpv_log_peer */
 void xpv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void xpv_vlog(const char *fmt, va_list ap);
