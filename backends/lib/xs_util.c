@@ -134,7 +134,7 @@ void xpv_bdev_fail(struct xpv_bdev *d, int err, const char *fmt, ...)
 	n = snprintf(msg, sizeof(msg), "%d ", -err);
 	vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
 	va_end(ap);
-	xpv_log("%s: %s", d->path, msg);
+	xpv_log("%s: %s (%s)", d->path, msg + n, strerror(-err));
 	if (!xpv_path(path, sizeof(path), "%s/%u/%u/error", d->be->error_root,
 		      d->domid, d->devid))
 		t->ops->xs_write(t, path, msg);
