@@ -72,6 +72,33 @@ int xpv_ring_attach_back(struct xpv_ring *r, void *shared, size_t bytes,
 	return ring_setup(r, XPV_RING_BACK, shared, bytes, ent_size);
 }
 
+/**
+ * xpv_ring_resume_back() - attach the backend end where the previous
+ * backend of this ring left off
+ *
+ * A backend that restarts (a daemon killed and started again) finds the
+ * frontend's requests up to req_prod and its predecessor's responses up to
+ * rsp_prod. It answers from rsp_prod on: requests the old backend consumed
+ * but never answered are consumed again. rsp_prod is read once; any value
+ * is safe, because the invariants are relative to it and a req_prod out of
+ * range latches the ring broken at the first consume. On a fresh ring
+ * (rsp_prod 0) this is xpv_ring_attach_back().
+ *
+ * Return: 0, or -EINVAL if @bytes cannot hold a single slot.
+ */
+int xpv_ring_resume_back(struct xpv_ring *r, void *shared, size_t bytes,
+			 size_t ent_size)
+{
+	int err = ring_setup(r, XPV_RING_BACK, shared, bytes, ent_size);
+	u32 rsp_prod;
+
+	if (err)
+		return err;
+	rsp_prod = XPV_READ_ONCE(r->sring->rsp_prod);
+	r->prod_pvt = r->published = r->cons = r->peer_prod = rsp_prod;
+	return 0;
+}
+
 static void *slot(const struct xpv_ring *r, u32 idx)
 {
 	return r->sring->slots + (size_t)(idx & (r->nr_ents - 1)) * r->ent_size;

@@ -291,6 +291,49 @@ static void ring_test_back_rejects_bad_req_prod(XT_CTX)
 	}
 }
 
+/* A backend restarted mid-conversation answers what its predecessor left. */
+static void ring_test_back_resumes_after_restart(XT_CTX)
+{
+	struct xpv_ring front, back;
+	union xt_sring_entry e;
+	u64 id;
+
+	pair_at(XT_ARG, &front, &back, 0xfffffffdu);
+	for (id = 0; id < 5; id++)
+		XT_TRUE(send_req(&front, id));
+	xpv_ring_push(&front);
+	/* the old backend consumed 4, answered and pushed 2, then died */
+	for (id = 0; id < 4; id++)
+		XT_EQ(xpv_ring_consume(&back, &e), 1);
+	for (id = 0; id < 2; id++)
+		XT_NOT_NULL(xpv_ring_produce(&back));
+	xpv_ring_push(&back);
+
+	XT_EQ(xpv_ring_resume_back(&back, xt_shared, XT_PAGE, XT_ENT), 0);
+	XT_EQ(back.cons, 0xffffffffu);
+	for (id = 2; id < 5; id++) {
+		XT_EQ(xpv_ring_consume(&back, &e), 1);
+		XT_EQ(e.req.id, id);
+	}
+	XT_EQ(xpv_ring_consume(&back, &e), 0);
+
+	/* a fresh ring resumes at 0, like attach */
+	pair(XT_ARG, &front, &back);
+	XT_EQ(xpv_ring_resume_back(&back, xt_shared, XT_PAGE, XT_ENT), 0);
+	XT_EQ(back.cons, 0);
+	XT_EQ(back.prod_pvt, 0);
+
+	/* a rsp_prod far from req_prod latches broken, nothing is consumed */
+	pair(XT_ARG, &front, &back);
+	XT_TRUE(send_req(&front, 1));
+	xpv_ring_push(&front);
+	front.sring->rsp_prod = 0x40000000u;
+	XT_EQ(xpv_ring_resume_back(&back, xt_shared, XT_PAGE, XT_ENT), 0);
+	XT_EQ(xpv_ring_consume(&back, &e), -EIO);
+	XT_TRUE(xpv_ring_is_broken(&back));
+	XT_EQ(xpv_ring_resume_back(&back, xt_shared, 10, XT_ENT), -EINVAL);
+}
+
 /* Our frontend against a backend built from Xen's own ring macros. */
 static void ring_test_interop_with_xen_macros(XT_CTX)
 {
@@ -340,6 +383,7 @@ static void ring_test_interop_with_xen_macros(XT_CTX)
 	X(ring_test_copy_is_private)				\
 	X(ring_test_front_rejects_unasked_responses)		\
 	X(ring_test_back_rejects_bad_req_prod)			\
+	X(ring_test_back_resumes_after_restart)			\
 	X(ring_test_interop_with_xen_macros)
 
 #ifdef __KERNEL__

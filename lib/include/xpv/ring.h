@@ -62,6 +62,8 @@ int xpv_ring_init_front(struct xpv_ring *r, void *shared, size_t bytes,
 			size_t ent_size);
 int xpv_ring_attach_back(struct xpv_ring *r, void *shared, size_t bytes,
 			 size_t ent_size);
+int xpv_ring_resume_back(struct xpv_ring *r, void *shared, size_t bytes,
+			 size_t ent_size);
 
 u32 xpv_ring_free_slots(const struct xpv_ring *r);
 void *xpv_ring_produce(struct xpv_ring *r);

@@ -7,7 +7,8 @@
  * suite in lib/, a cmocka runner in tests/unit/) turn the list into their
  * framework's table. Helpers that check take XT_CTX too and are called
  * with XT_ARG. Checks abort the test on failure in both frameworks,
- * so a test may rely on what it has checked.
+ * so a test may rely on what it has checked. Tables of cases use
+ * XT_EQ_ROW, which names the failing row.
  */
 #ifndef XPV_XTEST_H
 #define XPV_XTEST_H
@@ -24,6 +25,9 @@
 #define XT_NULL(p)		KUNIT_ASSERT_NULL(xt, (p))
 #define XT_NOT_NULL(p)		KUNIT_ASSERT_NOT_NULL(xt, (p))
 #define XT_MEM_EQ(a, b, n)	KUNIT_ASSERT_EQ(xt, memcmp((a), (b), (n)), 0)
+/* XT_EQ that names the table row (a C string) when it fails */
+#define XT_EQ_ROW(a, b, row)	\
+	KUNIT_ASSERT_EQ_MSG(xt, (long long)(a), (long long)(b), "row: %s", (row))
 
 #define XT_KUNIT_CASE(fn)	KUNIT_CASE(fn),
 
@@ -44,6 +48,15 @@
 #define XT_NULL(p)		assert_null(p)
 #define XT_NOT_NULL(p)		assert_non_null(p)
 #define XT_MEM_EQ(a, b, n)	assert_memory_equal((a), (b), (n))
+#define XT_EQ_ROW(a, b, row) do {					\
+	if ((long long)(a) != (long long)(b))				\
+		print_error("row: %s\n", (row));			\
+	assert_int_equal((long long)(a), (long long)(b));		\
+} while (0)
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
 
 #define XT_CMOCKA_CASE(fn)	cmocka_unit_test(fn),
 

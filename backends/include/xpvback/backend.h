@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * libxpvback: the part of a dom0 backend daemon that is not about blocks or
+ * packets. One struct xpv_backend serves one device type (vbd, vif) for
+ * every guest: it watches /local/domain/0/backend/<type>, creates one
+ * struct xpv_bdev per <domid>/<devid> found there, drives each through the
+ * xenbus state machine of lib/xenbus_back.c, and runs the one event loop
+ * that polls the xenstore and event channel fds for all of them.
+ *
+ * A device type plugs in through struct xpv_bdev_ops: probe (read the
+ * toolstack's nodes, open the backing store, advertise features), connect
+ * (read the frontend's nodes, map rings, bind event channels, publish),
+ * disconnect (the reverse, idempotent), remove (free). Every call may fail
+ * with -errno; a failure is written to xenstore (error/...) and the device
+ * moves to Closing. Nothing a guest writes can stop the loop: a guest's
+ * rings, nodes and events cost only that guest's devices.
+ *
+ * Single-threaded: every field below belongs to the loop's thread.
+ */
+#ifndef XPVBACK_BACKEND_H
+#define XPVBACK_BACKEND_H
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <xpv/xenbus_back.h>
+#include <xpvback/transport.h>
+
+#define XPV_PATH_MAX	256
+
+struct xpv_bdev;
+struct xpv_evt;
+
+/* Per-guest and per-device limits, from Kconfig or the command line. */
+struct xpv_limits {
+	unsigned int max_devices_per_domain;
+	unsigned int max_ring_order;	/* ring pages = 1 << order, at most */
+	unsigned int reqs_per_turn;	/* requests a queue may take before others run */
+};
+
+struct xpv_bdev_ops {
+	const char *type;			/* "vbd" */
+	int (*probe)(struct xpv_bdev *d);	/* sets priv */
+	int (*connect)(struct xpv_bdev *d);
+	bool (*rings_changed)(struct xpv_bdev *d);
+	void (*disconnect)(struct xpv_bdev *d);
+	void (*remove)(struct xpv_bdev *d);	/* priv may be NULL */
+	void (*dump)(struct xpv_bdev *d);	/* counters, on SIGUSR1 */
+};
+
+enum xpv_bdev_life {
+	XPV_BDEV_NEW,		/* found in xenstore, not probed */
+	XPV_BDEV_READY,		/* probed, rings not mapped */
+	XPV_BDEV_CONNECTED,	/* rings mapped, serving requests */
+	XPV_BDEV_BROKEN,	/* probe failed: serves nothing until removed */
+};
+
+struct xpv_bdev {
+	struct xpv_backend *be;
+	uint16_t domid;
+	uint32_t devid;
+	char path[XPV_PATH_MAX];	/* our backend dir */
+	char fe_path[XPV_PATH_MAX];	/* the frontend's dir, once probed */
+	char fe_token[48];		/* token of the watch on its state */
+	enum xpv_bdev_life life;
+	bool dirty;			/* a watch fired: re-read and step */
+	void *priv;			/* the device type's state */
+	struct xpv_bdev *next;
+};
+
+/* A bound interdomain event channel and what to run when it fires. */
+struct xpv_evt {
+	struct xpv_backend *be;
+	uint16_t domid;
+	int port;			/* local port, -1 once unbound */
+	bool work;			/* fired, or work left: run handler */
+	bool (*handler)(struct xpv_evt *e);	/* true while work is left */
+	void *arg;
+	struct xpv_evt *next;
+};
+
+struct xpv_backend {
+	struct xpv_transport *t;
+	const struct xpv_bdev_ops *ops;
+	struct xpv_limits limits;
+	char root[XPV_PATH_MAX];	/* /local/domain/<self>/backend/<type> */
+	char error_root[XPV_PATH_MAX];	/* /local/domain/<self>/error/backend/<type> */
+	struct xpv_bdev *devs;
+	struct xpv_evt *evts;
+	bool rescan;			/* list root again */
+};
+
+int xpv_backend_init(struct xpv_backend *be, struct xpv_transport *t,
+		     const struct xpv_bdev_ops *ops, unsigned int self_domid,
+		     const struct xpv_limits *limits);
+int xpv_backend_step(struct xpv_backend *be, int timeout_ms);
+void xpv_backend_drain_watches(struct xpv_backend *be);
+void xpv_backend_drain_events(struct xpv_backend *be);
+bool xpv_backend_run_work(struct xpv_backend *be);
+int xpv_backend_run(struct xpv_backend *be, volatile sig_atomic_t *stop,
+		    volatile sig_atomic_t *dump);
+void xpv_backend_dump(struct xpv_backend *be);
+void xpv_backend_close(struct xpv_backend *be);
+struct xpv_bdev *xpv_backend_find(struct xpv_backend *be, uint16_t domid,
+				  uint32_t devid);
+
+/* xenstore helpers; @fe chooses the frontend's dir over ours */
+int xpv_path(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+char *xpv_bdev_read(struct xpv_bdev *d, bool fe, const char *node);
+int xpv_bdev_read_uint(struct xpv_bdev *d, bool fe, const char *node,
+		       unsigned long long max, unsigned long long *val);
+int xpv_bdev_printf(struct xpv_bdev *d, const char *node, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void xpv_bdev_fail(struct xpv_bdev *d, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* event channels */
+struct xpv_evt *xpv_evt_bind(struct xpv_backend *be, uint16_t domid,
+			     uint32_t remote_port,
+			     bool (*handler)(struct xpv_evt *e), void *arg);
+void xpv_evt_unbind(struct xpv_evt *e);
+int xpv_evt_notify(struct xpv_evt *e);
+
+/* rings: the frontend's <dir>/<ref_node> or <ref_node>0..N-1 mapped */
+#define XPV_RING_MAX_ORDER	4	/* Linux's XENBUS_MAX_RING_GRANT_ORDER */
+
+struct xpv_ring_map {
+	void *addr;			/* NULL when not mapped */
+	uint32_t pages;
+	uint32_t refs[1u << XPV_RING_MAX_ORDER];	/* to spot a restarted frontend */
+};
+
+int xpv_ring_map_front(struct xpv_bdev *d, const char *dir, const char *ref_node,
+		       struct xpv_ring_map *m);
+bool xpv_ring_map_changed(struct xpv_bdev *d, const char *dir,
+			  const char *ref_node, const struct xpv_ring_map *m);
+void xpv_ring_unmap(struct xpv_bdev *d, struct xpv_ring_map *m);
+
+int xpv_drop_privileges(void);
+
+/* logging, to stderr; peer-caused messages go through xpv_log_peer */
+void xpv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void xpv_vlog(const char *fmt, va_list ap);
+extern int xpv_log_quiet;		/* fuzzing: no messages */
+
+#endif /* XPVBACK_BACKEND_H */

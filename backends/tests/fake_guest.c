@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Toolstack and blkfront for the backend tests; see fake_guest.h. The
+ * node names and order follow libxl (libxl_disk.c) and Linux's blkfront
+ * (talk_to_blkback).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fake_guest.h"
+
+static char images[64][64];
+static unsigned int nr_images;
+
+static void remove_images(void)
+{
+	for (unsigned int i = 0; i < nr_images; i++)
+		unlink(images[i]);
+}
+
+const char *guest_image(uint64_t bytes)
+{
+	char *path;
+
+	if (nr_images >= 64)
+		abort();
+	path = images[nr_images];
+	int fd;
+
+	snprintf(path, 64, "/tmp/xpv-blkback-test-XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0 || ftruncate(fd, (off_t)bytes))
+		abort();
+	close(fd);
+	if (!nr_images++)
+		atexit(remove_images);
+	return path;
+}
+
+static void dir_write(struct fake_xen *fx, const char *dir, const char *node,
+		      const char *fmt, ...)
+{
+	char p[256], val[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	snprintf(p, sizeof(p), "%s/%s", dir, node);
+	fake_write(fx, p, "%s", val);
+}
+
+#define BE(node, ...)	dir_write(g->fx, g->be, node, __VA_ARGS__)
+#define FE(node, ...)	dir_write(g->fx, g->fe, node, __VA_ARGS__)
+
+void guest_create_vbd(struct fake_guest *g, struct fake_xen *fx, uint16_t domid,
+		      uint32_t devid, const char *params, const char *mode)
+{
+	memset(g, 0, sizeof(*g));
+	g->fx = fx;
+	g->domid = domid;
+	g->devid = devid;
+	snprintf(g->be, sizeof(g->be), "/local/domain/0/backend/vbd/%u/%u", domid, devid);
+	snprintf(g->fe, sizeof(g->fe), "/local/domain/%u/device/vbd/%u", domid, devid);
+	FE("backend", "%s", g->be);
+	FE("backend-id", "0");
+	FE("virtual-device", "%u", devid);
+	FE("device-type", "disk");
+	FE("state", "1");
+	BE("frontend", "%s", g->fe);
+	BE("frontend-id", "%u", domid);
+	BE("online", "1");
+	BE("removable", "0");
+	BE("bootable", "1");
+	BE("type", "phy");
+	BE("mode", "%s", mode);
+	BE("device-type", "disk");
+	BE("discard-enable", "1");
+	BE("params", "%s", params);
+	BE("state", "1");
+}
+
+void guest_state(struct fake_guest *g, int state)
+{
+	FE("state", "%d", state);
+}
+
+const char *guest_be(struct fake_guest *g, const char *node)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", g->be, node);
+	return fake_read(g->fx, p);
+}
+
+int guest_be_state(struct fake_guest *g)
+{
+	const char *s = guest_be(g, "state");
+
+	return s ? atoi(s) : -1;
+}
+
+static void publish_queue(struct fake_guest *g, unsigned int i, unsigned int order,
+			  const char *dir)
+{
+	struct guest_queue *q = &g->q[i];
+	unsigned int pages = 1u << order;
+	char node[64];
+
+	for (unsigned int k = 0; k < pages; k++) {
+		uint32_t page = fake_alloc_page(g->fx);
+
+		if (!k)
+			q->first_page = page;
+		q->refs[k] = fake_grant(g->fx, g->domid, page);
+	}
+	xpv_ring_init_front(&q->front, fake_page(g->fx, q->first_page),
+			    (size_t)pages * 4096, sizeof(union xpv_blkif_req));
+	q->port = fake_offer_port(g->fx, g->domid);
+	if (order) {
+		snprintf(node, sizeof(node), "%sring-page-order", dir);
+		FE(node, "%u", order);
+		for (unsigned int k = 0; k < pages; k++) {
+			snprintf(node, sizeof(node), "%sring-ref%u", dir, k);
+			FE(node, "%u", q->refs[k]);
+		}
+	} else {
+		snprintf(node, sizeof(node), "%sring-ref", dir);
+		FE(node, "%u", q->refs[0]);
+	}
+	snprintf(node, sizeof(node), "%sevent-channel", dir);
+	FE(node, "%u", q->port);
+}
+
+void guest_publish(struct fake_guest *g, unsigned int nr_queues, unsigned int order)
+{
+	char dir[32];
+
+	g->nr_queues = nr_queues;
+	for (unsigned int i = 0; i < nr_queues; i++) {
+		if (nr_queues > 1)
+			snprintf(dir, sizeof(dir), "queue-%u/", i);
+		else
+			dir[0] = '\0';
+		publish_queue(g, i, order, dir);
+	}
+	if (nr_queues > 1)
+		FE("multi-queue-num-queues", "%u", nr_queues);
+	FE("protocol", "x86_64-abi");
+	FE("state", "3");
+}
+#undef BE
+#undef FE
+
+uint32_t guest_data_page(struct fake_guest *g, void **mem)
+{
+	uint32_t page = fake_alloc_page(g->fx);
+
+	*mem = fake_page(g->fx, page);
+	return fake_grant(g->fx, g->domid, page);
+}
+
+void guest_send(struct fake_guest *g, unsigned int i, const union xpv_blkif_req *req)
+{
+	struct guest_queue *q = &g->q[i];
+	void *slot = xpv_ring_produce(&q->front);
+
+	if (!slot)
+		abort();
+	memcpy(slot, req, sizeof(*req));
+	xpv_ring_push(&q->front);
+	if (fake_local_port(g->fx, g->domid, q->port) > 0)
+		fake_kick(g->fx, fake_local_port(g->fx, g->domid, q->port));
+}
+
+int guest_collect(struct fake_guest *g, unsigned int i, struct xpv_blkif_rsp *rsp,
+		  int max)
+{
+	union {
+		union xpv_blkif_req req;
+		struct xpv_blkif_rsp rsp;
+	} e;
+	int n = 0;
+
+	while (n < max && xpv_ring_consume(&g->q[i].front, &e) == 1)
+		rsp[n++] = e.rsp;
+	return n;
+}
+
+void run_backend(struct xpv_backend *be, struct fake_xen *fx)
+{
+	for (int i = 0; i < 1000; i++) {
+		bool work = false;
+
+		xpv_backend_step(be, 0);
+		for (struct xpv_evt *e = be->evts; e; e = e->next)
+			work |= e->work;
+		if (!work && !fake_pending_watches(fx) && fx->pend_head == fx->pend_tail)
+			return;
+	}
+}
+
+bool stop_backend(struct xpv_backend *be, struct fake_xen *fx)
+{
+	bool clean = true;
+
+	xpv_backend_close(be);
+	clean &= fx->live_pages == 0;
+	for (int i = 0; i < FAKE_PORTS; i++)
+		clean &= !fx->ports[i].bound;
+	fake_xen_free(fx);
+	return clean;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The other actors of a backend test, on top of fake_xen: the toolstack
+ * (libxl's backend and frontend nodes for a disk) and a blkfront that
+ * publishes rings, sends requests and reads responses through the shared
+ * ring module, so the daemon under test sees what a real guest shows it.
+ */
+#ifndef FAKE_GUEST_H
+#define FAKE_GUEST_H
+
+#include <xpv/blkif.h>
+#include <xpv/ring.h>
+#include <xpvback/backend.h>
+
+#include "fake_xen.h"
+
+#define GUEST_MAX_QUEUES 4
+
+struct guest_queue {
+	uint32_t first_page;		/* ring pages are consecutive */
+	uint32_t refs[16];
+	uint32_t port;			/* the guest's end */
+	struct xpv_ring front;
+};
+
+struct fake_guest {
+	struct fake_xen *fx;
+	uint16_t domid;
+	uint32_t devid;
+	char be[128];			/* backend dir */
+	char fe[128];			/* frontend dir */
+	unsigned int nr_queues;
+	struct guest_queue q[GUEST_MAX_QUEUES];
+};
+
+/* an image file of @bytes, removed at exit; returns its path (static) */
+const char *guest_image(uint64_t bytes);
+
+void guest_create_vbd(struct fake_guest *g, struct fake_xen *fx, uint16_t domid,
+		      uint32_t devid, const char *params, const char *mode);
+void guest_publish(struct fake_guest *g, unsigned int nr_queues, unsigned int order);
+void guest_state(struct fake_guest *g, int state);
+const char *guest_be(struct fake_guest *g, const char *node);
+int guest_be_state(struct fake_guest *g);
+
+uint32_t guest_data_page(struct fake_guest *g, void **mem);
+void guest_send(struct fake_guest *g, unsigned int q, const union xpv_blkif_req *req);
+int guest_collect(struct fake_guest *g, unsigned int q, struct xpv_blkif_rsp *rsp,
+		  int max);
+
+/* stop the daemon and free the fake; false if a grant or channel leaked */
+bool stop_backend(struct xpv_backend *be, struct fake_xen *fx);
+
+/* run the daemon until nothing is left to do (bounded) */
+void run_backend(struct xpv_backend *be, struct fake_xen *fx);
+
+#endif /* FAKE_GUEST_H */

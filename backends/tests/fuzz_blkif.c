@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer target: xpv-blkback's request path fed arbitrary ring slots.
+ *
+ * One guest stays connected across inputs (reconnected from scratch when
+ * an input broke its ring). Each input is:
+ *   byte 0        flags: bit 0 sets req_prod from bytes 1..4 (a lying
+ *                 index), bit 1 makes the next grant copies see a dead
+ *                 domain
+ *   bytes 5..516  the content of data page 0, which requests may name as
+ *                 an indirect page
+ *   the rest      ring slots of 112 bytes, pushed and served
+ * Grant refs 100..100+GRANTED are granted pages, so segments land on real
+ * pages as often as on refs the guest never gave. Every response must
+ * carry an id the guest sent and a status in {0, -1, -2}.
+ *
+ *   make -C backends fuzz FUZZ_SECONDS=600
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "blkback.h"
+#include "fake_guest.h"
+
+#define SLOT		sizeof(union xpv_blkif_req)
+#define HEADER		5
+#define DATA_PAGES	24
+
+static struct fake_xen *fx;
+static struct xpv_backend be;
+static struct fake_guest g;
+static void *data[DATA_PAGES];
+static const char *image;
+
+static const struct xpv_limits limits = {
+	.max_devices_per_domain = 2, .max_ring_order = 0, .reqs_per_turn = 16,
+};
+
+static void start(void)
+{
+	fx = fake_xen_new();
+	blk_config = (struct blk_config){ .max_queues = 1, .max_indirect_segs = 64,
+					  .file_sector_size = 512, .discard = true };
+	if (xpv_backend_init(&be, &fx->t, &blk_vbd_ops, 0, &limits))
+		abort();
+	guest_create_vbd(&g, fx, 1, 51712, image, "w");
+	run_backend(&be, fx);
+	guest_publish(&g, 1, 0);
+	for (int i = 0; i < DATA_PAGES; i++)
+		guest_data_page(&g, &data[i]);
+	run_backend(&be, fx);
+	if (guest_be_state(&g) != 4)
+		abort();
+}
+
+static void stop(void)
+{
+	if (!stop_backend(&be, fx))
+		abort();		/* a leaked mapping or binding */
+}
+
+static bool ring_usable(void)
+{
+	return guest_be_state(&g) == 4 && !xpv_ring_is_broken(&g.q[0].front);
+}
+
+static void check_responses(void)
+{
+	struct xpv_blkif_rsp rsp[64];
+	int n;
+
+	while ((n = guest_collect(&g, 0, rsp, 64)) > 0)
+		for (int i = 0; i < n; i++)
+			if (rsp[i].status < -2 || rsp[i].status > 0)
+				abort();
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
+{
+	uint32_t prod;
+
+	xpv_log_quiet = 1;
+	if (!image)
+		image = guest_image(64 << 10);
+	if (!fx)
+		start();
+	size_t off = HEADER;
+
+	for (; off + SLOT <= len; off += SLOT) {
+		void *slot = xpv_ring_produce(&g.q[0].front);
+
+		if (!slot)
+			break;
+		memcpy(slot, in + off, SLOT);
+	}
+	if (off < len)
+		memcpy(data[0], in + off, len - off < 4096 ? len - off : 4096);
+	xpv_ring_push(&g.q[0].front);
+	if (len >= 5 && (in[0] & 1)) {
+		memcpy(&prod, in + 1, 4);
+		g.q[0].front.sring->req_prod = prod;
+	}
+	if (len >= 1 && (in[0] & 2))
+		fx->dead[1] = true;
+	fake_kick(fx, fake_local_port(fx, 1, g.q[0].port));
+	run_backend(&be, fx);
+	fx->dead[1] = false;
+	check_responses();
+	if (!ring_usable()) {
+		stop();
+		start();
+	}
+	return 0;
+}
