@@ -4,6 +4,7 @@
 #
 #   make xenU_defconfig   prepare build/linux (Linux 6.1 + xpv) and configure
 #   make                  build the domU kernel (build/xenU/arch/x86/boot/bzImage)
+#                         and the dom0 backend daemons (backends/out/)
 #   make menuconfig       any other *config target goes to the kernel too
 #   make check            every test lane; ends with "N passed, N failed"
 #   make unit             only the cmocka lane (seconds)
@@ -29,7 +30,7 @@ export CCACHE_MAXSIZE ?= 5G
 
 KMAKE = $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=x86_64 CC="$(KCC)" -j$(JOBS)
 
-all: kernel
+all: kernel backends
 
 prepare:
 	@scripts/prepare-kernel.sh
@@ -44,6 +45,9 @@ kernel: prepare
 	+@$(KMAKE) bzImage
 	@echo "xpv: built $(KOBJ)/arch/x86/boot/bzImage and $(KOBJ)/vmlinux"
 
+backends:
+	+@$(MAKE) -s -C backends all
+
 unit:
 	@scripts/check.sh unit
 
@@ -53,9 +57,9 @@ check:
 clean:
 	-@test ! -d $(KOBJ) || $(KMAKE) clean
 	@$(MAKE) -s -C tests/unit clean
+	@$(MAKE) -s -C backends clean
 
-distclean:
+distclean: clean
 	rm -rf build
-	@$(MAKE) -s -C tests/unit clean
 
-.PHONY: all prepare kernel unit check clean distclean
+.PHONY: all prepare kernel backends unit check clean distclean

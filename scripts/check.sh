@@ -9,6 +9,7 @@
 # before its summary counts as one failure. Lanes, cheapest first:
 #   unit    cmocka suites under ASan/UBSan (seconds)
 #   tools   our scripts against fakes (seconds)
+#   backends  the dom0 daemons' cmocka suites against a fake Xen (~15 s)
 #   kernel  xenU_defconfig builds a bzImage with our code in it
 #   kunit   our KUnit suites that need no hypervisor, under UML
 # With no argument, all of them run.
@@ -17,7 +18,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/testlib.sh"
 
-LANES=(unit tools kernel kunit)
+LANES=(unit tools backends kernel kunit)
 LOGDIR=$XPV_BUILD/check
 mkdir -p "$LOGDIR"
 
@@ -25,6 +26,10 @@ mkdir -p "$LOGDIR"
 lane_unit() {
 	need_pkgs gcc make libcmocka-dev libxen-dev
 	make -s -C "$XPV_ROOT/tests/unit" check
+}
+
+lane_backends() {
+	make -s -C "$XPV_ROOT/backends" check
 }
 
 lane_tools() {
