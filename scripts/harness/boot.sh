@@ -22,12 +22,12 @@
 #       2 QEMU ended without a status (Xen or the first domain died)
 #       3 the hard timeout hit; QEMU was killed
 #       4 QEMU itself failed to start
-# The last line on stderr says which ("boot: ...").
+# The last line on stderr says which ("boot: ..."); so does LOG.verdict.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-XEN= KERNEL= CMDLINE= INITRD= LOG= TIMEOUT=600
-UNTIL= FAIL= SHOW= INTERACTIVE=0
+XEN='' KERNEL='' CMDLINE='' INITRD='' LOG='' TIMEOUT=600
+UNTIL='' FAIL='' SHOW='' INTERACTIVE=0
 XEN_ARGS=$XEN_CMDLINE
 
 usage() { sed -n '/^# Usage:/,/^# The last line/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
@@ -93,8 +93,15 @@ stamp() {
 	done
 }
 
-# verdict RC: map QEMU's (or timeout's) exit code to ours, say it, return it.
+# verdict RC: map QEMU's (or timeout's) exit code to ours, say it (also in
+# $LOG.verdict), return it.
 verdict() {
+	local rc=0
+	classify "$1" 2>&1 | tee "$LOG.verdict" >&2 || rc=${PIPESTATUS[0]}
+	return "$rc"
+}
+
+classify() {
 	local rc=$1 match=
 	[ -f "$LOG.match" ] && match=$(cat "$LOG.match")
 	if [ "$match" = until ]; then
@@ -154,4 +161,6 @@ main() {
 	fi
 }
 
-main "$@"
+# On one line with main: bash reads a script as it runs, and this way an
+# edit of the file during a long run cannot change what runs next.
+main "$@"; exit

@@ -9,6 +9,8 @@
 #   dom0.cpio     busybox, the Xen tools dom0 needs, their shared libraries,
 #                 the Xen/backend/loop/bridge/tun modules, the hotplug scripts,
 #                 /init and the scenario runner (scripts/harness/dom0/)
+#   guest-base.cpio  busybox and its applet links, the start of every
+#                 guest initramfs (build-guest.sh appends the rest)
 #   root          link to the unpacked Debian tree (guest busybox, modules)
 #   kernel-version
 # The key hashes the package manifest and the harness files that go into the
@@ -23,7 +25,6 @@ DOM0_XENSTORE_CLIENTS=(xenstore xenstore-read xenstore-write xenstore-ls
 	xenstore-list xenstore-rm xenstore-watch xenstore-exists xenstore-chmod)
 DOM0_MODULES=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
 	xen-blkback xen-netback loop bridge tun)
-LIB_DIRS=(lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu)
 
 # extract_vmlinux BZIMAGE OUT: Debian compresses its kernel with xz; the ELF
 # is the first xz stream after the setup code.
@@ -36,62 +37,6 @@ extract_vmlinux() {
 	xz -dc --single-stream <(tail -c +$((off + 1)) "$1" || true) >"$2"
 	[ "$(head -c4 "$2" | od -An -c | tr -d ' ')" = '177ELF' ] ||
 		die "what $1 holds is not an ELF kernel"
-}
-
-# copy_path ROOT STAGE PATH: copy one file, following symlinks one by one so
-# the image keeps the same names (libfoo.so.1 -> libfoo.so.1.2).
-copy_path() {
-	local root=$1 stage=$2 p=$3 t
-	while :; do
-		mkdir -p "$stage/$(dirname "$p")"
-		if [ -L "$root/$p" ]; then
-			t=$(readlink "$root/$p")
-			ln -sfn "$t" "$stage/$p"
-			case $t in /*) p=${t#/} ;; *) p=$(dirname "$p")/$t ;; esac
-			continue
-		fi
-		[ -e "$root/$p" ] || die "missing in the Debian tree: /$p"
-		cp -a "$root/$p" "$stage/$p"
-		return
-	done
-}
-
-# find_lib ROOT SONAME: the library's path relative to ROOT.
-find_lib() {
-	local d
-	for d in "${LIB_DIRS[@]}"; do
-		[ -e "$1/$d/$2" ] && { echo "$d/$2"; return; }
-	done
-	die "shared library $2 is not in the Debian tree (add its package to fetch.sh)"
-}
-
-# copy_with_libs ROOT STAGE PATH...: the files and their NEEDED closure.
-copy_with_libs() {
-	local root=$1 stage=$2 p lib
-	shift 2
-	local -A done_=()
-	local todo=("$@")
-	while [ ${#todo[@]} -gt 0 ]; do
-		p=${todo[0]}
-		todo=("${todo[@]:1}")
-		[ -n "${done_[$p]:-}" ] && continue
-		done_[$p]=1
-		copy_path "$root" "$stage" "$p"
-		for lib in $(readelf -d "$root/$p" 2>/dev/null |
-			sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-			todo+=("$(find_lib "$root" "$lib")")
-		done
-	done
-}
-
-install_busybox() {
-	local root=$1 stage=$2 a
-	copy_path "$root" "$stage" bin/busybox
-	for a in $("$root/bin/busybox" --list-full); do
-		[ -e "$stage/$a" ] && continue
-		mkdir -p "$stage/$(dirname "$a")"
-		ln -s /bin/busybox "$stage/$a"
-	done
 }
 
 install_xen_tools() {
@@ -133,12 +78,6 @@ install_harness() {
 	echo 'dom0' >"$stage/etc/hostname"
 }
 
-# mkcpio DIR OUT: a newc archive, owned by root, in a stable order.
-mkcpio() {
-	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$2"
-}
-
 build() {
 	local root=$1 out=$2 kver stage
 	kver=$(cat "$root/xpv-kernel-version")
@@ -150,17 +89,21 @@ build() {
 	cp "$root/boot/vmlinuz-$kver" "$out/vmlinuz"
 	extract_vmlinux "$out/vmlinuz" "$out/vmlinux"
 	echo "$kver" >"$out/kernel-version"
-	install_busybox "$root" "$stage"
+	busybox_tree "$root" "$stage"
 	install_xen_tools "$root" "$stage"
 	install_modules "$root" "$stage" "$kver"
 	install_harness "$stage"
 	mkcpio "$stage" "$out/dom0.cpio"
+	rm -rf "$stage"
+	mkdir "$stage"
+	busybox_tree "$root" "$stage"
+	mkcpio "$stage" "$out/guest-base.cpio"
 	ln -s "$root" "$out/root"
 	rm -rf "$stage"
 }
 
 main() {
-	need_pkgs cpio xz-utils kmod qemu-system-x86
+	need_pkgs cpio xz-utils kmod binutils qemu-system-x86
 	local root key out
 	root=$("$HARNESS/fetch.sh")
 	key=$( {
@@ -175,7 +118,11 @@ main() {
 		rm -rf "$out"
 		mv "$out.tmp" "$out"
 	fi
+	touch "$out"
+	cache_prune "$XPV_CACHE/dom0" 3
 	echo "$out"
 }
 
-main "$@"
+# On one line with main: bash reads a script as it runs, and this way an
+# edit of the file during a long run cannot change what runs next.
+main "$@"; exit

@@ -1,14 +1,16 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Build a guest initramfs (uncompressed newc cpio): busybox from the Debian
-# tree, the guest /init and helpers (scripts/harness/guest/), the scenario's
-# guest.sh and environment, kernel modules with their dependencies, and any
-# extra files. Small and built per run, so not cached.
+# Build a guest initramfs (uncompressed newc cpio): the busybox base from
+# the dom0 images (guest-base.cpio), then an archive with the guest /init
+# and helpers (scripts/harness/guest/), the scenario's guest.sh and
+# environment, kernel modules with their dependencies, and any extra files.
+# The kernel unpacks concatenated archives in order. Built per run (it takes
+# a second), so not cached.
 #
-# Usage: build-guest.sh --root TREE --out FILE --env FILE
+# Usage: build-guest.sh --base FILE --out FILE --env FILE
 #          [--script FILE] [--modules "NAME..." --modules-root DIR]
 #          [--file SRC:DEST]...
-#   TREE          the unpacked Debian tree (fetch.sh)
+#   --base        guest-base.cpio from build-dom0.sh
 #   --env         shell assignments for the guest (becomes /xpv/guest.env)
 #   --modules-root  a directory holding lib/modules/<kver>/ with modules.dep
 #                 (Debian's tree for Debian's kernel; `make modules_install
@@ -17,14 +19,14 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-ROOT= OUT= ENV= SCRIPT= MODULES= MODROOT= FILES=()
+BASE='' OUT='' ENV='' SCRIPT='' MODULES='' MODROOT='' FILES=()
 
 usage() { sed -n '/^# Usage:/,/^#   --file/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--root) ROOT=$2 ;;
+		--base) BASE=$2 ;;
 		--out) OUT=$2 ;;
 		--env) ENV=$2 ;;
 		--script) SCRIPT=$2 ;;
@@ -35,19 +37,9 @@ parse_args() {
 		esac
 		shift 2
 	done
-	[ -n "$ROOT" ] && [ -n "$OUT" ] && [ -n "$ENV" ] || usage
+	[ -n "$BASE" ] && [ -n "$OUT" ] && [ -n "$ENV" ] || usage
 	[ -z "$MODULES" ] || [ -n "$MODROOT" ] ||
 		die "guest modules ($MODULES) need --modules-root"
-}
-
-install_busybox() {
-	local stage=$1 a
-	install -D -m 755 "$ROOT/bin/busybox" "$stage/bin/busybox"
-	for a in $("$ROOT/bin/busybox" --list-full); do
-		[ -e "$stage/$a" ] && continue
-		mkdir -p "$stage/$(dirname "$a")"
-		ln -s /bin/busybox "$stage/$a"
-	done
 }
 
 install_modules() {
@@ -82,11 +74,13 @@ main() {
 	need_pkgs cpio kmod
 	STAGE=$(mktemp -d)
 	trap 'rm -rf "$STAGE"' EXIT
-	install_busybox "$STAGE"
 	install_modules "$STAGE"
 	install_files "$STAGE"
-	(cd "$STAGE" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --quiet) >"$OUT"
+	mkcpio "$STAGE" "$STAGE.cpio"
+	cat "$BASE" "$STAGE.cpio" >"$OUT"
+	rm -f "$STAGE.cpio"
 }
 
-main "$@"
+# On one line with main: bash reads a script as it runs, and this way an
+# edit of the file during a long run cannot change what runs next.
+main "$@"; exit

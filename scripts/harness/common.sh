@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
+# shellcheck shell=bash
 # Shared by the scripts of the integration harness. Source it.
 #
 # The harness model: Debian's Xen 4.17 runs inside QEMU (TCG), its first
@@ -80,4 +81,86 @@ module_paths() {
 	}
 	END { for (x in need) if (!(x in found)) { print "unknown module: " x > "/dev/stderr"; exit 1 } }
 	' "$root/lib/modules/$kver/modules.dep" | sort -u
+}
+
+# busybox_tree ROOT STAGE: busybox from the Debian tree with a symlink per
+# applet at its usual path.
+busybox_tree() {
+	local a
+	install -D -m 755 "$1/bin/busybox" "$2/bin/busybox"
+	for a in $("$1/bin/busybox" --list-full); do
+		[ -e "$2/$a" ] && continue
+		[ "${a%/*}" = "$a" ] || mkdir -p "$2/${a%/*}"
+		ln -s /bin/busybox "$2/$a"
+	done
+}
+
+# mkcpio DIR OUT: a newc archive of DIR, owned by root, in a stable order.
+mkcpio() {
+	(cd "$1" && find . -mindepth 1 | LC_ALL=C sort |
+		cpio -o -H newc -R 0:0 --reproducible --quiet) >"$2"
+}
+
+# cache_prune DIR KEEP: under DIR, keep the KEEP most recently used entries
+# (users touch what they use) and drop the rest and any half-built *.tmp.
+# Call with the area's cache_lock held.
+cache_prune() {
+	local d
+	[ -d "$1" ] || return 0
+	find "$1" -mindepth 1 -maxdepth 1 -name '*.tmp' -exec rm -rf {} +
+	ls -1td "$1"/*/ 2>/dev/null | tail -n +$(($2 + 1)) | while read -r d; do
+		rm -rf "$d"
+	done
+}
+
+LIB_DIRS=(lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu)
+
+# copy_path ROOT STAGE PATH: copy one file, following symlinks one by one so
+# the image keeps the same names (libfoo.so.1 -> libfoo.so.1.2).
+copy_path() {
+	local root=$1 stage=$2 p=$3 t
+	while :; do
+		mkdir -p "$stage/$(dirname "$p")"
+		if [ -L "$root/$p" ]; then
+			t=$(readlink "$root/$p")
+			ln -sfn "$t" "$stage/$p"
+			case $t in /*) p=${t#/} ;; *) p=$(dirname "$p")/$t ;; esac
+			continue
+		fi
+		[ -e "$root/$p" ] || die "missing in the Debian tree: /$p"
+		cp -a "$root/$p" "$stage/$p"
+		return
+	done
+}
+
+# find_lib ROOT SONAME: the library's path relative to ROOT.
+find_lib() {
+	local d
+	for d in "${LIB_DIRS[@]}"; do
+		[ -e "$1/$d/$2" ] && { echo "$d/$2"; return; }
+	done
+	die "shared library $2 is not in the Debian tree (add its package to fetch.sh)"
+}
+
+# copy_with_libs ROOT STAGE PATH...: the files and their NEEDED closure.
+copy_with_libs() {
+	local root=$1 stage=$2 p lib
+	shift 2
+	local -A done_=()
+	local todo=("$@")
+	while [ ${#todo[@]} -gt 0 ]; do
+		p=${todo[0]}
+		todo=("${todo[@]:1}")
+		[ -n "${done_[$p]:-}" ] && continue
+		done_[$p]=1
+		copy_path "$root" "$stage" "$p"
+		for lib in $(elf_needed "$root/$p"); do
+			todo+=("$(find_lib "$root" "$lib")")
+		done
+	done
+}
+
+# elf_needed FILE: the shared libraries FILE names (none if not ELF).
+elf_needed() {
+	readelf -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
 }

@@ -17,7 +17,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-KERNEL= EXPECT= CMDLINE="console=hvc0 earlyprintk=xen" TIMEOUT=300
+KERNEL='' EXPECT='' CMDLINE="console=hvc0 earlyprintk=xen" TIMEOUT=300
 LOG=$XPV_BUILD/early-boot/serial.log
 
 # A first domain that crashes makes Xen print one of these (then reboot).
@@ -65,4 +65,6 @@ main() {
 	return 1
 }
 
-main "$@"
+# On one line with main: bash reads a script as it runs, and this way an
+# edit of the file during a long run cannot change what runs next.
+main "$@"; exit

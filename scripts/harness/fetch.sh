@@ -52,7 +52,7 @@ records() {
 # wanted DEP: is a dependency part of the image's closure?
 wanted() {
 	case $1 in
-	lib*-dev | lib*-bin | libc-dev-bin) return 1 ;;
+	lib*-dev | lib*-bin) return 1 ;;
 	lib* | zlib* | linux-image-[0-9]*) return 0 ;;
 	esac
 	return 1
@@ -114,13 +114,37 @@ unpack() {
 	mv "$tmp" "$2"
 }
 
+# apt_state: what the manifest depends on besides HARNESS_PKGS and this
+# script: the package lists apt resolves from.
+apt_state() {
+	{
+		printf '%s\n' "${HARNESS_PKGS[@]}"
+		sha256sum <"${BASH_SOURCE[0]}"
+		find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' \
+			-printf '%f %s %T@\n' | LC_ALL=C sort
+	} | hash_text
+}
+
+# cached_manifest FILE: the manifest; resolving it costs several apt-cache
+# calls, so it is kept per apt state.
+cached_manifest() {
+	local c
+	c=$XPV_CACHE/manifests/$(apt_state)
+	if [ ! -s "$c" ]; then
+		ensure_apt_lists
+		mkdir -p "$XPV_CACHE/manifests"
+		manifest >"$c.tmp"
+		mv "$c.tmp" "$c"
+	fi
+	cp "$c" "$1"
+}
+
 main() {
 	need_pkgs kmod
-	ensure_apt_lists
 	local key root
 	MANIFEST=$(mktemp)
 	trap 'rm -f "$MANIFEST"' EXIT
-	manifest >"$MANIFEST"
+	cached_manifest "$MANIFEST"
 	if [ "${1:-}" = --list ]; then
 		cat "$MANIFEST"
 		return
@@ -132,7 +156,11 @@ main() {
 		download <"$MANIFEST"
 		unpack "$MANIFEST" "$root"
 	fi
+	touch "$root"
+	cache_prune "$XPV_CACHE/root" 2
 	echo "$root"
 }
 
-main "$@"
+# On one line with main: bash reads a script as it runs, and this way an
+# edit of the file during a long run cannot change what runs next.
+main "$@"; exit

@@ -32,7 +32,7 @@ set -euo pipefail
 DOM0_IP=192.0.2.1
 GUEST_IP=192.0.2.2
 
-MODE=test VERBOSE=0 SCN= SETS=()
+MODE=test VERBOSE=0 SCN='' SETS=()
 
 usage() { sed -n '/^# Usage:/,/^# The last line/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
@@ -173,13 +173,30 @@ write_envs() {
 }
 
 build_guest() {
-	local args=(--root "$IMAGES/root" --out "$RUN/guest-initrd.cpio"
+	local args=(--base "$IMAGES/guest-base.cpio" --out "$RUN/guest-initrd.cpio"
 		--env "$RUN/guest.env") f
-	[ -z "$GUEST_SCRIPT" ] || args+=(--script "$(in_scn "$GUEST_SCRIPT")")
+	local script
+	script=$(in_scn "${GUEST_SCRIPT:-guest.sh}")
+	if [ -f "$script" ]; then
+		args+=(--script "$script")
+	elif [ "$GUEST_SCRIPT" != guest.sh ]; then
+		die "$NAME: no guest script $script"
+	fi
 	[ -z "$GUEST_MODULES" ] || args+=(--modules "$GUEST_MODULES"
 		--modules-root "$GUEST_MODULES_ROOT")
 	for f in $GUEST_FILES; do args+=(--file "$(in_scn "${f%%:*}"):${f#*:}"); done
 	"$HARNESS/build-guest.sh" "${args[@]}"
+}
+
+# dom0_file_libs FILE STAGE: a dom0 program's shared libraries (and theirs)
+# from the Debian tree, for those dom0.cpio may lack. Duplicates of what
+# dom0.cpio holds are the same bytes.
+dom0_file_libs() {
+	local lib libs=()
+	for lib in $(elf_needed "$1"); do
+		libs+=("$(find_lib "$IMAGES/root" "$lib")")
+	done
+	[ ${#libs[@]} -eq 0 ] || copy_with_libs "$IMAGES/root" "$2" "${libs[@]}"
 }
 
 # The scenario archive, appended to dom0.cpio: /scenario/* plus DOM0_FILES
@@ -198,9 +215,9 @@ build_scenario_cpio() {
 		[ -e "$src" ] || die "$NAME: dom0 file $src does not exist"
 		mkdir -p "$st/$(dirname "${f#*:}")"
 		cp -a "$src" "$st/${f#*:}"
+		dom0_file_libs "$src" "$st"
 	done
-	(cd "$st" && find . -mindepth 1 | LC_ALL=C sort |
-		cpio -o -H newc -R 0:0 --quiet) >"$RUN/scenario.cpio"
+	mkcpio "$st" "$RUN/scenario.cpio"
 	rm -rf "$st"
 	cat "$IMAGES/dom0.cpio" "$RUN/scenario.cpio" >"$RUN/initrd.cpio"
 	rm "$RUN/scenario.cpio"
@@ -220,9 +237,8 @@ boot() {
 		args+=(--show "$show")
 	fi
 	BOOT_RC=0
-	"$HARNESS/boot.sh" "${args[@]}" 2>"$RUN/boot.out" || BOOT_RC=$?
-	grep -v '^boot: ' "$RUN/boot.out" | sed 's/^/  /' >&2 || true
-	BOOT_VERDICT=$(grep '^boot: ' "$RUN/boot.out" | tail -n1)
+	"$HARNESS/boot.sh" "${args[@]}" || BOOT_RC=$?
+	BOOT_VERDICT=$(cat "$RUN/serial.log.verdict" 2>/dev/null || echo "boot: no verdict")
 }
 
 # serial_lines: the serial log without the host timestamps.
@@ -238,7 +254,7 @@ split_logs() {
 
 # stamp_of REGEX: host seconds at the first serial line matching REGEX.
 stamp_of() {
-	grep -m1 -E -- "$1" "$RUN/serial.log" |
+	{ grep -m1 -E -- "$1" "$RUN/serial.log" || true; } |
 		sed -E 's/^\[ *([0-9]+)\.[0-9]+\].*/\1/'
 }
 
@@ -250,14 +266,14 @@ timings() {
 	echo "dom0 /init ${d:-?}s, guest created ${g:-?}s, guest ended ${e:-?}s (host time since QEMU start)"
 }
 
-result() { grep -E "^$1( |\$)" "$RUN/results.txt" | head -n1 | cut -d' ' -f2-; }
+result() { sed -n -E "s/^$1( |\$)//p" "$RUN/results.txt" | head -n1; }
 
 # failures: one line per reason the run does not meet EXPECT.
 failures() {
 	case $EXPECT in
 	dom0-crash | qemu-timeout) failures_machine; return ;;
 	esac
-	if [ "$BOOT_RC" -ne 0 ] || ! grep -qx done "$RUN/results.txt"; then
+	if [ "$BOOT_RC" -ne 0 ] || ! grep -qx 'done' "$RUN/results.txt"; then
 		echo "dom0 did not finish the scenario (${BOOT_VERDICT#boot: })"
 		return
 	fi
@@ -275,7 +291,7 @@ failures_pass() {
 	local c
 	[ "$(result guest-end)" = poweroff ] ||
 		echo "guest ended by '$(result guest-end)', not by powering off"
-	grep '^check .* fail' "$RUN/results.txt" | sed 's/^check /check failed: /'
+	sed -n 's/^check \(.* fail\)/check failed: \1/p' "$RUN/results.txt"
 	for c in $REQUIRE_CHECKS; do
 		grep -qE "^check $c ok" "$RUN/results.txt" ||
 			echo "required check $c did not report ok"
@@ -286,6 +302,8 @@ failures_expected_end() {
 	[ "$(result guest-end)" = "$EXPECT" ] ||
 		echo "expected the guest to end by $EXPECT, it ended by '$(result guest-end)'"
 	[ -s "$RUN/evidence.txt" ] || { echo "no crash evidence collected"; return; }
+	grep -q '^rip: ' "$RUN/evidence.txt" ||
+		echo "the evidence has no registers from xenctx"
 	[ -z "$EVIDENCE_MATCH" ] || grep -qE -- "$EVIDENCE_MATCH" "$RUN/evidence.txt" ||
 		echo "evidence lacks /$EVIDENCE_MATCH/"
 }
@@ -302,8 +320,8 @@ failures_machine() {
 show_evidence() {
 	if [ -f "$RUN/evidence.txt" ]; then
 		echo "--- evidence ($RUN/evidence.txt), abridged:"
-		grep -E '^(XPV-EVIDENCE|==)|Call Trace|^ *\[<|^ *[0-9a-f]{16}: .*\+0x|rip:|Kernel panic|sysrq|BUG' \
-			"$RUN/evidence.txt" | head -n 40
+		{ grep -E '^(XPV-EVIDENCE|==)|Call Trace|^ *\[<|^ *[0-9a-f]{16}: .*\+0x|rip:|Kernel panic|sysrq|BUG' \
+			"$RUN/evidence.txt" || true; } | head -n 40
 	else
 		echo "--- serial log, last 40 lines ($RUN/serial.log):"
 		tail -n 40 "$RUN/serial.log"
@@ -326,16 +344,18 @@ verdict() {
 		fi
 	} | tee "$RUN/result.txt"
 	echo "timings: $(timings)" >>"$RUN/result.txt"
-	[ -z "$why" ]
+	[ -z "$why" ] || return 1
 }
 
 main() {
 	parse_args "$@"
+	need_pkgs cpio binutils
 	load_scenario
 	local start
 	start=$(date +%s)
 	stage "scenario $NAME: ${DESCRIPTION:-no description}"
-	IMAGES=$("$HARNESS/build-dom0.sh")
+	# e2e.sh builds the images once for all scenarios.
+	IMAGES=${XPV_IMAGES:-$("$HARNESS/build-dom0.sh")}
 	resolve_kernel
 	write_envs
 	stage "building the guest initramfs"
@@ -347,4 +367,6 @@ main() {
 	verdict "$(elapsed "$start")"
 }
 
-main "$@"
+# On one line with main: bash reads a script as it runs, and this way an
+# edit of the file during a long run cannot change what runs next.
+main "$@"; exit
