@@ -140,7 +140,8 @@ run_interactive() {
 	local rc=0
 	[ -t 0 ] || die "--interactive needs a terminal on stdin"
 	rm -f "$LOG.match"
-	timeout -k 10 "$TIMEOUT" "${QEMU[@]}" \
+	# --foreground: QEMU must own the terminal, or it stops on SIGTTOU.
+	timeout --foreground -k 10 "$TIMEOUT" "${QEMU[@]}" \
 		-chardev stdio,id=ser0,signal=off,logfile="$LOG" \
 		-serial chardev:ser0 2>"$LOG.qemu" || rc=$?
 	stty sane 2>/dev/null || true

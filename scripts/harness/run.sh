@@ -37,7 +37,7 @@ main() {
 	export XPV_IMAGES
 	[ "$mode" = interactive ] &&
 		stage "booting Xen; the guest's shell comes after dom0 starts it ('exit' ends)"
-	"$HARNESS/scenario.sh" --mode "$mode" "${SETS[@]}" "$HARNESS/run-guest"
+	exec "$HARNESS/scenario.sh" --mode "$mode" "${SETS[@]}" "$HARNESS/run-guest"
 }
 
 # On one line with main: bash reads a script as it runs, and this way an

@@ -242,7 +242,8 @@ boot() {
 }
 
 # serial_lines: the serial log without the host timestamps.
-serial_lines() { sed -E 's/^\[ *[0-9]+\.[0-9]+\] //' "$RUN/serial.log"; }
+# (An interactive run's log is QEMU's raw copy: no timestamps, CRs kept.)
+serial_lines() { tr -d '\r' <"$RUN/serial.log" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //'; }
 
 split_logs() {
 	serial_lines | sed -n 's/^\[guest\] //p' >"$RUN/guest-console.log"
