@@ -275,6 +275,7 @@ failures() {
 	dom0-crash | qemu-timeout) failures_machine; return ;;
 	esac
 	if [ "$BOOT_RC" -ne 0 ] || ! grep -qx 'done' "$RUN/results.txt"; then
+		serial_lines | sed -n 's/.*XPV-FATAL /dom0 gave up: /p'
 		echo "dom0 did not finish the scenario (${BOOT_VERDICT#boot: })"
 		return
 	fi
