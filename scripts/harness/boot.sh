@@ -130,6 +130,8 @@ run_batch() {
 	timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -chardev stdio,id=ser0,signal=off \
 		-serial chardev:ser0 </dev/null >"$fifo" 2>"$LOG.qemu" &
 	qpid=$!
+	# Interrupted (Ctrl-C, a CI job cancelled): take QEMU down with us.
+	trap 'kill "$qpid" 2>/dev/null; rm -f "$fifo"; exit 130' INT TERM HUP
 	stamp "$qpid" <"$fifo" >"$LOG"
 	wait "$qpid" || rc=$?
 	rm -f "$fifo"

@@ -78,6 +78,9 @@ defaults() {
 	EVIDENCE_MATCH=
 }
 
+# settings: the names defaults() knows, for checking --set.
+settings() { declare -f defaults | sed -n 's/^ *\([A-Z0-9_]*\)=.*/\1/p' | tr '\n' ' '; }
+
 load_scenario() {
 	local s
 	NAME=$(basename "$SCN")
@@ -86,6 +89,8 @@ load_scenario() {
 	. "$SCN/scenario.conf"
 	for s in "${SETS[@]}"; do
 		[[ $s == [A-Z]*=* ]] || die "--set wants KEY=VALUE, not '$s'"
+		[[ " $(settings) " == *" ${s%%=*} "* ]] ||
+			die "--set ${s%%=*}: no such setting (known: $(settings))"
 		printf -v "${s%%=*}" '%s' "${s#*=}"
 	done
 	: "${QEMU_TIMEOUT:=$((GUEST_TIMEOUT + 420))}"
@@ -119,7 +124,7 @@ resolve_kernel() {
 		;;
 	*)
 		MAP_FILE=${GUEST_SYSTEM_MAP:-$(dirname "$KERNEL_FILE")/System.map}
-		[ -f "$MAP_FILE" ] || { warn "no System.map for $KERNEL_FILE: xenctx will not symbolise"; MAP_FILE=; }
+		[ -f "$MAP_FILE" ] || { warn "no System.map for $KERNEL_FILE: xenctx will not symbolise"; MAP_FILE=''; }
 		[ "$GUEST_MODULES" != auto ] || GUEST_MODULES=
 		;;
 	esac

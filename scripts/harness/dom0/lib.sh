@@ -59,6 +59,16 @@ check_eq() {
 	fi
 }
 
+# guest_gone_cap T: T, or at most 3 once the runner has seen the guest end
+# (so dom0.sh does not wait its full timeouts for a guest that died).
+guest_gone_cap() {
+	if [ -e "$XPV_RUN/guest-ended" ] && [ "$1" -gt 3 ]; then
+		echo 3
+	else
+		echo "$1"
+	fi
+}
+
 # guest_wait REGEX [TIMEOUT]: wait for a line of the guest's console log to
 # match; print it (without CR). Polls the log file once a second, which
 # costs the guest nothing (unlike polling xl).
@@ -70,7 +80,7 @@ guest_wait() {
 			return 0
 		}
 		sleep 1
-		t=$((t - 1))
+		t=$(($(guest_gone_cap "$t") - 1))
 	done
 	echo "xpv: timed out waiting for /$re/ in the guest console" >&2
 	return 1
@@ -97,7 +107,7 @@ tcp_receive_wait() {
 	local t=${1:-120} rc=0
 	while kill -0 "$TCP_RX_PID" 2>/dev/null && [ "$t" -gt 0 ]; do
 		sleep 1
-		t=$((t - 1))
+		t=$(($(guest_gone_cap "$t") - 1))
 	done
 	if kill -0 "$TCP_RX_PID" 2>/dev/null; then
 		kill "$TCP_RX_PID"
