@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for dom0's /init, the scenario runner and a scenario's dom0.sh
+# (busybox sh). Everything written to stdout goes to dom0's console, which
+# is Xen's serial line, which is the host's log. Lines the host reads:
+#   XPV-STAGE <text>           progress, shown live
+#   XPV-CHECK dom0:<name> ok|fail [detail]
+#   XPV-RESULT ...             the runner's final report
+#   XPV-FATAL <text>           dom0 could not run the scenario
+
+XPV_RUN=/run/xpv
+GUEST_NAME=${GUEST_NAME:-guest}
+GUEST_LOG=/var/log/xen/console/guest-$GUEST_NAME.log
+
+stage_line() { echo "XPV-STAGE $*"; }
+
+# dom0_exit STATUS: end the QEMU run. isa-debug-exit at port 0xf4 makes QEMU
+# exit with (16+STATUS)*2+1; if /dev/port fails, power off instead (the host
+# then reports "no status").
+dom0_exit() {
+	local v=$((16 + $1))
+	echo "XPV-DOM0-EXIT $1"
+	sync
+	printf "\\$(printf '%03o' "$v")" |
+		dd of=/dev/port bs=1 seek=244 count=1 conv=notrunc 2>/dev/null
+	sleep 2
+	poweroff -f
+	while :; do sleep 60; done
+}
+
+fatal() {
+	echo "XPV-FATAL $*"
+	dom0_exit 1
+}
+
+# check NAME CMD...: run CMD, record and print the outcome. The output of
+# CMD goes to $XPV_RUN/check-NAME.out and, on failure, to the console.
+check() {
+	local name=$1 out rc=0
+	shift
+	out=$XPV_RUN/check-$name.out
+	"$@" >"$out" 2>&1 || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo "XPV-CHECK dom0:$name ok" | tee -a "$XPV_RUN/checks"
+	else
+		sed "s/^/  $name: /" "$out" | tail -n 20
+		echo "XPV-CHECK dom0:$name fail (exit $rc: $*)" | tee -a "$XPV_RUN/checks"
+	fi
+	return "$rc"
+}
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+	if [ -n "$2" ] && [ "$2" = "$3" ]; then
+		echo "XPV-CHECK dom0:$1 ok" | tee -a "$XPV_RUN/checks"
+	else
+		echo "XPV-CHECK dom0:$1 fail (expected '$2', got '$3')" |
+			tee -a "$XPV_RUN/checks"
+		return 1
+	fi
+}
+
+# guest_gone_cap T: T, or at most 3 once the runner has seen the guest end
+# (so dom0.sh does not wait its full timeouts for a guest that died).
+guest_gone_cap() {
+	if [ -e "$XPV_RUN/guest-ended" ] && [ "$1" -gt 3 ]; then
+		echo 3
+	else
+		echo "$1"
+	fi
+}
+
+# guest_wait REGEX [TIMEOUT]: wait for a line of the guest's console log to
+# match; print it (without CR). Polls the log file once a second, which
+# costs the guest nothing (unlike polling xl).
+guest_wait() {
+	local re=$1 t=${2:-120} line
+	while [ "$t" -gt 0 ]; do
+		line=$(grep -E -m1 -- "$re" "$GUEST_LOG" 2>/dev/null) && {
+			printf '%s\n' "$line" | tr -d '\r'
+			return 0
+		}
+		sleep 1
+		t=$(($(guest_gone_cap "$t") - 1))
+	done
+	echo "xpv: timed out waiting for /$re/ in the guest console" >&2
+	return 1
+}
+
+# guest_value KEY [TIMEOUT]: the word after "XPV-VALUE KEY" in the guest log.
+guest_value() {
+	guest_wait "XPV-VALUE $1 " "${2:-120}" | awk '{ print $3 }'
+}
+
+# tcp_receive PORT FILE: listen for one TCP connection in the background and
+# store what arrives. busybox nc quits when its stdin ends, so stdin is a
+# FIFO held open until tcp_receive_wait.
+tcp_receive() {
+	local fifo=$XPV_RUN/nc-$1.fifo
+	mkfifo "$fifo"
+	nc -l -p "$1" <"$fifo" >"$2" &
+	TCP_RX_PID=$!
+	exec 8>"$fifo"
+}
+
+# tcp_receive_wait [TIMEOUT]: wait for the connection to close.
+tcp_receive_wait() {
+	local t=${1:-120} rc=0
+	while kill -0 "$TCP_RX_PID" 2>/dev/null && [ "$t" -gt 0 ]; do
+		sleep 1
+		t=$(($(guest_gone_cap "$t") - 1))
+	done
+	if kill -0 "$TCP_RX_PID" 2>/dev/null; then
+		kill "$TCP_RX_PID"
+		rc=1
+	fi
+	exec 8>&-
+	wait "$TCP_RX_PID" 2>/dev/null
+	return "$rc"
+}
+
+# sha FILE: the sha256 of FILE alone.
+sha() { sha256sum "$1" | cut -d' ' -f1; }

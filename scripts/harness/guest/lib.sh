@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Helpers for the guest's /init and a scenario's guest.sh (busybox sh).
+# Output goes to hvc0; dom0 reads these lines from the console log:
+#   XPV-CHECK <name> ok|fail [detail]   one result (prefixed guest: by dom0)
+#   XPV-VALUE <key> <value>             a value dom0.sh waits for
+# The network: dom0 is $DOM0_IP on xenbr0, the guest $GUEST_IP on eth0.
+
+# check NAME CMD...: run CMD and report; its output is shown on failure.
+check() {
+	local name=$1 out rc=0
+	shift
+	out=/tmp/check-$name.out
+	"$@" >"$out" 2>&1 || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		echo "XPV-CHECK $name ok"
+	else
+		sed "s/^/  $name: /" "$out" | tail -n 20
+		echo "XPV-CHECK $name fail (exit $rc: $*)"
+	fi
+	return "$rc"
+}
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+	if [ -n "$2" ] && [ "$2" = "$3" ]; then
+		echo "XPV-CHECK $1 ok"
+	else
+		echo "XPV-CHECK $1 fail (expected '$2', got '$3')"
+		return 1
+	fi
+}
+
+value() { echo "XPV-VALUE $1 $2"; }
+
+# sha FILE: the sha256 of FILE alone.
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# tcp_receive PORT FILE / tcp_receive_wait [TIMEOUT]: one inbound TCP
+# connection into FILE, in the background. busybox nc quits when its stdin
+# ends, so stdin is a FIFO held open (fd 8) until the wait.
+tcp_receive() {
+	local fifo=/tmp/nc-$1.fifo
+	mkfifo "$fifo"
+	nc -l -p "$1" <"$fifo" >"$2" &
+	TCP_RX_PID=$!
+	exec 8>"$fifo"
+}
+
+tcp_receive_wait() {
+	local t=${1:-120} rc=0
+	while kill -0 "$TCP_RX_PID" 2>/dev/null && [ "$t" -gt 0 ]; do
+		sleep 1
+		t=$((t - 1))
+	done
+	if kill -0 "$TCP_RX_PID" 2>/dev/null; then
+		kill "$TCP_RX_PID"
+		rc=1
+	fi
+	exec 8>&-
+	wait "$TCP_RX_PID" 2>/dev/null
+	return "$rc"
+}
