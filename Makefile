@@ -6,7 +6,10 @@
 #   make                  build the domU kernel (build/xenU/arch/x86/boot/bzImage)
 #                         and the dom0 backend daemons (backends/out/)
 #   make menuconfig       any other *config target goes to the kernel too
+#   make run              build, boot Xen in QEMU, start a guest with a disk and
+#                         a NIC, show its console (RUN_ARGS: see scripts/harness/run.sh)
 #   make check            every test lane; ends with "N passed, N failed"
+#   make e2e              only the scenarios under Xen (tests/e2e/)
 #   make unit             only the cmocka lane (seconds)
 #   make clean            drop build products, keep the prepared tree
 #   make distclean        drop build/ entirely
@@ -51,6 +54,15 @@ backends:
 unit:
 	@scripts/check.sh unit
 
+e2e:
+	@scripts/check.sh e2e
+
+# The main job. Configures with xenU_defconfig when nothing is configured.
+run:
+	@test -f $(KOBJ)/.config || $(MAKE) --no-print-directory xenU_defconfig
+	+@$(MAKE) --no-print-directory all
+	@scripts/harness/run.sh $(RUN_ARGS)
+
 check:
 	@scripts/check.sh
 
@@ -62,4 +74,4 @@ clean:
 distclean: clean
 	rm -rf build
 
-.PHONY: all prepare kernel backends unit check clean distclean
+.PHONY: all prepare kernel backends unit e2e run check clean distclean

@@ -12,13 +12,15 @@
 #   backends  the dom0 daemons' cmocka suites against a fake Xen (~15 s)
 #   kernel  xenU_defconfig builds a bzImage with our code in it
 #   kunit   our KUnit suites that need no hypervisor, under UML
+#   early   our kernel as Xen's first domain, in QEMU: first light
+#   e2e     scenarios under Xen in QEMU (tests/e2e/)
 # With no argument, all of them run.
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/testlib.sh"
 
-LANES=(unit tools backends kernel kunit)
+LANES=(unit tools backends kernel kunit early e2e)
 LOGDIR=$XPV_BUILD/check
 mkdir -p "$LOGDIR"
 
@@ -112,6 +114,22 @@ lane_kunit() {
 	fi
 	echo "kunit: ${p:-0} passed, ${f:-0} failed"
 	[ "$rc" -eq 0 ]
+}
+
+# The kernel built by the kernel lane, booted where dom0 would be; its
+# CONSOLEIO_write output reaches the serial log.
+lane_early() {
+	local vmlinux=$XPV_BUILD/xenU/vmlinux
+	[ -f "$vmlinux" ] || make -s -C "$XPV_ROOT" kernel >/dev/null || return 1
+	expect "first light: start_info seen as Xen's first domain" \
+		"$XPV_ROOT/scripts/harness/early-boot.sh" --kernel "$vmlinux" \
+		--expect 'xpv: xen-3.0-x86_64' --timeout 240
+	lane_summary early
+}
+
+lane_e2e() {
+	make -s -C "$XPV_ROOT/backends" all || return 1
+	"$XPV_ROOT/scripts/harness/e2e.sh" | sed 's/^\([0-9]* passed, [0-9]* failed\)$/e2e: \1/'
 }
 
 # --- driver ----------------------------------------------------------------

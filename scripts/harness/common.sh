@@ -162,5 +162,5 @@ copy_with_libs() {
 
 # elf_needed FILE: the shared libraries FILE names (none if not ELF).
 elf_needed() {
-	readelf -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
+	{ readelf -d "$1" 2>/dev/null || true; } | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'
 }
