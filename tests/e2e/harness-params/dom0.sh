@@ -9,5 +9,6 @@ xl_config() {
 check setup-hook grep -q 'hook ran' "$XPV_RUN/setup-hook"
 # Full path: busybox sh runs its own applets (it has an xz) before PATH.
 check dom0-file /usr/local/bin/xz --version
-guest_wait 'XPV-CHECK disk-sizes' 240 >/dev/null
+guest_wait 'XPV-VALUE hold' 240 >/dev/null
 check xl-config xl_config
+echo go | nc -w 10 "$GUEST_IP" 5001
