@@ -19,4 +19,10 @@ check memory mem_in_range
 check_eq vcpus 2 "$(nproc)"
 check_eq guest-file "hello from a guest file" "$(hello)"
 check disk-sizes disk_sizes
-check no-nic test ! -e /sys/class/net/eth0
+check nics test -d /sys/class/net/eth1
+
+# Stay up until dom0 has looked at the running domain (xl list), or it races
+# with the poweroff.
+tcp_receive 5001 /tmp/go
+value hold 1
+check released tcp_receive_wait 120
