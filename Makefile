@@ -7,9 +7,11 @@
 #                         and the dom0 backend daemons (backends/out/)
 #   make menuconfig       any other *config target goes to the kernel too
 #   make run              build, boot Xen in QEMU, start a guest with a disk and
-#                         a NIC, show its console (RUN_ARGS: see scripts/harness/run.sh)
+#                         a NIC, show its console; KERNEL=path for another guest
+#                         kernel (e.g. build/xenU/vmlinux)
 #   make check            every test lane; ends with "N passed, N failed"
-#   make e2e              only the scenarios under Xen (tests/e2e/)
+#   make e2e              only the scenarios under Xen (SCENARIOS="a b" for some)
+#   make early-boot       KERNEL (default ours) as Xen's first domain, until EXPECT
 #   make unit             only the cmocka lane (seconds)
 #   make clean            drop build products, keep the prepared tree
 #   make distclean        drop build/ entirely
@@ -54,14 +56,18 @@ backends:
 unit:
 	@scripts/check.sh unit
 
-e2e:
-	@scripts/check.sh e2e
+e2e: backends
+	@scripts/harness/e2e.sh $(SCENARIOS)
 
 # The main job. Configures with xenU_defconfig when nothing is configured.
 run:
 	@test -f $(KOBJ)/.config || $(MAKE) --no-print-directory xenU_defconfig
 	+@$(MAKE) --no-print-directory all
-	@scripts/harness/run.sh $(RUN_ARGS)
+	@scripts/harness/run.sh $(if $(KERNEL),--kernel $(KERNEL))
+
+early-boot:
+	@scripts/harness/early-boot.sh --kernel $(or $(KERNEL),$(KOBJ)/vmlinux) \
+		--expect '$(or $(EXPECT),xpv: xen-3.0-x86_64)'
 
 check:
 	@scripts/check.sh
@@ -74,4 +80,4 @@ clean:
 distclean: clean
 	rm -rf build
 
-.PHONY: all prepare kernel backends unit e2e run check clean distclean
+.PHONY: all prepare kernel backends unit e2e run early-boot check clean distclean
