@@ -41,6 +41,13 @@ void __init xpv_early_console_init(const struct start_info *si)
 	early_ring = bootstrap_va(si->console.domU.mfn);
 }
 
+/* Once our own page tables are in: the ring through the direct map. */
+void __init xpv_early_console_use_direct_map(void)
+{
+	if (early_ring)
+		early_ring = __va(__pa(early_ring));
+}
+
 static void early_notify(void)
 {
 	struct evtchn_send send = { .port = early_port };
