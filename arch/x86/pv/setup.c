@@ -19,7 +19,9 @@
  */
 #include <linux/kernel.h>
 #include <linux/init.h>
+#include <linux/console.h>
 #include <linux/memblock.h>
+#include <linux/panic_notifier.h>
 #include <linux/mm.h>
 #include <linux/reboot.h>
 #include <asm/bootparam.h>
@@ -153,10 +155,27 @@ static void xpv_machine_noop(void)
 {
 }
 
+/*
+ * Last on the panic chain: flush what is still buffered and leave a
+ * crashed domain (on_crash="preserve" keeps it for xenctx), instead of
+ * a vCPU spinning in panic().
+ */
+static int xpv_panic(struct notifier_block *nb, unsigned long ev, void *msg)
+{
+	console_flush_on_panic(CONSOLE_FLUSH_PENDING);
+	xpv_shutdown(SHUTDOWN_crash);
+}
+
+static struct notifier_block xpv_panic_nb = {
+	.notifier_call	= xpv_panic,
+	.priority	= INT_MIN,
+};
+
 /* x86_init.oem.arch_setup: early in setup_arch, before the memory map. */
 static void __init xpv_arch_setup(void)
 {
 	xpv_sched_clock_init();
+	atomic_notifier_chain_register(&panic_notifier_list, &xpv_panic_nb);
 }
 
 void __init xpv_platform_init(void)

@@ -117,14 +117,17 @@ static void __init xpv_time_init(void)
 		pvclock_set_flags(PVCLOCK_TSC_STABLE_BIT);
 	clocksource_register_hz(&xpv_clocksource, NSEC_PER_SEC);
 
+	/* Xen's default 100 Hz tick would fire before we have a handler. */
+	xpv_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
 	irq = xpv_evtchn_bind_virq(VIRQ_TIMER);
-	if (irq < 0 || request_irq(irq, xpv_timer_interrupt,
-				   IRQF_TIMER | IRQF_PERCPU | IRQF_NOBALANCING,
-				   "timer", NULL))
-		panic("xpv: no timer interrupt (%d)\n", irq);
+	if (irq < 0)
+		panic("xpv: no timer event channel (%d)\n", irq);
 	xpv_clockevent.cpumask = cpumask_of(0);
 	xpv_clockevent.irq = irq;
 	clockevents_register_device(&xpv_clockevent);
+	if (request_irq(irq, xpv_timer_interrupt,
+			IRQF_TIMER | IRQF_PERCPU | IRQF_NOBALANCING, "timer", NULL))
+		panic("xpv: no timer interrupt\n");
 	pr_info("xpv: timer on irq %d\n", irq);
 }
 
