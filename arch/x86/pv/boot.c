@@ -91,6 +91,7 @@ void __init __noreturn xpv_start_kernel(struct start_info *si)
 	xpv_idt_ops_init();
 	xpv_irq_ops_init();
 	xpv_mmu_ops_init();
+	xpv_pin_ops_init();
 	xpv_cpu_caps_init();
 
 	xpv_pagetable_init(si);

@@ -206,3 +206,20 @@ SYM_CODE_START(xpv_event_entry)
 	call	xpv_evtchn_upcall
 	jmp	xpv_exit_to_frame
 SYM_CODE_END(xpv_event_entry)
+
+/*
+ * syscall from user mode. Xen gives us the user rip and rflags in rcx
+ * and r11 as the CPU would, plus a frame with its own selectors; with
+ * Linux's selectors in it, the frame is what the native entry pushes
+ * before entry_SYSCALL_64_after_hwframe. Events are masked on entry
+ * (CALLBACKF_mask_events), as SFMASK clears IF natively.
+ */
+SYM_CODE_START(xpv_syscall_entry)
+	UNWIND_HINT_EMPTY
+	ANNOTATE_NOENDBR
+	popq	%rcx
+	popq	%r11
+	movq	$__USER_DS, 4*8(%rsp)
+	movq	$__USER_CS, 1*8(%rsp)
+	jmp	entry_SYSCALL_64_after_hwframe
+SYM_CODE_END(xpv_syscall_entry)

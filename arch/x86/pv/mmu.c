@@ -39,6 +39,7 @@
 #include <asm/setup.h>
 #include <asm/tlbflush.h>
 #include <asm/xpv/hypercall.h>
+#include <../mm/mm_internal.h>
 #include "pv.h"
 
 /* Pseudo-physical cr3, as Linux wrote it. */
@@ -128,7 +129,21 @@ static void mmu_queue_write(void *entry, u64 val)
 
 static void xpv_set_pmd(pmd_t *pmdp, pmd_t pmd) { mmu_queue_write(pmdp, pmd.pmd); }
 static void xpv_set_pud(pud_t *pudp, pud_t pud) { mmu_queue_write(pudp, pud.pud); }
-static void xpv_set_p4d(p4d_t *p4dp, p4d_t p4d) { mmu_queue_write(p4dp, native_p4d_val(p4d)); }
+
+/* L4 entries; a user slot of a pgd with a user companion goes there too. */
+static void xpv_set_p4d(p4d_t *p4dp, p4d_t p4d)
+{
+	unsigned long slot = offset_in_page(p4dp) / sizeof(p4d);
+	pgd_t *pgd = (pgd_t *)((unsigned long)p4dp & PAGE_MASK);
+	pgd_t *user;
+
+	mmu_queue_write(p4dp, native_p4d_val(p4d));
+	if (pgd == init_top_pgt || slot >= XPV_USER_PGD_SLOTS)
+		return;
+	user = xpv_user_pgd(pgd);
+	if (user)
+		mmu_queue_write(&user[slot], native_p4d_val(p4d));
+}
 
 static void xpv_lazy_mmu_leave(void)
 {
@@ -168,14 +183,26 @@ int xpv_set_page_ro(void *va, bool ro)
 	return rc;
 }
 
+/*
+ * A new table page of a live (pinned) mm must be read-only before the
+ * entry that links it is written; an unpinned mm's stay writable until
+ * pin.c pins the whole mm.
+ */
 static void xpv_alloc_table(struct mm_struct *mm, unsigned long pfn)
 {
+	if (!xpv_mm_pinned(mm))
+		return;
 	xpv_set_page_ro(__va(PFN_PHYS(pfn)), true);
+	if (mm != &init_mm)
+		SetPagePinned(pfn_to_page(pfn));
 }
 
+/* After the entry that linked it is gone: writable for reuse. */
 static void xpv_release_table(unsigned long pfn)
 {
 	xpv_set_page_ro(__va(PFN_PHYS(pfn)), false);
+	if (after_bootmem)
+		ClearPagePinned(pfn_to_page(pfn));
 }
 
 /* ---- cr2, cr3 and the TLB ---- */
@@ -214,12 +241,28 @@ void __init xpv_mmu_set_cr3(unsigned long cr3)
 	xpv_cr3 = cr3;
 }
 
+/* Both base pointers at once: the user one is 0 for kernel-only tables. */
 static void xpv_write_cr3(unsigned long cr3)
 {
-	unsigned long mfn = xpv_pfn_to_mfn(PFN_DOWN(cr3 & CR3_ADDR_MASK));
+	unsigned long pa = cr3 & CR3_ADDR_MASK;
+	pgd_t *user = pa == __pa_symbol(init_top_pgt) ? NULL :
+		      xpv_user_pgd(__va(pa));
+	struct mmuext_op op[2] = {
+		{ .cmd = MMUEXT_NEW_BASEPTR,
+		  .arg1.mfn = xpv_pfn_to_mfn(PFN_DOWN(pa)) },
+		{ .cmd = MMUEXT_NEW_USER_BASEPTR,
+		  .arg1.mfn = user ? xpv_virt_to_machine(user) >> PAGE_SHIFT : 0 },
+	};
+	long rc;
 
-	if (!mmuext(MMUEXT_NEW_BASEPTR, mfn))
-		xpv_cr3 = cr3;
+	mmu_queue_flush();
+	rc = xpv_mmuext_op(op, 2, NULL);
+	if (rc) {
+		xpv_early_printf("xpv: cr3 %#lx (mfn %#lx): %ld\n", cr3,
+				 (unsigned long)op[0].arg1.mfn, rc);
+		return;
+	}
+	xpv_cr3 = cr3;
 }
 
 static void xpv_flush_tlb_user(void)

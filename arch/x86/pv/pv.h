@@ -17,10 +17,12 @@
 
 #include <linux/init.h>
 #include <linux/types.h>
+#include <asm/pgtable_types.h>
 #include <asm/xpv/boot.h>
 #include <asm/xpv/p2m.h>
 
 struct pt_regs;
+struct mm_struct;
 struct vcpu_info;
 struct shared_info;
 
@@ -41,6 +43,7 @@ void xpv_early_event(void);
 void xpv_early_failsafe(void);
 void xpv_iret(void);
 void xpv_event_entry(void);
+void xpv_syscall_entry(void);
 
 /* events.c */
 void __init xpv_events_setup(void);
@@ -66,6 +69,12 @@ void __init xpv_gdt_init(void);
 void __init xpv_mmu_ops_init(void);
 void __init xpv_mmu_set_cr3(unsigned long cr3);
 int xpv_set_page_ro(void *va, bool ro);
+
+/* pin.c; L4 slots below 256 map user space, the rest is kernel and Xen */
+#define XPV_USER_PGD_SLOTS	256
+void __init xpv_pin_ops_init(void);
+bool xpv_mm_pinned(struct mm_struct *mm);
+pgd_t *xpv_user_pgd(pgd_t *pgd);
 
 /* pagetable.c */
 void __init xpv_pagetable_init(const struct start_info *si);

@@ -124,6 +124,8 @@ void __init xpv_callbacks_init(void)
 	register_callback(CALLBACKTYPE_event, 0, xpv_early_event);
 	register_callback(CALLBACKTYPE_failsafe, CALLBACKF_mask_events,
 			  xpv_early_failsafe);
+	register_callback(CALLBACKTYPE_syscall, CALLBACKF_mask_events,
+			  xpv_syscall_entry);
 
 	/* Direct writes to our live L1 page tables, emulated by Xen. */
 	rc = xpv_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables);
