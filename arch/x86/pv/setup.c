@@ -22,6 +22,7 @@
 #include <linux/console.h>
 #include <linux/memblock.h>
 #include <linux/panic_notifier.h>
+#include <linux/pm.h>
 #include <linux/mm.h>
 #include <linux/reboot.h>
 #include <asm/bootparam.h>
@@ -175,6 +176,8 @@ static struct notifier_block xpv_panic_nb = {
 static void __init xpv_arch_setup(void)
 {
 	xpv_sched_clock_init();
+	/* hvc0 is the console unless the command line names another. */
+	add_preferred_console("hvc", 0, NULL);
 	atomic_notifier_chain_register(&panic_notifier_list, &xpv_panic_nb);
 }
 
@@ -194,6 +197,7 @@ void __init xpv_platform_init(void)
 	x86_platform.realmode_reserve = x86_init_noop;
 	x86_platform.realmode_init = x86_init_noop;
 
+	pm_power_off = xpv_power_off;
 	machine_ops.power_off = xpv_power_off;
 	machine_ops.halt = xpv_power_off;
 	machine_ops.restart = xpv_restart;

@@ -55,6 +55,12 @@ static inline long xpv_console_write(const char *buf, unsigned int len)
 			       buf, 0, 0);
 }
 
+static inline long xpv_console_read(char *buf, unsigned int len)
+{
+	return __xpv_hypercall(__HYPERVISOR_console_io, CONSOLEIO_read, len,
+			       buf, 0, 0);
+}
+
 static inline long xpv_sched_op(int cmd, void *arg)
 {
 	return __xpv_hypercall(__HYPERVISOR_sched_op, cmd, arg, 0, 0, 0);
