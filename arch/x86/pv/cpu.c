@@ -251,6 +251,8 @@ void __init xpv_cpu_caps_init(void)
 	x86_hyper_type = X86_HYPER_XEN_PV;
 	for (i = 0; i < ARRAY_SIZE(xpv_hidden_caps); i++)
 		setup_clear_cpu_cap(xpv_hidden_caps[i]);
+	/* Xen idles the real CPU; the E400 workaround probes host MSRs. */
+	setup_clear_cpu_cap(X86_BUG_AMD_E400);
 
 	/* NX in __supported_pte_mask before any PTE is built. */
 	get_cpu_cap(&boot_cpu_data);

@@ -88,9 +88,9 @@ SYM_CODE_START_LOCAL(xpv_early_trap_common)
 SYM_CODE_END(xpv_early_trap_common)
 
 /*
- * Event and failsafe callbacks before the kernel's own interrupt setup:
- * events stay masked until start_kernel enables them, so either one
- * arriving here is a bug worth a report.
+ * The event callback before the kernel's own interrupt setup: events
+ * stay masked until start_kernel enables them, so an upcall here is a
+ * bug worth a report.
  */
 SYM_CODE_START(xpv_early_event)
 	UNWIND_HINT_EMPTY
@@ -101,17 +101,6 @@ SYM_CODE_START(xpv_early_event)
 	pushq	$256			/* not a vector: the event callback */
 	jmp	xpv_early_trap_common
 SYM_CODE_END(xpv_early_event)
-
-SYM_CODE_START(xpv_early_failsafe)
-	UNWIND_HINT_EMPTY
-	ANNOTATE_NOENDBR
-	popq	%rcx
-	popq	%r11
-	addq	$4*8, %rsp		/* ds, es, fs, gs */
-	pushq	$-1
-	pushq	$257			/* not a vector: the failsafe callback */
-	jmp	xpv_early_trap_common
-SYM_CODE_END(xpv_early_failsafe)
 
 /*
  * After the kernel's trap_init(): Xen's frame minus rcx and r11 is the
@@ -223,3 +212,43 @@ SYM_CODE_START(xpv_syscall_entry)
 	movq	$__USER_CS, 1*8(%rsp)
 	jmp	entry_SYSCALL_64_after_hwframe
 SYM_CODE_END(xpv_syscall_entry)
+
+/*
+ * The failsafe callback: Xen could not complete a return to us. Its frame
+ * is rcx, r11, then the ds, es, fs and gs it tried to load, then the
+ * hardware frame. If a selector we hold now differs from the one saved,
+ * Xen could not load it and has nulled it: return again. If all match,
+ * the iret frame itself was refused: raise #GP (error code 0) at it, so
+ * a user task gets its SIGSEGV and a kernel one its oops.
+ */
+SYM_CODE_START(xpv_failsafe_entry)
+	UNWIND_HINT_EMPTY
+	ANNOTATE_NOENDBR
+	movl	%ds, %ecx
+	cmpw	%cx, 2*8(%rsp)
+	jne	.Lxpv_failsafe_retry
+	movl	%es, %ecx
+	cmpw	%cx, 3*8(%rsp)
+	jne	.Lxpv_failsafe_retry
+	movl	%fs, %ecx
+	cmpw	%cx, 4*8(%rsp)
+	jne	.Lxpv_failsafe_retry
+	movl	%gs, %ecx
+	cmpw	%cx, 5*8(%rsp)
+	jne	.Lxpv_failsafe_retry
+	movq	(%rsp), %rcx
+	movq	8(%rsp), %r11
+	addq	$6*8, %rsp
+	pushq	$0			/* error code */
+	UNWIND_HINT_IRET_REGS offset=8
+	jmp	asm_exc_general_protection
+.Lxpv_failsafe_retry:
+	movq	(%rsp), %rcx
+	movq	8(%rsp), %r11
+	addq	$6*8, %rsp
+	UNWIND_HINT_IRET_REGS
+	pushq	$-1
+	PUSH_AND_CLEAR_REGS
+	ENCODE_FRAME_POINTER
+	jmp	xpv_exit_to_frame
+SYM_CODE_END(xpv_failsafe_entry)

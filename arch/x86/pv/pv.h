@@ -40,10 +40,10 @@ void __init xpv_callbacks_init(void);
 /* entry.S */
 extern const char xpv_early_trap_stubs[];
 void xpv_early_event(void);
-void xpv_early_failsafe(void);
 void xpv_iret(void);
 void xpv_event_entry(void);
 void xpv_syscall_entry(void);
+void xpv_failsafe_entry(void);
 
 /* events.c */
 void __init xpv_events_setup(void);

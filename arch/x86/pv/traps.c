@@ -123,7 +123,7 @@ void __init xpv_callbacks_init(void)
 
 	register_callback(CALLBACKTYPE_event, 0, xpv_early_event);
 	register_callback(CALLBACKTYPE_failsafe, CALLBACKF_mask_events,
-			  xpv_early_failsafe);
+			  xpv_failsafe_entry);
 	register_callback(CALLBACKTYPE_syscall, CALLBACKF_mask_events,
 			  xpv_syscall_entry);
 
