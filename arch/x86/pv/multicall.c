@@ -3,25 +3,77 @@
  * Batches of hypercalls: one trap into Xen for many operations.
  *
  * Every hypercall costs a ring transition, and under QEMU's TCG a slow one.
- * Page-table updates come in runs (building tables, fork, munmap), so they
- * are queued here and issued as one multicall when the run ends (lazy MMU
- * mode, mmu.c) or when the batch is full.
+ * Page-table updates come in runs (building tables, pinning an mm), so
+ * they are queued here and issued as one multicall when the run ends or
+ * the batch is full (<asm/xpv/multicall.h>).
  *
- * The batch is the CPU's own and is used with interrupts masked (one vCPU;
- * an event handler that queues must flush before it returns). Each entry
- * gets its own result; a failed one is reported with its arguments, since
- * Xen's release build says nothing about why it refused.
+ * The port's batch (xpv_mc_entry/xpv_mc_flush) is the CPU's own and is
+ * used with interrupts masked (one vCPU; an event handler that queues
+ * must flush before it returns). A failed entry is reported with its
+ * arguments, since Xen's release build says nothing about why it refused.
  */
 #include <linux/kernel.h>
+#include <linux/export.h>
 #include <asm/xpv/hypercall.h>
+#include <asm/xpv/multicall.h>
 #include "pv.h"
 
-#define XPV_MC_BATCH	32
+/**
+ * xpv_mc_batch_flush - issue the queued calls of a batch
+ * @b: the batch; empty afterwards, whatever happened
+ *
+ * Return: the multicall's own error, else the result of the first entry
+ * that failed, else 0.
+ */
+int xpv_mc_batch_flush(struct xpv_mc_batch *b)
+{
+	unsigned int i, n = b->count;
+	long rc;
+	int ret = 0;
 
-static struct {
-	struct multicall_entry entries[XPV_MC_BATCH];
-	unsigned int count;
-} xpv_mc;
+	if (!n)
+		return 0;
+	b->count = 0;
+	rc = b->issue(b->entries, n);
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if (!b->entries[i].result)
+			continue;
+		if (b->report)
+			b->report(&b->entries[i]);
+		if (!ret)
+			ret = b->entries[i].result;
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xpv_mc_batch_flush);
+
+/**
+ * xpv_mc_batch_entry - a zeroed entry to fill in
+ * @b: the batch; issued first when full (its errors are then reported
+ *     only through @b->report)
+ */
+struct multicall_entry *xpv_mc_batch_entry(struct xpv_mc_batch *b)
+{
+	struct multicall_entry *mc;
+
+	if (b->count == XPV_MC_BATCH)
+		xpv_mc_batch_flush(b);
+	mc = &b->entries[b->count++];
+	memset(mc, 0, sizeof(*mc));
+	return mc;
+}
+EXPORT_SYMBOL_GPL(xpv_mc_batch_entry);
+
+static long mc_issue(struct multicall_entry *calls, unsigned int n)
+{
+	long rc = xpv_multicall(calls, n);
+
+	if (rc)
+		xpv_early_printf("xpv: multicall of %u: %ld\n", n, rc);
+	return rc;
+}
 
 static void mc_report(const struct multicall_entry *mc)
 {
@@ -31,39 +83,17 @@ static void mc_report(const struct multicall_entry *mc)
 			 (unsigned long)mc->args[2], (unsigned long)mc->args[3]);
 }
 
-/* Issue the queued calls; -errno of the first failure, or 0. */
+static struct xpv_mc_batch xpv_mc = {
+	.issue	= mc_issue,
+	.report	= mc_report,
+};
+
 int xpv_mc_flush(void)
 {
-	unsigned int i, n = xpv_mc.count;
-	long rc;
-	int ret = 0;
-
-	if (!n)
-		return 0;
-	xpv_mc.count = 0;
-	rc = xpv_multicall(xpv_mc.entries, n);
-	if (rc) {
-		xpv_early_printf("xpv: multicall of %u: %ld\n", n, rc);
-		return rc;
-	}
-	for (i = 0; i < n; i++) {
-		if (!xpv_mc.entries[i].result)
-			continue;
-		mc_report(&xpv_mc.entries[i]);
-		if (!ret)
-			ret = xpv_mc.entries[i].result;
-	}
-	return ret;
+	return xpv_mc_batch_flush(&xpv_mc);
 }
 
-/* A zeroed entry to fill in; flushes first when the batch is full. */
 struct multicall_entry *xpv_mc_entry(void)
 {
-	struct multicall_entry *mc;
-
-	if (xpv_mc.count == XPV_MC_BATCH)
-		xpv_mc_flush();
-	mc = &xpv_mc.entries[xpv_mc.count++];
-	memset(mc, 0, sizeof(*mc));
-	return mc;
+	return xpv_mc_batch_entry(&xpv_mc);
 }
