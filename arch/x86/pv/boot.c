@@ -45,6 +45,20 @@ static void __init report_start_info(const struct start_info *si)
 			 _text, _end, xpv_p2m.nr_mfns);
 }
 
+/* Less than this and the kernel dies somewhere obscure; say so first. */
+#define XPV_MIN_MEMORY_MB	32
+
+static void __init check_memory(const struct start_info *si)
+{
+	unsigned long mb = si->nr_pages >> (20 - PAGE_SHIFT);
+
+	if (mb >= XPV_MIN_MEMORY_MB)
+		return;
+	xpv_early_printf("xpv: %lu MB of memory is too little, this kernel needs %u MB: give the domain more (memory= in its config)\n",
+			 mb, XPV_MIN_MEMORY_MB);
+	xpv_shutdown(SHUTDOWN_crash);
+}
+
 /* The P2M and M2P agree on the first, middle and last pfn. */
 static void __init check_p2m(const struct start_info *si)
 {
@@ -85,6 +99,7 @@ void __init __noreturn xpv_start_kernel(struct start_info *si)
 
 	xpv_p2m_init(si);
 	report_start_info(si);
+	check_memory(si);
 	check_p2m(si);
 
 	xpv_cpu_ops_init();
