@@ -9,9 +9,10 @@
  *    table is read-only in every mapping before Xen will use it, and an
  *    update that would map a page table writable is refused.
  *  - Live L1 entries may be written directly: Xen traps the write to the
- *    read-only page and checks it (VMASST_TYPE_writable_pagetables).
- *    Entries of live L2-L4 pages go through mmu_update, queued and issued
- *    in one call when the lazy-MMU run ends.
+ *    read-only page and checks it (VMASST_TYPE_writable_pagetables); in
+ *    a lazy-MMU run they are queued like the rest. Entries of live L2-L4
+ *    pages always go through mmu_update, queued and issued in one call
+ *    when the lazy-MMU run ends.
  *  - cr3 is MMUEXT_NEW_BASEPTR with the machine frame of the top table.
  *
  * Xen enters us on its bootstrap tables: one L4 -> L3 -> L2 (XL2) mapping
@@ -125,6 +126,22 @@ static void mmu_queue_write(void *entry, u64 val)
 	u->val = val;
 	if (paravirt_get_lazy_mode() != PARAVIRT_LAZY_MMU)
 		mmu_queue_flush();
+}
+
+/*
+ * A PTE write is a plain store: a live L1 is read-only and Xen emulates
+ * the store. In a lazy-MMU run (fork, mprotect, munmap) the writes to a
+ * pinned user L1 are queued as mmu_updates instead: one hypercall per
+ * batch rather than one trap and emulation per entry.
+ */
+static void xpv_set_pte(pte_t *ptep, pte_t pte)
+{
+	if (after_bootmem && paravirt_get_lazy_mode() == PARAVIRT_LAZY_MMU &&
+	    PagePinned(virt_to_page(ptep))) {
+		mmu_queue_write(ptep, pte.pte);
+		return;
+	}
+	WRITE_ONCE(*ptep, pte);
 }
 
 static void xpv_set_pmd(pmd_t *pmdp, pmd_t pmd) { mmu_queue_write(pmdp, pmd.pmd); }
@@ -300,6 +317,7 @@ void __init xpv_mmu_ops_init(void)
 	pv_ops.mmu.pgd_val = PV_CALLEE_SAVE(xpv_pgd_val);
 	pv_ops.mmu.make_pgd = PV_CALLEE_SAVE(xpv_make_pgd);
 
+	pv_ops.mmu.set_pte = xpv_set_pte;
 	pv_ops.mmu.set_pmd = xpv_set_pmd;
 	pv_ops.mmu.set_pud = xpv_set_pud;
 	pv_ops.mmu.set_p4d = xpv_set_p4d;
