@@ -2,10 +2,12 @@
 /*
  * What the files of the xpv port share with each other and nobody else.
  *
- * Boot order (boot.c): early console, early traps (traps.c), P2M
- * (p2m.c), pv_ops (cpu.c, irq.c, mmu.c), our own page tables (mmu.c),
- * shared_info, GDT, boot_params and the memory map (setup.c), then the
- * kernel's own x86_64_start_reservations().
+ * Boot order (boot.c): early console, early traps and callbacks
+ * (traps.c, entry.S), P2M (p2m.c), pv_ops (cpu.c, idt.c, irq.c, mmu.c,
+ * pin.c), our own page tables (pagetable.c), shared_info (irq.c), GDT,
+ * boot_params and the memory map (setup.c), events and time hooks
+ * (events.c, time.c), the boot console (console.c), then the kernel's own
+ * x86_64_start_reservations(). hvc.c takes the console over later.
  */
 #ifndef _XPV_PV_H
 #define _XPV_PV_H
