@@ -26,9 +26,17 @@ fake_tree() {
 		"$v" "$p" "$s" > "$d/Makefile"
 	mkdir -p "$d/arch/x86/configs"
 	if [ "$anchors" = yes ]; then
-		# The context lines of the patch, in order, per file.
-		awk '/^--- a\//{f=substr($2,3)} /^ /{print substr($0,2) > "'"$d"'/" f}' \
-			"$here/../../patches/0001-kbuild-descend-into-xpv.patch"
+		# The lines every patch of the series expects (context and
+		# removed lines), in order, per file.
+		local patches=() p
+		while read -r p; do
+			patches+=("$here/../../patches/$p")
+		done < <(grep -v -e '^#' -e '^[[:space:]]*$' "$here/../../patches/series")
+		for p in $(awk '/^--- a\//{print substr($2,3)}' "${patches[@]}" | sort -u); do
+			mkdir -p "$d/$(dirname "$p")"
+		done
+		awk '/^--- a\//{f=substr($2,3); next} /^[ -]/{print substr($0,2) > "'"$d"'/" f}' \
+			"${patches[@]}"
 	else
 		echo 'obj-y += init/' > "$d/Kbuild"
 		echo 'source "init/Kconfig"' > "$d/Kconfig"

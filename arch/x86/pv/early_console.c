@@ -41,6 +41,13 @@ void __init xpv_early_console_init(const struct start_info *si)
 	early_ring = bootstrap_va(si->console.domU.mfn);
 }
 
+/* Once our own page tables are in: the ring through the direct map. */
+void __init xpv_early_console_use_direct_map(void)
+{
+	if (early_ring)
+		early_ring = __va(__pa(early_ring));
+}
+
 static void early_notify(void)
 {
 	struct evtchn_send send = { .port = early_port };
@@ -74,6 +81,37 @@ static void ring_write(const char *s, unsigned int len)
 		WRITE_ONCE(r->out_prod, prod);
 	}
 	early_notify();
+}
+
+/* Console input: what xenconsoled put in the ring, or Xen's own console. */
+int xpv_early_read(char *buf, unsigned int len)
+{
+	struct xencons_interface *r = early_ring;
+	XENCONS_RING_IDX cons, prod;
+	unsigned int n = 0;
+
+	if (early_hypercall)
+		return max_t(long, xpv_console_read(buf, len), 0);
+	if (!r)
+		return 0;
+	cons = r->in_cons;
+	prod = READ_ONCE(r->in_prod);
+	virt_rmb();	/* the bytes after the index that shows them */
+	/* WHY: dom0 writes in_prod; an index past a full ring is a lie. */
+	if (prod - cons > sizeof(r->in))
+		return 0;
+	while (cons != prod && n < len)
+		buf[n++] = r->in[MASK_XENCONS_IDX(cons++, r->in)];
+	virt_mb();	/* done reading before the space is given back */
+	WRITE_ONCE(r->in_cons, cons);
+	early_notify();
+	return n;
+}
+
+/* The console ring's event channel, or 0 when there is no ring. */
+evtchn_port_t xpv_early_console_port(void)
+{
+	return early_ring ? early_port : 0;
 }
 
 void xpv_early_write(const char *s, unsigned int len)

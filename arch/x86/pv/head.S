@@ -59,6 +59,11 @@ SYM_CODE_END(xpv_hypercall_page)
 	ELFNOTE(Xen, XEN_ELFNOTE_ENTRY,		.quad xpv_entry)
 	ELFNOTE(Xen, XEN_ELFNOTE_HYPERCALL_PAGE, .quad xpv_hypercall_page)
 	/*
+	 * Load the initrd after the bootstrap area and tell us its pfn: it
+	 * then needs no mapping of Xen's, and the kernel maps it itself.
+	 */
+	ELFNOTE(Xen, XEN_ELFNOTE_MOD_START_PFN,	.long 1)
+	/*
 	 * Xen starts a first domain only if it declares dom0 support. xpv is
 	 * a domU port; the claim lets the early-boot lane start us as Xen's
 	 * first domain, where CONSOLEIO_write reaches the serial line.

@@ -23,6 +23,11 @@
 #include <xen/interface/xen.h>
 #include <xen/interface/sched.h>
 #include <xen/interface/event_channel.h>
+#include <xen/interface/callback.h>
+#include <xen/interface/memory.h>
+#include <xen/interface/physdev.h>
+#include <xen/interface/vcpu.h>
+#include <xen/interface/version.h>
 
 extern u8 xpv_hypercall_page[PAGE_SIZE];
 
@@ -50,6 +55,12 @@ static inline long xpv_console_write(const char *buf, unsigned int len)
 			       buf, 0, 0);
 }
 
+static inline long xpv_console_read(char *buf, unsigned int len)
+{
+	return __xpv_hypercall(__HYPERVISOR_console_io, CONSOLEIO_read, len,
+			       buf, 0, 0);
+}
+
 static inline long xpv_sched_op(int cmd, void *arg)
 {
 	return __xpv_hypercall(__HYPERVISOR_sched_op, cmd, arg, 0, 0, 0);
@@ -58,6 +69,105 @@ static inline long xpv_sched_op(int cmd, void *arg)
 static inline long xpv_event_channel_op(int cmd, void *arg)
 {
 	return __xpv_hypercall(__HYPERVISOR_event_channel_op, cmd, arg, 0, 0, 0);
+}
+
+static inline long xpv_set_trap_table(const struct trap_info *table)
+{
+	return __xpv_hypercall(__HYPERVISOR_set_trap_table, table, 0, 0, 0, 0);
+}
+
+static inline long xpv_mmu_update(struct mmu_update *req, unsigned int count,
+				  unsigned int *done)
+{
+	return __xpv_hypercall(__HYPERVISOR_mmu_update, req, count, done,
+			       DOMID_SELF, 0);
+}
+
+static inline long xpv_mmuext_op(struct mmuext_op *op, unsigned int count,
+				 unsigned int *done)
+{
+	return __xpv_hypercall(__HYPERVISOR_mmuext_op, op, count, done,
+			       DOMID_SELF, 0);
+}
+
+static inline long xpv_update_va_mapping(unsigned long va, u64 pte,
+					 unsigned long flags)
+{
+	return __xpv_hypercall(__HYPERVISOR_update_va_mapping, va, pte, flags,
+			       0, 0);
+}
+
+static inline long xpv_set_gdt(unsigned long *frames, unsigned int entries)
+{
+	return __xpv_hypercall(__HYPERVISOR_set_gdt, frames, entries, 0, 0, 0);
+}
+
+static inline long xpv_update_descriptor(u64 maddr, u64 desc)
+{
+	return __xpv_hypercall(__HYPERVISOR_update_descriptor, maddr, desc,
+			       0, 0, 0);
+}
+
+static inline long xpv_stack_switch(unsigned long ss, unsigned long sp)
+{
+	return __xpv_hypercall(__HYPERVISOR_stack_switch, ss, sp, 0, 0, 0);
+}
+
+static inline long xpv_set_segment_base(int which, unsigned long base)
+{
+	return __xpv_hypercall(__HYPERVISOR_set_segment_base, which, base,
+			       0, 0, 0);
+}
+
+static inline long xpv_fpu_taskswitch(int set)
+{
+	return __xpv_hypercall(__HYPERVISOR_fpu_taskswitch, set, 0, 0, 0, 0);
+}
+
+static inline long xpv_set_debugreg(int reg, unsigned long value)
+{
+	return __xpv_hypercall(__HYPERVISOR_set_debugreg, reg, value, 0, 0, 0);
+}
+
+static inline unsigned long xpv_get_debugreg(int reg)
+{
+	return __xpv_hypercall(__HYPERVISOR_get_debugreg, reg, 0, 0, 0, 0);
+}
+
+static inline long xpv_vm_assist(unsigned int cmd, unsigned int type)
+{
+	return __xpv_hypercall(__HYPERVISOR_vm_assist, cmd, type, 0, 0, 0);
+}
+
+static inline long xpv_callback_op(int cmd, void *arg)
+{
+	return __xpv_hypercall(__HYPERVISOR_callback_op, cmd, arg, 0, 0, 0);
+}
+
+static inline long xpv_physdev_op(int cmd, void *arg)
+{
+	return __xpv_hypercall(__HYPERVISOR_physdev_op, cmd, arg, 0, 0, 0);
+}
+
+static inline long xpv_memory_op(unsigned int cmd, void *arg)
+{
+	return __xpv_hypercall(__HYPERVISOR_memory_op, cmd, arg, 0, 0, 0);
+}
+
+static inline long xpv_multicall(struct multicall_entry *calls,
+				 unsigned int count)
+{
+	return __xpv_hypercall(__HYPERVISOR_multicall, calls, count, 0, 0, 0);
+}
+
+static inline long xpv_vcpu_op(int cmd, int vcpu, void *arg)
+{
+	return __xpv_hypercall(__HYPERVISOR_vcpu_op, cmd, vcpu, arg, 0, 0);
+}
+
+static inline long xpv_xen_version(int cmd, void *arg)
+{
+	return __xpv_hypercall(__HYPERVISOR_xen_version, cmd, arg, 0, 0, 0);
 }
 
 #endif /* __ASSEMBLY__ */

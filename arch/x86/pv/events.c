@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Event channels: the interrupts of the xpv port (2-level ABI).
+ *
+ * Xen signals a port by setting its bit in shared_info->evtchn_pending.
+ * If the port's evtchn_mask bit is clear it also sets the port's word in
+ * our vcpu_info->evtchn_pending_sel and evtchn_upcall_pending, and enters
+ * the event callback (entry.S) unless evtchn_upcall_mask holds it off:
+ *
+ *	upcall_pending -> pending_sel (one bit per 64-port word)
+ *	               -> pending[word] & ~mask[word] -> port -> irq
+ *
+ * Each port we use is an irq with an edge flow: ack clears the pending
+ * bit, mask/unmask set and clear the mask bit. Unmasking a port that is
+ * pending re-raises the selector and upcall flags, which Xen would have
+ * set had the port been unmasked; the upcall then comes at the next
+ * irq_enable or iret. Ports nobody bound are masked where they are found.
+ *
+ * At boot shared_info is all zeros: every port is unmasked. Everything is
+ * masked first thing in intr_init, before start_kernel enables events.
+ */
+#include <linux/kernel.h>
+#include <linux/init.h>
+#include <linux/interrupt.h>
+#include <linux/irq.h>
+#include <linux/entry-common.h>
+#include <asm/irq_regs.h>
+#include <asm/irq_stack.h>
+#include <asm/sync_bitops.h>
+#include <asm/x86_init.h>
+#include <asm/xpv/hypercall.h>
+#include "pv.h"
+
+#define XPV_NR_PORTS	(sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8)
+#define XPV_NO_IRQ	0
+
+/* port -> irq; written at bind time with events masked (one vCPU). */
+static unsigned int xpv_port_irq[XPV_NR_PORTS];
+
+static evtchn_port_t port_of(struct irq_data *d)
+{
+	return (evtchn_port_t)(unsigned long)irq_data_get_irq_chip_data(d);
+}
+
+static void xpv_evtchn_ack(struct irq_data *d)
+{
+	sync_clear_bit(port_of(d), xpv_shared_info->evtchn_pending);
+}
+
+static void xpv_evtchn_mask(struct irq_data *d)
+{
+	sync_set_bit(port_of(d), xpv_shared_info->evtchn_mask);
+}
+
+static void xpv_evtchn_unmask(struct irq_data *d)
+{
+	evtchn_port_t port = port_of(d);
+	unsigned int word = port / (sizeof(xen_ulong_t) * 8);
+
+	sync_clear_bit(port, xpv_shared_info->evtchn_mask);
+	if (sync_test_bit(port, xpv_shared_info->evtchn_pending) &&
+	    !sync_test_and_set_bit(word, &xpv_vcpu->evtchn_pending_sel))
+		WRITE_ONCE(xpv_vcpu->evtchn_upcall_pending, 1);
+}
+
+static struct irq_chip xpv_evtchn_chip = {
+	.name		= "xpv-evtchn",
+	.irq_ack	= xpv_evtchn_ack,
+	.irq_mask	= xpv_evtchn_mask,
+	.irq_unmask	= xpv_evtchn_unmask,
+};
+
+/**
+ * xpv_evtchn_bind_irq - give an event-channel port an irq of its own
+ * @port: a port already bound on Xen's side (interdomain, virq)
+ *
+ * Return: the irq, masked until request_irq() enables it, or -errno.
+ */
+int xpv_evtchn_bind_irq(evtchn_port_t port)
+{
+	int irq;
+
+	if (port >= XPV_NR_PORTS)
+		return -EINVAL;
+	if (xpv_port_irq[port])
+		return xpv_port_irq[port];
+	irq = irq_alloc_desc_from(1, -1);
+	if (irq < 0)
+		return irq;
+	irq_set_chip_and_handler_name(irq, &xpv_evtchn_chip, handle_edge_irq,
+				      "event");
+	irq_set_chip_data(irq, (void *)(unsigned long)port);
+	xpv_port_irq[port] = irq;
+	return irq;
+}
+
+/** xpv_evtchn_bind_virq - bind a virtual irq of vCPU 0; irq or -errno */
+int xpv_evtchn_bind_virq(unsigned int virq)
+{
+	struct evtchn_bind_virq bind = { .virq = virq, .vcpu = 0 };
+	long rc = xpv_event_channel_op(EVTCHNOP_bind_virq, &bind);
+
+	if (rc) {
+		pr_err("xpv: bind virq %u: %ld\n", virq, rc);
+		return rc;
+	}
+	return xpv_evtchn_bind_irq(bind.port);
+}
+
+static void dispatch_port(evtchn_port_t port)
+{
+	unsigned int irq = xpv_port_irq[port];
+
+	if (irq && !generic_handle_irq(irq))
+		return;
+	/* Nobody's port: keep it quiet from now on. */
+	sync_set_bit(port, xpv_shared_info->evtchn_mask);
+	sync_clear_bit(port, xpv_shared_info->evtchn_pending);
+}
+
+/* The 2-level scan; clearing upcall_pending first loses no event. */
+static void xpv_evtchn_demux(struct pt_regs *regs)
+{
+	struct pt_regs *old_regs = set_irq_regs(regs);
+	struct shared_info *s = xpv_shared_info;
+	xen_ulong_t sel, bits;
+
+	irq_enter_rcu();
+	do {
+		WRITE_ONCE(xpv_vcpu->evtchn_upcall_pending, 0);
+		sel = xchg(&xpv_vcpu->evtchn_pending_sel, 0);
+		while (sel) {
+			unsigned int w = __ffs(sel);
+
+			sel &= ~(1UL << w);
+			bits = READ_ONCE(s->evtchn_pending[w]) &
+			       ~READ_ONCE(s->evtchn_mask[w]);
+			while (bits) {
+				unsigned int b = __ffs(bits);
+
+				bits &= ~(1UL << b);
+				dispatch_port(w * BITS_PER_LONG + b);
+			}
+		}
+	} while (READ_ONCE(xpv_vcpu->evtchn_upcall_pending));
+	irq_exit_rcu();
+	set_irq_regs(old_regs);
+}
+
+/* From the event callback (entry.S), events masked. */
+__visible noinstr void xpv_evtchn_upcall(struct pt_regs *regs)
+{
+	irqentry_state_t state = irqentry_enter(regs);
+
+	instrumentation_begin();
+	run_sysvec_on_irqstack_cond(xpv_evtchn_demux, regs);
+	instrumentation_end();
+	irqentry_exit(regs, state);
+}
+
+/* x86_init.irqs.intr_init: mask every port, then take the callback. */
+static void __init xpv_evtchn_init(void)
+{
+	struct shared_info *s = xpv_shared_info;
+	struct callback_register cb = {
+		.type = CALLBACKTYPE_event,
+		.address = (unsigned long)xpv_event_entry,
+	};
+	long rc;
+
+	memset(s->evtchn_mask, 0xff, sizeof(s->evtchn_mask));
+	xpv_vcpu->evtchn_pending_sel = 0;
+	rc = xpv_callback_op(CALLBACKOP_register, &cb);
+	if (rc)
+		panic("xpv: event callback: %ld\n", rc);
+	pr_info("xpv: %zu event channels masked, upcall at %pS\n",
+		XPV_NR_PORTS, xpv_event_entry);
+}
+
+void __init xpv_events_setup(void)
+{
+	x86_init.irqs.intr_init = xpv_evtchn_init;
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The kernel's IDT, told to Xen as a trap table.
+ *
+ * A PV guest has no IDT register: load_idt() reads the gates the kernel
+ * wrote (its idt_table) and hands Xen, for each exception vector whose
+ * handler we know, the entry point that first drops the two words Xen
+ * adds to the frame (entry.S). A gate's DPL carries over (int3 and into
+ * may come from user mode); an interrupt gate becomes "mask events on
+ * entry", the PV form of clearing IF.
+ *
+ * Vectors we do not know keep what Xen had for them: the early stubs,
+ * which report and crash. Interrupts are event channels, not vectors.
+ */
+#include <linux/kernel.h>
+#include <asm/desc.h>
+#include <asm/idtentry.h>
+#include <asm/paravirt.h>
+#include <asm/traps.h>
+#include <asm/xpv/hypercall.h>
+#include "pv.h"
+
+#define XPV_EXC_VECTORS		32
+#define XPV_TI_MASK_EVENTS	4
+
+#define XPV_GATE(name)	{ name, xpv_##name }
+#define XPV_DECLARE(name) void xpv_##name(void)
+
+XPV_DECLARE(asm_exc_divide_error);
+XPV_DECLARE(asm_exc_debug);
+XPV_DECLARE(asm_exc_int3);
+XPV_DECLARE(asm_exc_overflow);
+XPV_DECLARE(asm_exc_bounds);
+XPV_DECLARE(asm_exc_invalid_op);
+XPV_DECLARE(asm_exc_device_not_available);
+XPV_DECLARE(asm_exc_double_fault);
+XPV_DECLARE(asm_exc_coproc_segment_overrun);
+XPV_DECLARE(asm_exc_invalid_tss);
+XPV_DECLARE(asm_exc_segment_not_present);
+XPV_DECLARE(asm_exc_stack_segment);
+XPV_DECLARE(asm_exc_general_protection);
+XPV_DECLARE(asm_exc_page_fault);
+XPV_DECLARE(asm_exc_spurious_interrupt_bug);
+XPV_DECLARE(asm_exc_coprocessor_error);
+XPV_DECLARE(asm_exc_alignment_check);
+XPV_DECLARE(asm_exc_simd_coprocessor_error);
+
+static const struct {
+	void (*native)(void);
+	void (*xen)(void);
+} xpv_gates[] = {
+	XPV_GATE(asm_exc_divide_error),
+	XPV_GATE(asm_exc_debug),
+	XPV_GATE(asm_exc_int3),
+	XPV_GATE(asm_exc_overflow),
+	XPV_GATE(asm_exc_bounds),
+	XPV_GATE(asm_exc_invalid_op),
+	XPV_GATE(asm_exc_device_not_available),
+	XPV_GATE(asm_exc_double_fault),
+	XPV_GATE(asm_exc_coproc_segment_overrun),
+	XPV_GATE(asm_exc_invalid_tss),
+	XPV_GATE(asm_exc_segment_not_present),
+	XPV_GATE(asm_exc_stack_segment),
+	XPV_GATE(asm_exc_general_protection),
+	XPV_GATE(asm_exc_page_fault),
+	XPV_GATE(asm_exc_spurious_interrupt_bug),
+	XPV_GATE(asm_exc_coprocessor_error),
+	XPV_GATE(asm_exc_alignment_check),
+	XPV_GATE(asm_exc_simd_coprocessor_error),
+};
+
+/* #DB and #DF arrive on the current stack (entry.S); no IST games. */
+__visible noinstr void xpv_exc_debug(struct pt_regs *regs)
+{
+	if (user_mode(regs))
+		noist_exc_debug(regs);
+	else
+		exc_debug(regs);
+}
+
+__visible noinstr void xpv_exc_double_fault(struct pt_regs *regs,
+					    unsigned long error_code)
+{
+	exc_double_fault(regs, error_code);
+}
+
+static unsigned long xen_entry_of(unsigned long handler)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(xpv_gates); i++)
+		if ((unsigned long)xpv_gates[i].native == handler)
+			return (unsigned long)xpv_gates[i].xen;
+	return 0;
+}
+
+static void xpv_load_idt(const struct desc_ptr *dtr)
+{
+	/* load_idt() is rare and runs with interrupts off: one table. */
+	static struct trap_info table[XPV_EXC_VECTORS + 1];
+	const gate_desc *idt = (const gate_desc *)dtr->address;
+	unsigned int v, n = 0, nr = (dtr->size + 1) / sizeof(gate_desc);
+	long rc;
+
+	for (v = 0; v < min(nr, XPV_EXC_VECTORS); v++) {
+		unsigned long entry = xen_entry_of(gate_offset(&idt[v]));
+
+		if (!idt[v].bits.p || !entry)
+			continue;
+		table[n].vector = v;
+		table[n].flags = idt[v].bits.dpl;
+		if (idt[v].bits.type == GATE_INTERRUPT)
+			table[n].flags |= XPV_TI_MASK_EVENTS;
+		table[n].cs = __KERNEL_CS;
+		table[n].address = entry;
+		n++;
+	}
+	memset(&table[n], 0, sizeof(table[n]));
+	rc = xpv_set_trap_table(table);
+	if (rc)
+		xpv_early_printf("xpv: set_trap_table of %u vectors: %ld\n", n, rc);
+}
+
+void __init xpv_idt_ops_init(void)
+{
+	pv_ops.cpu.load_idt = xpv_load_idt;
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Batches of hypercalls: one trap into Xen for many operations.
+ *
+ * Every hypercall costs a ring transition, and under QEMU's TCG a slow one.
+ * Page-table updates come in runs (building tables, pinning an mm), so
+ * they are queued here and issued as one multicall when the run ends or
+ * the batch is full (<asm/xpv/multicall.h>).
+ *
+ * The port's batch (xpv_mc_entry/xpv_mc_flush) is the CPU's own and is
+ * used with interrupts masked (one vCPU; an event handler that queues
+ * must flush before it returns). A failed entry is reported with its
+ * arguments, since Xen's release build says nothing about why it refused.
+ */
+#include <linux/kernel.h>
+#include <linux/export.h>
+#include <asm/xpv/hypercall.h>
+#include <asm/xpv/multicall.h>
+#include "pv.h"
+
+/**
+ * xpv_mc_batch_flush - issue the queued calls of a batch
+ * @b: the batch; empty afterwards, whatever happened
+ *
+ * Return: the multicall's own error, else the result of the first entry
+ * that failed, else 0.
+ */
+int xpv_mc_batch_flush(struct xpv_mc_batch *b)
+{
+	unsigned int i, n = b->count;
+	long rc;
+	int ret = 0;
+
+	if (!n)
+		return 0;
+	b->count = 0;
+	rc = b->issue(b->entries, n);
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if (!b->entries[i].result)
+			continue;
+		if (b->report)
+			b->report(&b->entries[i]);
+		if (!ret)
+			ret = b->entries[i].result;
+	}
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xpv_mc_batch_flush);
+
+/**
+ * xpv_mc_batch_entry - a zeroed entry to fill in
+ * @b: the batch; issued first when full (its errors are then reported
+ *     only through @b->report)
+ */
+struct multicall_entry *xpv_mc_batch_entry(struct xpv_mc_batch *b)
+{
+	struct multicall_entry *mc;
+
+	if (b->count == XPV_MC_BATCH)
+		xpv_mc_batch_flush(b);
+	mc = &b->entries[b->count++];
+	memset(mc, 0, sizeof(*mc));
+	return mc;
+}
+EXPORT_SYMBOL_GPL(xpv_mc_batch_entry);
+
+static long mc_issue(struct multicall_entry *calls, unsigned int n)
+{
+	long rc = xpv_multicall(calls, n);
+
+	if (rc)
+		xpv_early_printf("xpv: multicall of %u: %ld\n", n, rc);
+	return rc;
+}
+
+static void mc_report(const struct multicall_entry *mc)
+{
+	xpv_early_printf("xpv: multicall op %lu failed: %ld (args %#lx %#lx %#lx %#lx)\n",
+			 (unsigned long)mc->op, (long)mc->result,
+			 (unsigned long)mc->args[0], (unsigned long)mc->args[1],
+			 (unsigned long)mc->args[2], (unsigned long)mc->args[3]);
+}
+
+static struct xpv_mc_batch xpv_mc = {
+	.issue	= mc_issue,
+	.report	= mc_report,
+};
+
+int xpv_mc_flush(void)
+{
+	return xpv_mc_batch_flush(&xpv_mc);
+}
+
+struct multicall_entry *xpv_mc_entry(void)
+{
+	return xpv_mc_batch_entry(&xpv_mc);
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the files of the xpv port share with each other and nobody else.
+ *
+ * Boot order (boot.c): early console, early traps and callbacks
+ * (traps.c, entry.S), P2M (p2m.c), pv_ops (cpu.c, idt.c, irq.c, mmu.c,
+ * pin.c), our own page tables (pagetable.c), shared_info (irq.c), GDT,
+ * boot_params and the memory map (setup.c), events and time hooks
+ * (events.c, time.c), the boot console (console.c), then the kernel's own
+ * x86_64_start_reservations(). hvc.c takes the console over later.
+ */
+#ifndef _XPV_PV_H
+#define _XPV_PV_H
+
+/* entry.S: the early trap stubs are this far apart */
+#define XPV_EARLY_TRAP_STUB_SIZE	16
+
+#ifndef __ASSEMBLY__
+
+#include <linux/init.h>
+#include <linux/types.h>
+#include <asm/pgtable_types.h>
+#include <asm/xpv/boot.h>
+#include <asm/xpv/p2m.h>
+
+struct pt_regs;
+struct mm_struct;
+struct vcpu_info;
+struct shared_info;
+
+/* idt.c */
+void __init xpv_idt_ops_init(void);
+
+/* p2m.c */
+void __init xpv_p2m_init(const struct start_info *si);
+void __init xpv_p2m_use_direct_map(void);
+
+/* traps.c */
+void __init xpv_early_traps_init(void);
+void __init xpv_callbacks_init(void);
+
+/* entry.S */
+extern const char xpv_early_trap_stubs[];
+void xpv_early_event(void);
+void xpv_iret(void);
+void xpv_event_entry(void);
+void xpv_syscall_entry(void);
+void xpv_failsafe_entry(void);
+
+/* events.c */
+void __init xpv_events_setup(void);
+int xpv_evtchn_bind_irq(evtchn_port_t port);
+int xpv_evtchn_bind_virq(unsigned int virq);
+
+/* time.c */
+void __init xpv_time_setup(void);
+void __init xpv_sched_clock_init(void);
+
+/* irq.c: the vCPU's event mask and pending flag, and cr2 */
+extern struct vcpu_info *xpv_vcpu;
+extern struct shared_info *xpv_shared_info;
+void __init xpv_irq_ops_init(void);
+void __init xpv_shared_info_init(unsigned long shared_info_ma);
+
+/* cpu.c */
+void __init xpv_cpu_ops_init(void);
+void __init xpv_cpu_caps_init(void);
+void __init xpv_gdt_init(void);
+
+/* mmu.c */
+void __init xpv_mmu_ops_init(void);
+void __init xpv_mmu_set_cr3(unsigned long cr3);
+int xpv_set_page_ro(void *va, bool ro);
+
+/* pin.c; L4 slots below 256 map user space, the rest is kernel and Xen */
+#define XPV_USER_PGD_SLOTS	256
+void __init xpv_pin_ops_init(void);
+bool xpv_mm_pinned(struct mm_struct *mm);
+pgd_t *xpv_user_pgd(pgd_t *pgd);
+
+/* pagetable.c */
+void __init xpv_pagetable_init(const struct start_info *si);
+
+/* multicall.c: batches of hypercalls, flushed in one trap */
+struct multicall_entry *xpv_mc_entry(void);
+int xpv_mc_flush(void);
+
+/* setup.c */
+void __init xpv_memory_map_init(const struct start_info *si);
+void __init xpv_boot_params_init(const struct start_info *si);
+void __init xpv_platform_init(void);
+
+/* console.c */
+void __init xpv_boot_console_init(void);
+
+#endif /* __ASSEMBLY__ */
+#endif /* _XPV_PV_H */

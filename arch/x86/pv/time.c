@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Time of the xpv port: Xen's clock, Xen's timer.
+ *
+ *  - clocksource and sched_clock: the pvclock in our vcpu_info, Xen
+ *    system time in ns (since Xen booted), from the TSC and the scale
+ *    and offset Xen keeps current (asm/pvclock.h does the maths);
+ *  - wallclock: shared_info's wc fields plus system time;
+ *  - clockevent: one-shot VCPUOP_set_singleshot_timer, whose deadline is
+ *    absolute Xen system time (the same clock as the clocksource, not
+ *    ktime); it fires VIRQ_TIMER, an event channel like any other. Xen
+ *    arms a 100 Hz periodic timer for every vCPU at start: stopped here.
+ */
+#include <linux/kernel.h>
+#include <linux/init.h>
+#include <linux/clocksource.h>
+#include <linux/clockchips.h>
+#include <linux/interrupt.h>
+#include <asm/paravirt.h>
+#include <asm/pvclock.h>
+#include <asm/x86_init.h>
+#include <asm/xpv/hypercall.h>
+#include "pv.h"
+
+/* Shortest delay worth a hypercall; Xen fires a past deadline at once. */
+#define XPV_TIMER_MIN_NS	100000
+
+static u64 xpv_clock_read(void)
+{
+	return pvclock_clocksource_read(&xpv_vcpu->time);
+}
+
+static u64 xpv_clocksource_read(struct clocksource *cs)
+{
+	return xpv_clock_read();
+}
+
+static u64 xpv_clock_offset;
+
+static u64 xpv_sched_clock(void)
+{
+	return xpv_clock_read() - xpv_clock_offset;
+}
+
+static unsigned long xpv_tsc_khz(void)
+{
+	return pvclock_tsc_khz(&xpv_vcpu->time);
+}
+
+static void xpv_get_wallclock(struct timespec64 *ts)
+{
+	pvclock_read_wallclock(&xpv_shared_info->wc, &xpv_vcpu->time, ts);
+}
+
+static int xpv_set_wallclock(const struct timespec64 *ts)
+{
+	return -ENODEV;
+}
+
+static struct clocksource xpv_clocksource = {
+	.name	= "xpv",
+	.rating	= 400,
+	.read	= xpv_clocksource_read,
+	.mask	= CLOCKSOURCE_MASK(64),
+	.flags	= CLOCK_SOURCE_IS_CONTINUOUS,
+};
+
+static int xpv_timer_next(unsigned long delta, struct clock_event_device *evt)
+{
+	struct vcpu_set_singleshot_timer t = {
+		.timeout_abs_ns = xpv_clock_read() + delta,
+	};
+
+	return xpv_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t) ? -ETIME : 0;
+}
+
+static int xpv_timer_oneshot(struct clock_event_device *evt)
+{
+	xpv_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+	return 0;
+}
+
+static int xpv_timer_shutdown(struct clock_event_device *evt)
+{
+	xpv_vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL);
+	xpv_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+	return 0;
+}
+
+static struct clock_event_device xpv_clockevent = {
+	.name			= "xpv",
+	.features		= CLOCK_EVT_FEAT_ONESHOT,
+	.rating			= 500,
+	.mult			= 1,	/* deltas are ns */
+	.shift			= 0,
+	.min_delta_ns		= XPV_TIMER_MIN_NS,
+	.min_delta_ticks	= XPV_TIMER_MIN_NS,
+	.max_delta_ns		= 0xffffffff,
+	.max_delta_ticks	= 0xffffffff,
+	.set_next_event		= xpv_timer_next,
+	.set_state_oneshot	= xpv_timer_oneshot,
+	.set_state_shutdown	= xpv_timer_shutdown,
+};
+
+static irqreturn_t xpv_timer_interrupt(int irq, void *dev_id)
+{
+	xpv_clockevent.event_handler(&xpv_clockevent);
+	return IRQ_HANDLED;
+}
+
+/* x86_init.timers.timer_init, from x86_late_time_init. */
+static void __init xpv_time_init(void)
+{
+	int irq;
+
+	if (xpv_vcpu->time.flags & PVCLOCK_TSC_STABLE_BIT)
+		pvclock_set_flags(PVCLOCK_TSC_STABLE_BIT);
+	clocksource_register_hz(&xpv_clocksource, NSEC_PER_SEC);
+
+	/* Xen's default 100 Hz tick would fire before we have a handler. */
+	xpv_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+	irq = xpv_evtchn_bind_virq(VIRQ_TIMER);
+	if (irq < 0)
+		panic("xpv: no timer event channel (%d)\n", irq);
+	xpv_clockevent.cpumask = cpumask_of(0);
+	xpv_clockevent.irq = irq;
+	clockevents_register_device(&xpv_clockevent);
+	if (request_irq(irq, xpv_timer_interrupt,
+			IRQF_TIMER | IRQF_PERCPU | IRQF_NOBALANCING, "timer", NULL))
+		panic("xpv: no timer interrupt\n");
+	pr_info("xpv: timer on irq %d\n", irq);
+}
+
+/* Before start_kernel, with shared_info mapped. */
+void __init xpv_time_setup(void)
+{
+	x86_init.timers.timer_init = xpv_time_init;
+	x86_platform.calibrate_tsc = xpv_tsc_khz;
+	x86_platform.calibrate_cpu = xpv_tsc_khz;
+	x86_platform.get_wallclock = xpv_get_wallclock;
+	x86_platform.set_wallclock = xpv_set_wallclock;
+}
+
+/* From setup_arch, once static calls can be updated. */
+void __init xpv_sched_clock_init(void)
+{
+	xpv_clock_offset = xpv_clock_read();
+	paravirt_set_sched_clock(xpv_sched_clock);
+}
