@@ -3,10 +3,10 @@
 #
 # run.sh - boot build/xenU/vmlinux as Xen's first domain with a one-file
 # initramfs (init.c) and check that user space runs: what the kernel and
-# /init print, through hvc0 and Xen's serial line. Needs the harness
-# (the harness branch: scripts/harness/boot.sh and build-dom0.sh).
+# /init print, through hvc0 and Xen's serial line, with the harness of
+# scripts/harness/ (boot.sh, build-dom0.sh).
 #
-# Usage: tests/early/run.sh --harness DIR [--timeout SEC]
+# Usage: tests/early/run.sh [--timeout SEC]
 # Ends with "early: N passed, N failed"; the serial log is kept in
 # build/early/serial.log.
 
@@ -14,16 +14,15 @@ set -uo pipefail
 . "$(dirname "$0")/../../scripts/lib.sh"
 . "$XPV_ROOT/scripts/testlib.sh"
 
-HARNESS= TIMEOUT=120
+TIMEOUT=120
 while [ $# -gt 0 ]; do
 	case $1 in
-	--harness) HARNESS=$2 ;;
 	--timeout) TIMEOUT=$2 ;;
 	*) sed -n 's/^# Usage: //p' "$0" >&2; exit 2 ;;
 	esac
 	shift 2
 done
-[ -x "$HARNESS/scripts/harness/boot.sh" ] || die "no harness at '$HARNESS'"
+need_pkgs gcc libc6-dev gzip
 
 out=$XPV_BUILD/early
 kobj=$XPV_BUILD/xenU
@@ -37,8 +36,7 @@ nod /dev/console 600 0 0 c 5 1
 file /init $out/init 755 0 0
 LIST
 
-# The harness finds itself through XPV_ROOT: not ours.
-harness() { env -u XPV_ROOT -u XPV_BUILD "$HARNESS/scripts/harness/$@"; }
+harness() { "$XPV_ROOT/scripts/harness/$@"; }
 images=$(harness build-dom0.sh) || die "no Xen image from the harness"
 log=$out/serial.log
 stage "booting $kobj/vmlinux with $out/initrd.gz (timeout ${TIMEOUT}s)"
