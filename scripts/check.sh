@@ -12,15 +12,16 @@
 #   backends  the dom0 daemons' cmocka suites against a fake Xen (~15 s)
 #   kernel  xenU_defconfig builds a bzImage with our code in it
 #   kunit   our KUnit suites that need no hypervisor, under UML
-#   early   our kernel as Xen's first domain, in QEMU: first light
+#   early   our kernel as Xen's first domain, in QEMU: up to user space
 #   e2e     scenarios under Xen in QEMU (tests/e2e/)
+#   kunit_guest  the KUnit suites our kernel ran as a domU in e2e
 # With no argument, all of them run.
 
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/testlib.sh"
 
-LANES=(unit tools backends kernel kunit early e2e)
+LANES=(unit tools backends kernel kunit early e2e kunit_guest)
 LOGDIR=$XPV_BUILD/check
 mkdir -p "$LOGDIR"
 
@@ -95,25 +96,41 @@ has_symbol() {
 lane_kunit() {
 	"$XPV_ROOT/scripts/prepare-kernel.sh" || return 1
 	need_pkgs python3
-	local out=$LOGDIR/kunit.log rc
+	local out=$LOGDIR/kunit.log
 	stage "building and running KUnit suites under UML (log: $out)"
 	(cd "$XPV_BUILD/linux" && python3 tools/testing/kunit/kunit.py run \
 		--kunitconfig=xpv/lib --build_dir="$XPV_BUILD/kunit-uml" \
 		--jobs="$(nproc)" --make_options CC="${KUNIT_CC:-ccache gcc}") \
 		>"$out" 2>&1
-	rc=$?
+	kunit_summary kunit "$out"
+}
+
+# The suites built into our kernel ran at boot in the xpv-domu-boot
+# scenario (e2e lane); the tree's own parser reads them off its console.
+lane_kunit_guest() {
+	local console=$XPV_BUILD/e2e/xpv-domu-boot/guest-console.log
+	local out=$LOGDIR/kunit_guest.log
+	# Never a console left by an older kernel: run the scenario again.
+	[ "$console" -nt "$XPV_BUILD/xenU/vmlinux" ] ||
+		"$XPV_ROOT/scripts/harness/e2e.sh" xpv-domu-boot >/dev/null
+	(cd "$XPV_BUILD/linux" && python3 tools/testing/kunit/kunit.py parse \
+		"$console") >"$out" 2>&1
+	kunit_summary kunit_guest "$out"
+}
+
+# kunit_summary LANE LOG: kunit.py's verdicts and the lane's summary line.
+kunit_summary() {
+	local lane=$1 out=$2 p f
 	grep -E '^\[[0-9:]+\] (\[(PASSED|FAILED|SKIPPED)\]|=+ \[|Testing complete)' \
 		"$out" | sed 's/^\[[0-9:]*\] //'
-	local p f
 	p=$(sed -n 's/.*Testing complete\. Ran [0-9]* tests: passed: \([0-9]*\).*/\1/p' "$out")
 	f=$(sed -n 's/.*Testing complete\..*failed: \([0-9]*\).*/\1/p' "$out")
 	if [ -z "$p" ] && [ -z "$f" ]; then
 		tail -n 30 "$out"
-		echo "kunit: 0 passed, 1 failed"
+		echo "$lane: 0 passed, 1 failed"
 		return 1
 	fi
-	echo "kunit: ${p:-0} passed, ${f:-0} failed"
-	[ "$rc" -eq 0 ]
+	echo "$lane: ${p:-0} passed, ${f:-0} failed"
 }
 
 # The kernel built by the kernel lane, booted where dom0 would be, with a
