@@ -119,7 +119,7 @@ main() {
 		mv "$out.tmp" "$out"
 	fi
 	touch "$out"
-	cache_prune "$XPV_CACHE/dom0" 3
+	cache_prune "$XPV_CACHE/dom0" 6
 	echo "$out"
 }
 
