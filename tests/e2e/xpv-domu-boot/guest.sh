@@ -19,6 +19,12 @@ check_eq fork-exec 1000 "$ok"
 # write across fork (the child's writes must not reach the parent).
 check mmap-munmap xpv-mmtest mmap 50 4
 check fork-cow xpv-mmtest fork 10 4
+# The CPU state user space sees: faults with their addresses, ud2, int3,
+# divide error; FPU across processes and signal handlers; GS base and TLS;
+# sigaltstack and nested signals (tests/guest/xpv-cputest.c).
+for t in faults fpu segments signals; do
+	check "cpu-$t" xpv-cputest "$t"
+done
 check_eq uname-release "$(uname -r)" "$(cut -d' ' -f3 /proc/version)"
 dd if=/dev/zero of=/dev/null bs=1M count=64 2>&1 | tail -1
 
