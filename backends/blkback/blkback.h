@@ -58,6 +58,8 @@ struct blk_stats {
 	uint64_t grant_errors;		/* grant copy failed */
 	uint64_t disk_errors;		/* the disk failed a request */
 	uint64_t broken;		/* ring protocol violations */
+	uint64_t reads, writes;		/* answered OKAY, by operation */
+	uint64_t flushes, discards;
 };
 
 struct blk_vbd;

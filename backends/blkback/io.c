@@ -155,6 +155,14 @@ static s16 status_of(int err)
 	return err ? XPV_BLKIF_RSP_ERROR : XPV_BLKIF_RSP_OKAY;
 }
 
+/* The status for err; a request done counts in @done. */
+static s16 served(int err, uint64_t *done)
+{
+	if (!err)
+		(*done)++;
+	return status_of(err);
+}
+
 /**
  * blk_handle() - check and serve one request copied off the ring
  * @req: filled in; its id and rsp_op answer the request whatever happens
@@ -176,13 +184,13 @@ s16 blk_handle(struct blk_queue *q, const union xpv_blkif_req *wire,
 	}
 	switch (req->op) {
 	case XPV_BLKIF_OP_READ:
-		return status_of(do_read(q, req));
+		return served(do_read(q, req), &q->stats.reads);
 	case XPV_BLKIF_OP_WRITE:
-		return status_of(do_write(q, req));
+		return served(do_write(q, req), &q->stats.writes);
 	case XPV_BLKIF_OP_FLUSH_DISKCACHE:
-		return status_of(do_flush(q, req));
+		return served(do_flush(q, req), &q->stats.flushes);
 	case XPV_BLKIF_OP_DISCARD:
-		return status_of(do_discard(q, req));
+		return served(do_discard(q, req), &q->stats.discards);
 	default:		/* parse returns no other op: our own bug */
 		return XPV_BLKIF_RSP_ERROR;
 	}

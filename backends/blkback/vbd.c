@@ -255,6 +255,10 @@ static void add_stats(struct blk_stats *to, const struct blk_stats *s)
 	to->grant_errors += s->grant_errors;
 	to->disk_errors += s->disk_errors;
 	to->broken += s->broken;
+	to->reads += s->reads;
+	to->writes += s->writes;
+	to->flushes += s->flushes;
+	to->discards += s->discards;
 }
 
 static void vbd_disconnect(struct xpv_bdev *d)
@@ -320,9 +324,11 @@ static void vbd_dump(struct xpv_bdev *d)
 	for (i = 0; i < XPV_BLKBACK_NR_VERDICTS; i++)
 		bad += (unsigned int)s.bad[i];
 	xpv_log("%s: %u queue(s), %" PRIu64 " requests, %u refused, %" PRIu64
-		" grant errors, %" PRIu64 " disk errors, %" PRIu64 " ring violations",
+		" grant errors, %" PRIu64 " disk errors, %" PRIu64 " ring violations; "
+		"done: %" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64 " flushes, %"
+		PRIu64 " discards",
 		d->path, v->nr_queues, s.requests, bad, s.grant_errors,
-		s.disk_errors, s.broken);
+		s.disk_errors, s.broken, s.reads, s.writes, s.flushes, s.discards);
 }
 
 const struct xpv_bdev_ops blk_vbd_ops = {

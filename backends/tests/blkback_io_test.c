@@ -154,6 +154,8 @@ static void test_write_then_read_back(void **state)
 	assert_int_equal(q[1][0], 0xee);		/* outside the segment: untouched */
 	assert_memory_equal(q[2], p[2] + 3584, 512);
 	assert_int_equal(queue0()->stats.requests, 2);
+	assert_int_equal(queue0()->stats.writes, 1);
+	assert_int_equal(queue0()->stats.reads, 1);
 }
 
 static void test_flush(void **state)
@@ -176,6 +178,8 @@ static void test_flush(void **state)
 	f = rw(XPV_BLKIF_OP_FLUSH_DISKCACHE, 0, 0);
 	assert_int_equal(roundtrip(&f), XPV_BLKIF_RSP_ERROR);
 	assert_int_equal(queue0()->stats.disk_errors, 1);
+	assert_int_equal(queue0()->stats.flushes, 2);	/* the failed one is not */
+	assert_int_equal(queue0()->stats.writes, 0);	/* data of a flush is in it */
 }
 
 static void test_discard_punches_a_hole(void **state)
@@ -200,6 +204,36 @@ static void test_discard_punches_a_hole(void **state)
 	d.discard.sector_number = SECTORS - 4;		/* past the end: refused */
 	assert_int_equal(roundtrip(&d), XPV_BLKIF_RSP_ERROR);
 	assert_int_equal(queue0()->stats.bad[XPV_BLKBACK_BAD_RANGE], 1);
+	assert_int_equal(queue0()->stats.discards, 1);	/* the refused one is not */
+}
+
+/* SIGUSR1's dump: what dom0 scripts read to see flushes and discards arrive. */
+static void test_dump_counts_operations(void **state)
+{
+	union xpv_blkif_req f = rw(XPV_BLKIF_OP_FLUSH_DISKCACHE, 0, 0), d = { 0 };
+	char out[1024] = "";
+	FILE *log = tmpfile();
+	int saved = dup(2);
+
+	(void)state;
+	assert_int_equal(roundtrip(&f), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(roundtrip(&f), XPV_BLKIF_RSP_OKAY);
+	d.discard.operation = XPV_BLKIF_OP_DISCARD;
+	d.discard.sector_number = 8;
+	d.discard.nr_sectors = 8;
+	assert_int_equal(roundtrip(&d), XPV_BLKIF_RSP_OKAY);
+	assert_non_null(log);
+	fflush(stderr);
+	dup2(fileno(log), 2);
+	xpv_backend_dump(&be);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(log);
+	assert_true(fread(out, 1, sizeof(out) - 1, log) > 0);
+	fclose(log);
+	assert_non_null(strstr(out, "backend/vbd/1/51712: 1 queue(s), 3 requests, 0 refused"));
+	assert_non_null(strstr(out, "done: 0 reads, 0 writes, 2 flushes, 1 discards\n"));
 }
 
 static void test_read_only(void **state)
@@ -437,6 +471,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_write_then_read_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_discard_punches_a_hole, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dump_counts_operations, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only, setup_ro, teardown),
 		cmocka_unit_test_setup_teardown(test_malformed_requests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_indirect, setup, teardown),
