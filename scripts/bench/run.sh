@@ -15,7 +15,8 @@
 # ratio comes from a run that did not do its work.
 #
 # Usage: run.sh [--runs N] [BENCH...]   (default: every tests/bench/*)
-# Output: a table on stdout and in $XPV_BUILD/bench/results.md; per-run
+# Output: a table on stdout and in $XPV_BUILD/bench/results.md (and
+# results.json); per-run
 # logs under $XPV_BUILD/bench/<name>/<label>-<run>/. Ratios are ours/base
 # of the value; the last column says which direction is better (units
 # ending in /s: higher; anything else, a time or a size: lower).
@@ -124,12 +125,28 @@ compare() {
 		[ "$bn" = "$n" ] || FAILED+=("$name: $metric has $n values for $OURS_LABEL, $bn for $BASE_LABEL")
 		printf '| %s | %s | %s %s | %s %s | %s | %s |\n' "$name" "$metric" \
 			"$ov" "$unit" "$bv" "$unit" "$(ratio "$ov" "$bv")" "$(better "$unit")"
+		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$metric" "$unit" \
+			"$OURS_LABEL" "$ov" "$BASE_LABEL" "$bv" "$n" "$(better "$unit")" >>"$OUT/rows.tsv"
 		bv=''
 	done <"$dir/ours.median"
 	while read -r metric _; do
 		grep -q "^$metric " "$dir/ours.median" ||
 			FAILED+=("$name: $BASE_LABEL reported $metric, $OURS_LABEL did not")
 	done <"$dir/base.median"
+}
+
+# json: the rows of this run as JSON, for tools.
+json() {
+	awk -F'\t' -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v runs="$RUNS" '
+		function str(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
+		BEGIN { printf "{\"date\": %s, \"runs\": %d, \"rows\": [", str(date), runs }
+		{
+			printf "%s\n  {\"bench\": %s, \"metric\": %s, \"unit\": %s, ", (NR > 1 ? "," : ""), str($1), str($2), str($3)
+			printf "\"ours\": {\"label\": %s, \"median\": %s}, ", str($4), $5
+			printf "\"upstream\": {\"label\": %s, \"median\": %s}, ", str($6), $7
+			printf "\"ratio\": %s, \"runs\": %d, \"better\": %s}", ($7 == 0 ? "null" : $5 / $7), $8, str($9)
+		}
+		END { print "\n]}" }' "$OUT/rows.tsv"
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
@@ -147,6 +164,7 @@ main() {
 	export XPV_IMAGES
 	table=$OUT/table.md
 	: >"$table"
+	: >"$OUT/rows.tsv"
 	for name in "${NAMES[@]}"; do
 		load_conf "$name"
 		mkdir -p "$OUT/$name"
@@ -172,6 +190,7 @@ main() {
 		echo '| --- | --- | --- | --- | --- | --- |'
 		cat "$table"
 	} >"$OUT/results.md"
+	json >"$OUT/results.json"
 	cat "$OUT/results.md"
 	echo "bench: $(elapsed "$start")s; table in $OUT/results.md"
 	if [ ${#FAILED[@]} -gt 0 ]; then
