@@ -115,12 +115,15 @@ lane_kunit_guest() {
 		"$XPV_ROOT/scripts/harness/e2e.sh" xpv-domu-boot >/dev/null
 	(cd "$XPV_BUILD/linux" && python3 tools/testing/kunit/kunit.py parse \
 		"$console") >"$out" 2>&1
-	kunit_summary kunit_guest "$out"
+	kunit_summary kunit_guest "$out" skips-fail
 }
 
 # kunit_summary LANE LOG: kunit.py's verdicts and the lane's summary line.
+# kunit_summary LANE LOG [skips-fail]: the lane's line from kunit.py's log;
+# with skips-fail a skipped case counts as failed (in a domU nothing
+# should be missing what it needs).
 kunit_summary() {
-	local lane=$1 out=$2 p f
+	local lane=$1 out=$2 p f s
 	grep -E '^\[[0-9:]+\] (\[(PASSED|FAILED|SKIPPED)\]|=+ \[|Testing complete)' \
 		"$out" | sed 's/^\[[0-9:]*\] //'
 	p=$(sed -n 's/.*Testing complete\. Ran [0-9]* tests: passed: \([0-9]*\).*/\1/p' "$out")
@@ -129,6 +132,11 @@ kunit_summary() {
 		tail -n 30 "$out"
 		echo "$lane: 0 passed, 1 failed"
 		return 1
+	fi
+	s=$(sed -n 's/.*Testing complete\..*skipped: \([0-9]*\).*/\1/p' "$out")
+	if [ "${3:-}" = skips-fail ] && [ "${s:-0}" -gt 0 ]; then
+		echo "$lane: $s skipped cases count as failed"
+		f=$((${f:-0} + s))
 	fi
 	echo "$lane: ${p:-0} passed, ${f:-0} failed"
 }

@@ -25,7 +25,7 @@ TARBALL=${XPV_KERNEL_TARBALL:-$DEFAULT_TARBALL}
 STAMP=$KSRC/.xpv-prepared
 
 # What the kernel sees of us, relative to both the repo and build/linux/xpv.
-XPV_LINKS=(Kbuild Kconfig arch lib)
+XPV_LINKS=(Kbuild Kconfig arch drivers lib)
 # Files we add to the kernel's own directories.
 XPV_EXTRA_LINKS=(arch/x86/configs/xenU_defconfig)
 

@@ -107,6 +107,14 @@ int xpv_evtchn_bind_virq(unsigned int virq)
 	return xpv_evtchn_bind_irq(bind.port);
 }
 
+/** xpv_evtchn_notify - signal the other end of a bound port */
+void xpv_evtchn_notify(evtchn_port_t port)
+{
+	struct evtchn_send send = { .port = port };
+
+	xpv_event_channel_op(EVTCHNOP_send, &send);
+}
+
 static void dispatch_port(evtchn_port_t port)
 {
 	unsigned int irq = xpv_port_irq[port];

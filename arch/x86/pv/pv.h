@@ -21,6 +21,7 @@
 #include <linux/types.h>
 #include <asm/pgtable_types.h>
 #include <asm/xpv/boot.h>
+#include <asm/xpv/events.h>
 #include <asm/xpv/p2m.h>
 
 struct pt_regs;
@@ -47,10 +48,8 @@ void xpv_event_entry(void);
 void xpv_syscall_entry(void);
 void xpv_failsafe_entry(void);
 
-/* events.c */
+/* events.c (and asm/xpv/events.h for drivers) */
 void __init xpv_events_setup(void);
-int xpv_evtchn_bind_irq(evtchn_port_t port);
-int xpv_evtchn_bind_virq(unsigned int virq);
 
 /* time.c */
 void __init xpv_time_setup(void);

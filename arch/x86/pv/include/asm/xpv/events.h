@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Event channels for the xpv drivers: a port already bound on Xen's side
+ * becomes an irq of its own; a notification is EVTCHNOP_send.
+ */
+#ifndef _ASM_X86_XPV_EVENTS_H
+#define _ASM_X86_XPV_EVENTS_H
+
+#include <xen/interface/event_channel.h>
+
+int xpv_evtchn_bind_irq(evtchn_port_t port);
+int xpv_evtchn_bind_virq(unsigned int virq);
+void xpv_evtchn_notify(evtchn_port_t port);
+
+#endif /* _ASM_X86_XPV_EVENTS_H */

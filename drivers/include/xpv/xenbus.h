@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xenbus for the xpv frontends: the xenstore client and the device bus.
+ *
+ * xenstore: paths without a leading '/' are relative to this domain's
+ * home, /local/domain/<domid>. Every call sleeps until xenstored answers
+ * and returns 0 or -errno (xenstored's own errors as their errno:
+ * -ENOENT, -EACCES, -EAGAIN when a transaction must be retried...).
+ * Strings handed back are the caller's to kfree(). @tx is 0 outside a
+ * transaction.
+ *
+ * Watches are hints, not a queue: a watch fires once when registered,
+ * several writes may come as one event, and the callback must re-read
+ * what it cares about. Callbacks run one at a time in the "xpv-xswatch"
+ * thread and may call xenstore, but not unregister a watch.
+ *
+ * The bus: one device per device/<type>/<id> this domain has, named
+ * "<type>-<id>"; drivers bind by type (a blkfront takes "vbd").
+ */
+#ifndef _XPV_XENBUS_H
+#define _XPV_XENBUS_H
+
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/types.h>
+#include <xen/interface/io/xenbus.h>
+
+typedef u32 xpv_xs_tx;
+
+/* False in a domain without xenstore (Xen's first domain, at boot). */
+bool xpv_xs_available(void);
+
+int xpv_xs_read(xpv_xs_tx tx, const char *path, char **val);
+int xpv_xs_read_node(xpv_xs_tx tx, const char *dir, const char *node, char **val);
+int xpv_xs_read_uint(xpv_xs_tx tx, const char *dir, const char *node,
+		     unsigned long long *val);
+int xpv_xs_write(xpv_xs_tx tx, const char *path, const char *val);
+__printf(4, 5)
+int xpv_xs_printf(xpv_xs_tx tx, const char *dir, const char *node,
+		  const char *fmt, ...);
+int xpv_xs_mkdir(xpv_xs_tx tx, const char *path);
+int xpv_xs_rm(xpv_xs_tx tx, const char *path);
+/* The names under @path, as an array of @n strings in one allocation. */
+int xpv_xs_directory(xpv_xs_tx tx, const char *path, char ***names,
+		     unsigned int *n);
+int xpv_xs_transaction_start(xpv_xs_tx *tx);
+/* -EAGAIN: another writer came between; start again. */
+int xpv_xs_transaction_end(xpv_xs_tx tx, bool abort);
+
+struct xpv_xs_watch {
+	const char *path;
+	void (*callback)(struct xpv_xs_watch *w, const char *path);
+	/* private */
+	struct list_head list;
+	char token[24];
+};
+
+int xpv_xs_watch_register(struct xpv_xs_watch *w);
+void xpv_xs_watch_unregister(struct xpv_xs_watch *w);
+
+/* ---- the bus ---- */
+
+struct xpv_xenbus_device {
+	struct device dev;
+	const char *type;		/* "vbd" */
+	const char *nodename;		/* "device/vbd/51712" */
+	char *otherend;			/* the backend's directory */
+	unsigned int otherend_id;	/* its domain */
+	struct xpv_xs_watch otherend_watch;
+	enum xenbus_state otherend_state;
+};
+
+static inline struct xpv_xenbus_device *to_xpv_xenbus_device(struct device *d)
+{
+	return container_of(d, struct xpv_xenbus_device, dev);
+}
+
+struct xpv_xenbus_driver {
+	const char *type;
+	int (*probe)(struct xpv_xenbus_device *xd);
+	void (*remove)(struct xpv_xenbus_device *xd);
+	/* the backend's state node changed (re-read, may be the same) */
+	void (*otherend_changed)(struct xpv_xenbus_device *xd,
+				 enum xenbus_state state);
+	struct device_driver driver;
+};
+
+int xpv_xenbus_register_driver(struct xpv_xenbus_driver *drv);
+void xpv_xenbus_unregister_driver(struct xpv_xenbus_driver *drv);
+int xpv_xenbus_switch_state(struct xpv_xenbus_device *xd, enum xenbus_state state);
+enum xenbus_state xpv_xenbus_read_state(const char *dir);
+const char *xpv_xenbus_state_name(enum xenbus_state state);
+
+#endif /* _XPV_XENBUS_H */

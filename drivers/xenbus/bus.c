@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The xenbus device bus of the xpv port (frontend side).
+ *
+ * The toolstack writes this domain's devices under device/<type>/<id>,
+ * each with "backend" (the backend's directory) and "backend-id". A watch
+ * on "device" finds them, at boot (a watch fires once when registered) and
+ * when the toolstack adds one later; each becomes a struct device on the
+ * "xpv-xenbus" bus, named <type>-<id>, and binds to the driver of its
+ * type. A device whose directory disappeared is unregistered.
+ *
+ * Each bound device has a watch on the backend's state node; the driver
+ * hears of every change through otherend_changed() and re-reads what it
+ * needs (watches are hints). What a frontend does in each state is the
+ * driver's, written as a table there.
+ */
+#define pr_fmt(fmt) "xpv-xenbus: " fmt
+
+#include <linux/kernel.h>
+#include <linux/init.h>
+#include <linux/slab.h>
+#include <xpv/xenbus.h>
+#include <xpv/xenbus_back.h>
+#include <xpv/xs_wire.h>
+#include "xenbus.h"
+
+/* The names and values are those of lib/xenbus_back.h, Xen's. */
+const char *xpv_xenbus_state_name(enum xenbus_state state)
+{
+	return xpv_xb_state_name((enum xpv_xb_state)state);
+}
+EXPORT_SYMBOL_GPL(xpv_xenbus_state_name);
+
+/* The state node under @dir; Unknown when missing or not a state. */
+enum xenbus_state xpv_xenbus_read_state(const char *dir)
+{
+	unsigned long long v;
+
+	if (xpv_xs_read_uint(0, dir, "state", &v) || v >= XPV_XB_NR_STATES)
+		return XenbusStateUnknown;
+	return v;
+}
+EXPORT_SYMBOL_GPL(xpv_xenbus_read_state);
+
+int xpv_xenbus_switch_state(struct xpv_xenbus_device *xd, enum xenbus_state state)
+{
+	int rc = xpv_xs_printf(0, xd->nodename, "state", "%d", state);
+
+	if (rc)
+		dev_err(&xd->dev, "cannot write state %s: %d\n",
+			xpv_xenbus_state_name(state), rc);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(xpv_xenbus_switch_state);
+
+static struct xpv_xenbus_driver *to_xpv_driver(struct device_driver *d)
+{
+	return container_of(d, struct xpv_xenbus_driver, driver);
+}
+
+static int xpv_xenbus_match(struct device *dev, struct device_driver *drv)
+{
+	return !strcmp(to_xpv_xenbus_device(dev)->type, to_xpv_driver(drv)->type);
+}
+
+static void otherend_changed(struct xpv_xs_watch *w, const char *path)
+{
+	struct xpv_xenbus_device *xd =
+		container_of(w, struct xpv_xenbus_device, otherend_watch);
+	struct xpv_xenbus_driver *drv;
+
+	xd->otherend_state = xpv_xenbus_read_state(xd->otherend);
+	device_lock(&xd->dev);
+	drv = xd->dev.driver ? to_xpv_driver(xd->dev.driver) : NULL;
+	if (drv && drv->otherend_changed)
+		drv->otherend_changed(xd, xd->otherend_state);
+	device_unlock(&xd->dev);
+}
+
+static int xpv_xenbus_probe(struct device *dev)
+{
+	struct xpv_xenbus_device *xd = to_xpv_xenbus_device(dev);
+	struct xpv_xenbus_driver *drv = to_xpv_driver(dev->driver);
+	int rc;
+
+	rc = drv->probe(xd);
+	if (rc)
+		return rc;
+	xd->otherend_watch.path = kasprintf(GFP_KERNEL, "%s/state", xd->otherend);
+	xd->otherend_watch.callback = otherend_changed;
+	rc = xd->otherend_watch.path ? xpv_xs_watch_register(&xd->otherend_watch) : -ENOMEM;
+	if (rc) {
+		kfree(xd->otherend_watch.path);
+		xd->otherend_watch.path = NULL;
+		if (drv->remove)
+			drv->remove(xd);
+	}
+	return rc;
+}
+
+static void xpv_xenbus_remove(struct device *dev)
+{
+	struct xpv_xenbus_device *xd = to_xpv_xenbus_device(dev);
+	struct xpv_xenbus_driver *drv = to_xpv_driver(dev->driver);
+
+	if (xd->otherend_watch.path) {
+		xpv_xs_watch_unregister(&xd->otherend_watch);
+		kfree(xd->otherend_watch.path);
+		xd->otherend_watch.path = NULL;
+	}
+	if (drv->remove)
+		drv->remove(xd);
+}
+
+static ssize_t nodename_show(struct device *dev, struct device_attribute *a, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_xpv_xenbus_device(dev)->nodename);
+}
+static DEVICE_ATTR_RO(nodename);
+
+static ssize_t devtype_show(struct device *dev, struct device_attribute *a, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", to_xpv_xenbus_device(dev)->type);
+}
+static DEVICE_ATTR_RO(devtype);
+
+static ssize_t otherend_show(struct device *dev, struct device_attribute *a, char *buf)
+{
+	struct xpv_xenbus_device *xd = to_xpv_xenbus_device(dev);
+
+	return sysfs_emit(buf, "%s (domain %u)\n", xd->otherend, xd->otherend_id);
+}
+static DEVICE_ATTR_RO(otherend);
+
+/* Both ends' states, read now. */
+static ssize_t state_show(struct device *dev, struct device_attribute *a, char *buf)
+{
+	struct xpv_xenbus_device *xd = to_xpv_xenbus_device(dev);
+
+	return sysfs_emit(buf, "%s %s\n",
+			  xpv_xenbus_state_name(xpv_xenbus_read_state(xd->nodename)),
+			  xpv_xenbus_state_name(xpv_xenbus_read_state(xd->otherend)));
+}
+static DEVICE_ATTR_RO(state);
+
+static struct attribute *xpv_xenbus_dev_attrs[] = {
+	&dev_attr_nodename.attr,
+	&dev_attr_devtype.attr,
+	&dev_attr_otherend.attr,
+	&dev_attr_state.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(xpv_xenbus_dev);
+
+static int xpv_xenbus_uevent(struct device *dev, struct kobj_uevent_env *env)
+{
+	struct xpv_xenbus_device *xd = to_xpv_xenbus_device(dev);
+
+	return add_uevent_var(env, "XPV_TYPE=%s", xd->type) ?:
+	       add_uevent_var(env, "XPV_PATH=%s", xd->nodename) ?:
+	       add_uevent_var(env, "MODALIAS=xpv-xenbus:%s", xd->type);
+}
+
+static struct bus_type xpv_xenbus_type = {
+	.name = "xpv-xenbus",
+	.match = xpv_xenbus_match,
+	.probe = xpv_xenbus_probe,
+	.remove = xpv_xenbus_remove,
+	.uevent = xpv_xenbus_uevent,
+	.dev_groups = xpv_xenbus_dev_groups,
+};
+
+int xpv_xenbus_register_driver(struct xpv_xenbus_driver *drv)
+{
+	drv->driver.bus = &xpv_xenbus_type;
+	return driver_register(&drv->driver);
+}
+EXPORT_SYMBOL_GPL(xpv_xenbus_register_driver);
+
+void xpv_xenbus_unregister_driver(struct xpv_xenbus_driver *drv)
+{
+	driver_unregister(&drv->driver);
+}
+EXPORT_SYMBOL_GPL(xpv_xenbus_unregister_driver);
+
+/* ---- finding devices ---- */
+
+static void xpv_xenbus_release(struct device *dev)
+{
+	struct xpv_xenbus_device *xd = to_xpv_xenbus_device(dev);
+
+	kfree(xd->otherend);
+	kfree(xd->nodename);
+	kfree(xd->type);
+	kfree(xd);
+}
+
+static int find_by_nodename(struct device *dev, const void *nodename)
+{
+	return !strcmp(to_xpv_xenbus_device(dev)->nodename, nodename);
+}
+
+static struct xpv_xenbus_device *find_device(const char *nodename)
+{
+	struct device *dev = bus_find_device(&xpv_xenbus_type, NULL, nodename,
+					     find_by_nodename);
+
+	return dev ? to_xpv_xenbus_device(dev) : NULL;
+}
+
+/* device/<type>/<id>: a new device unless we have it already. */
+static void add_device(const char *type, const char *id)
+{
+	struct xpv_xenbus_device *xd;
+	unsigned long long backend_id;
+	char *nodename;
+	int rc;
+
+	nodename = kasprintf(GFP_KERNEL, "device/%s/%s", type, id);
+	if (!nodename)
+		return;
+	xd = find_device(nodename);
+	if (xd) {
+		put_device(&xd->dev);
+		kfree(nodename);
+		return;
+	}
+	xd = kzalloc(sizeof(*xd), GFP_KERNEL);
+	if (!xd) {
+		kfree(nodename);
+		return;
+	}
+	xd->nodename = nodename;
+	xd->type = kstrdup(type, GFP_KERNEL);
+	rc = xd->type ? xpv_xs_read_node(0, nodename, "backend", &xd->otherend) : -ENOMEM;
+	if (!rc)
+		rc = xpv_xs_read_uint(0, nodename, "backend-id", &backend_id);
+	if (!rc && (backend_id > 0x7fef || xd->otherend[0] != '/' ||
+		    !xpv_xs_path_ok(xd->otherend)))
+		rc = -EINVAL;
+	if (rc) {
+		/* the toolstack may still be writing it: the next event retries */
+		pr_debug("%s not ready: %d\n", nodename, rc);
+		kfree(xd->otherend);
+		kfree(xd->type);
+		kfree(nodename);
+		kfree(xd);
+		return;
+	}
+	xd->otherend_id = backend_id;
+	xd->dev.bus = &xpv_xenbus_type;
+	xd->dev.release = xpv_xenbus_release;
+	dev_set_name(&xd->dev, "%s-%s", type, id);
+	rc = device_register(&xd->dev);
+	if (rc) {
+		pr_err("cannot register %s: %d\n", nodename, rc);
+		put_device(&xd->dev);
+		return;
+	}
+	dev_info(&xd->dev, "%s, backend %s (domain %u)\n", nodename, xd->otherend,
+		 xd->otherend_id);
+}
+
+static void scan_type(const char *type)
+{
+	char *dir, **ids;
+	unsigned int i, n;
+
+	dir = kasprintf(GFP_KERNEL, "device/%s", type);
+	if (!dir)
+		return;
+	if (!xpv_xs_directory(0, dir, &ids, &n)) {
+		for (i = 0; i < n; i++)
+			add_device(type, ids[i]);
+		kfree(ids);
+	}
+	kfree(dir);
+}
+
+/* Devices whose directory is gone leave the bus. */
+static int drop_if_gone(struct device *dev, void *unused)
+{
+	struct xpv_xenbus_device *xd = to_xpv_xenbus_device(dev);
+	char **names;
+	unsigned int n;
+	int rc = xpv_xs_directory(0, xd->nodename, &names, &n);
+
+	if (!rc)
+		kfree(names);
+	if (rc == -ENOENT) {
+		dev_info(dev, "%s is gone\n", xd->nodename);
+		device_unregister(dev);
+	}
+	return 0;
+}
+
+static void devices_changed(struct xpv_xs_watch *w, const char *path)
+{
+	char **types;
+	unsigned int i, n;
+
+	if (!xpv_xs_directory(0, "device", &types, &n)) {
+		for (i = 0; i < n; i++)
+			if (xpv_xs_path_ok(types[i]) && !strchr(types[i], '/'))
+				scan_type(types[i]);
+		kfree(types);
+	}
+	bus_for_each_dev(&xpv_xenbus_type, NULL, NULL, drop_if_gone);
+}
+
+static struct xpv_xs_watch devices_watch = {
+	.path = "device",
+	.callback = devices_changed,
+};
+
+static int __init xpv_xenbus_init(void)
+{
+	int rc;
+
+	rc = bus_register(&xpv_xenbus_type);
+	if (rc)
+		return rc;
+	rc = xpv_xenstore_init();
+	if (rc)
+		return rc == -ENODEV ? 0 : rc;
+	/* fires once now: the devices the domain was built with */
+	rc = xpv_xs_watch_register(&devices_watch);
+	if (rc)
+		pr_err("cannot watch device/: %d\n", rc);
+	return rc;
+}
+subsys_initcall(xpv_xenbus_init);

@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Between the parts of drivers/xenbus. */
+#ifndef _XPV_XENBUS_INTERNAL_H
+#define _XPV_XENBUS_INTERNAL_H
+
+/* Connect to xenstored; -ENODEV when this domain has no xenstore. */
+int xpv_xenstore_init(void);
+
+#endif /* _XPV_XENBUS_INTERNAL_H */

@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The xenstore client of the xpv port.
+ *
+ * This domain talks to xenstored over the store page Xen named in
+ * start_info (a machine frame in the bootstrap region) and its event
+ * channel; the protocol itself is lib/xs_wire.c. Three parties:
+ *
+ *  - callers, one request on the ring at a time (xs_request_lock): the
+ *    request goes in as the ring has room, then the caller sleeps until
+ *    the reader hands it the reply with its req_id;
+ *  - the reader thread, woken by the event channel: it reassembles every
+ *    message on the response ring, gives replies to the caller waiting
+ *    for them (a reply nobody waits for any more is dropped) and queues
+ *    watch events;
+ *  - the watch thread, which runs callbacks one at a time, so a callback
+ *    may make requests of its own.
+ *
+ * Nothing xenstored sends is trusted: indices are checked, a message over
+ * the protocol's maximum stops the reader (the connection is broken and
+ * every caller gets -EIO), replies are matched by id and type.
+ */
+#define pr_fmt(fmt) "xpv-xenstore: " fmt
+
+#include <linux/kernel.h>
+#include <linux/init.h>
+#include <linux/interrupt.h>
+#include <linux/kthread.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+#include <asm/xpv/boot.h>
+#include <asm/xpv/events.h>
+#include <asm/xpv/p2m.h>
+#include <xpv/xenbus.h>
+#include <xpv/xs_wire.h>
+#include "xenbus.h"
+
+/* A reply slower than this means xenstored is gone; the caller gets -ETIMEDOUT. */
+#define XS_REPLY_TIMEOUT	(120 * HZ)
+
+static struct xpv_xs_ring *xs_ring;
+static evtchn_port_t xs_port;
+static bool xs_broken;			/* xenstored broke the protocol */
+
+static DEFINE_MUTEX(xs_request_lock);	/* one request on the ring */
+static DECLARE_WAIT_QUEUE_HEAD(xs_wq);	/* ring space and replies */
+static DECLARE_WAIT_QUEUE_HEAD(xs_reader_wq);
+static struct xpv_xs_msg *xs_msg;	/* the request being sent */
+static u32 xs_next_id;
+
+/* The reply the caller in flight waits for; under xs_reply_lock. */
+static DEFINE_SPINLOCK(xs_reply_lock);
+static struct {
+	u32 req_id;
+	bool waiting, done;
+	struct xpv_xs_hdr hdr;
+	char *body;
+} xs_reply;
+
+/* Watches and the events queued for them. */
+static DEFINE_MUTEX(xs_watches_lock);
+static LIST_HEAD(xs_watches);
+static DEFINE_MUTEX(xs_callback_lock);	/* held while a callback runs */
+static DEFINE_SPINLOCK(xs_events_lock);
+static LIST_HEAD(xs_events);
+static DECLARE_WAIT_QUEUE_HEAD(xs_events_wq);
+static unsigned long xs_next_token;
+
+struct xs_event {
+	struct list_head list;
+	char *path, *token;
+	char buf[];
+};
+
+static irqreturn_t xs_interrupt(int irq, void *dev)
+{
+	wake_up(&xs_reader_wq);
+	wake_up(&xs_wq);
+	return IRQ_HANDLED;
+}
+
+static bool xs_rsp_pending(void)
+{
+	return READ_ONCE(xs_ring->rsp_prod) != READ_ONCE(xs_ring->rsp_cons);
+}
+
+static bool xs_req_space(void)
+{
+	return READ_ONCE(xs_ring->req_prod) - READ_ONCE(xs_ring->req_cons) <
+	       XPV_XS_RING_SIZE || READ_ONCE(xs_broken);
+}
+
+static void xs_queue_event(const struct xpv_xs_rx *rx)
+{
+	const char *path, *token;
+	struct xs_event *ev;
+	size_t plen, tlen;
+
+	if (xpv_xs_watch_event(rx->body, rx->hdr.len, &path, &token)) {
+		pr_warn_ratelimited("malformed watch event dropped\n");
+		return;
+	}
+	plen = strlen(path) + 1;
+	tlen = strlen(token) + 1;
+	ev = kmalloc(sizeof(*ev) + plen + tlen, GFP_KERNEL);
+	if (!ev)
+		return;	/* a watch is a hint: the next one will do */
+	ev->path = ev->buf;
+	ev->token = ev->buf + plen;
+	memcpy(ev->path, path, plen);
+	memcpy(ev->token, token, tlen);
+	spin_lock(&xs_events_lock);
+	list_add_tail(&ev->list, &xs_events);
+	spin_unlock(&xs_events_lock);
+	wake_up(&xs_events_wq);
+}
+
+static void xs_deliver_reply(const struct xpv_xs_rx *rx)
+{
+	char *body = kmemdup(rx->body, rx->hdr.len + 1, GFP_KERNEL);
+
+	spin_lock(&xs_reply_lock);
+	if (xs_reply.waiting && !xs_reply.done && rx->hdr.req_id == xs_reply.req_id) {
+		xs_reply.hdr = rx->hdr;
+		xs_reply.body = body;
+		xs_reply.done = true;
+		body = NULL;
+	}
+	spin_unlock(&xs_reply_lock);
+	kfree(body);	/* late or unasked: dropped */
+	wake_up(&xs_wq);
+}
+
+static int xs_reader(void *unused)
+{
+	struct xpv_xs_rx *rx = kzalloc(sizeof(*rx), GFP_KERNEL);
+	int rc;
+
+	if (!rx)
+		return -ENOMEM;
+	while (!kthread_should_stop()) {
+		wait_event_interruptible(xs_reader_wq,
+					 xs_rsp_pending() || kthread_should_stop());
+		while ((rc = xpv_xs_rx_feed(rx, xs_ring)) == 1) {
+			if (rx->hdr.type == XPV_XS_WATCH_EVENT)
+				xs_queue_event(rx);
+			else
+				xs_deliver_reply(rx);
+			rx->have = 0;
+		}
+		xpv_evtchn_notify(xs_port);	/* room on the response ring */
+		if (rc < 0) {
+			pr_err("xenstored broke the protocol (%d): no more requests\n", rc);
+			WRITE_ONCE(xs_broken, true);
+			wake_up(&xs_wq);
+			break;
+		}
+	}
+	kfree(rx);
+	return 0;
+}
+
+static bool xs_reply_done(void)
+{
+	bool done;
+
+	spin_lock(&xs_reply_lock);
+	done = xs_reply.done;
+	spin_unlock(&xs_reply_lock);
+	return done || READ_ONCE(xs_broken);
+}
+
+/* Put the request of @len bytes (xs_msg) on the ring, as it has room. */
+static int xs_send(u32 len)
+{
+	const char *p = (const char *)xs_msg;
+	u32 off = 0;
+	int n;
+
+	while (off < len) {
+		if (!wait_event_timeout(xs_wq, xs_req_space(), XS_REPLY_TIMEOUT))
+			return -ETIMEDOUT;
+		if (READ_ONCE(xs_broken))
+			return -EIO;
+		n = xpv_xs_ring_put(xs_ring, p + off, len - off);
+		if (n < 0)
+			return n;
+		off += n;
+		xpv_evtchn_notify(xs_port);
+	}
+	return 0;
+}
+
+/*
+ * xs_talk - one request and its reply
+ * @len: of the request built in xs_msg (xs_request_lock held)
+ * @body: the reply's payload, NUL-terminated, for the caller to kfree; or
+ *	  NULL when the caller does not want it
+ */
+static int xs_talk(int len, char **body, u32 *body_len)
+{
+	u32 type = xs_msg->hdr.type;
+	int rc;
+
+	lockdep_assert_held(&xs_request_lock);
+	if (len < 0)
+		return len;
+	if (!xs_ring)
+		return -ENODEV;
+	if (READ_ONCE(xs_broken))
+		return -EIO;
+	spin_lock(&xs_reply_lock);
+	xs_reply.req_id = xs_msg->hdr.req_id;
+	xs_reply.waiting = true;
+	xs_reply.done = false;
+	spin_unlock(&xs_reply_lock);
+
+	rc = xs_send(len);
+	if (!rc && !wait_event_timeout(xs_wq, xs_reply_done(), XS_REPLY_TIMEOUT))
+		rc = -ETIMEDOUT;
+
+	spin_lock(&xs_reply_lock);
+	xs_reply.waiting = false;
+	if (!rc && !xs_reply.done)
+		rc = -EIO;	/* broken */
+	if (!rc && xs_reply.hdr.type == XPV_XS_ERROR)
+		rc = xpv_xs_error(xs_reply.body, xs_reply.hdr.len);
+	else if (!rc && xs_reply.hdr.type != type)
+		rc = -EPROTO;
+	if (!rc && body) {
+		*body = xs_reply.body;
+		if (body_len)
+			*body_len = xs_reply.hdr.len;
+	} else {
+		kfree(xs_reply.body);
+	}
+	xs_reply.body = NULL;
+	xs_reply.done = false;
+	spin_unlock(&xs_reply_lock);
+	if (rc == -ETIMEDOUT)
+		pr_err("no reply from xenstored to a request of type %u\n", type);
+	return rc;
+}
+
+/* A request of @n strings; the reply's payload to @body if wanted. */
+static int xs_simple(enum xpv_xs_type type, xpv_xs_tx tx, const char *const *strs,
+		     unsigned int n, char **body, u32 *body_len)
+{
+	int rc;
+
+	mutex_lock(&xs_request_lock);
+	rc = xs_talk(xpv_xs_build(xs_msg, type, ++xs_next_id, tx, strs, n),
+		     body, body_len);
+	mutex_unlock(&xs_request_lock);
+	return rc;
+}
+
+bool xpv_xs_available(void)
+{
+	return xs_ring && !READ_ONCE(xs_broken);
+}
+EXPORT_SYMBOL_GPL(xpv_xs_available);
+
+static int xs_path_check(const char *path)
+{
+	if (xpv_xs_path_ok(path))
+		return 0;
+	pr_warn_ratelimited("bad xenstore path '%s'\n", path);
+	return -EINVAL;
+}
+
+int xpv_xs_read(xpv_xs_tx tx, const char *path, char **val)
+{
+	return xs_path_check(path) ?: xs_simple(XPV_XS_READ, tx, &path, 1, val, NULL);
+}
+EXPORT_SYMBOL_GPL(xpv_xs_read);
+
+/* "<dir>/<node>", or -ENOMEM */
+static char *xs_join(const char *dir, const char *node)
+{
+	return node && *node ? kasprintf(GFP_KERNEL, "%s/%s", dir, node) :
+			       kstrdup(dir, GFP_KERNEL);
+}
+
+int xpv_xs_read_node(xpv_xs_tx tx, const char *dir, const char *node, char **val)
+{
+	char *path = xs_join(dir, node);
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rc = xpv_xs_read(tx, path, val);
+	kfree(path);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(xpv_xs_read_node);
+
+int xpv_xs_read_uint(xpv_xs_tx tx, const char *dir, const char *node,
+		     unsigned long long *val)
+{
+	char *s;
+	int rc = xpv_xs_read_node(tx, dir, node, &s);
+
+	if (rc)
+		return rc;
+	rc = kstrtoull(s, 10, val);
+	kfree(s);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(xpv_xs_read_uint);
+
+int xpv_xs_write(xpv_xs_tx tx, const char *path, const char *val)
+{
+	int rc = xs_path_check(path);
+
+	if (rc)
+		return rc;
+	mutex_lock(&xs_request_lock);
+	rc = xs_talk(xpv_xs_build_write(xs_msg, ++xs_next_id, tx, path, val,
+					strlen(val)), NULL, NULL);
+	mutex_unlock(&xs_request_lock);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(xpv_xs_write);
+
+int xpv_xs_printf(xpv_xs_tx tx, const char *dir, const char *node,
+		  const char *fmt, ...)
+{
+	char *path = xs_join(dir, node), *val;
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	val = kvasprintf(GFP_KERNEL, fmt, ap);
+	va_end(ap);
+	rc = path && val ? xpv_xs_write(tx, path, val) : -ENOMEM;
+	kfree(val);
+	kfree(path);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(xpv_xs_printf);
+
+int xpv_xs_mkdir(xpv_xs_tx tx, const char *path)
+{
+	return xs_path_check(path) ?: xs_simple(XPV_XS_MKDIR, tx, &path, 1, NULL, NULL);
+}
+EXPORT_SYMBOL_GPL(xpv_xs_mkdir);
+
+int xpv_xs_rm(xpv_xs_tx tx, const char *path)
+{
+	return xs_path_check(path) ?: xs_simple(XPV_XS_RM, tx, &path, 1, NULL, NULL);
+}
+EXPORT_SYMBOL_GPL(xpv_xs_rm);
+
+int xpv_xs_directory(xpv_xs_tx tx, const char *path, char ***names,
+		     unsigned int *n)
+{
+	char *body, **out;
+	const char **split;
+	u32 len;
+	int rc, i, count;
+
+	rc = xs_path_check(path) ?: xs_simple(XPV_XS_DIRECTORY, tx, &path, 1, &body, &len);
+	if (rc)
+		return rc;
+	/* at most one name per two bytes: "a\0" */
+	split = kcalloc(len / 2 + 1, sizeof(*split), GFP_KERNEL);
+	count = split ? xpv_xs_split(body, len, split, len / 2 + 1) : -ENOMEM;
+	if (count < 0) {
+		kfree(split);
+		kfree(body);
+		return count;
+	}
+	/* the pointers, then the names, in one allocation */
+	out = kmalloc(count * sizeof(*out) + len + 1, GFP_KERNEL);
+	if (out) {
+		char *names_at = (char *)(out + count);
+
+		memcpy(names_at, body, len + 1);
+		for (i = 0; i < count; i++)
+			out[i] = names_at + (split[i] - body);
+	}
+	kfree(split);
+	kfree(body);
+	if (!out)
+		return -ENOMEM;
+	*names = out;
+	*n = count;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xpv_xs_directory);
+
+int xpv_xs_transaction_start(xpv_xs_tx *tx)
+{
+	const char *empty = "";
+	unsigned long long id;
+	char *body;
+	int rc = xs_simple(XPV_XS_TRANSACTION_START, 0, &empty, 1, &body, NULL);
+
+	if (rc)
+		return rc;
+	rc = kstrtoull(body, 10, &id);
+	kfree(body);
+	if (!rc && (id == 0 || id > U32_MAX))
+		rc = -EPROTO;
+	if (!rc)
+		*tx = id;
+	return rc;
+}
+EXPORT_SYMBOL_GPL(xpv_xs_transaction_start);
+
+int xpv_xs_transaction_end(xpv_xs_tx tx, bool abort)
+{
+	const char *how = abort ? "F" : "T";
+
+	return xs_simple(XPV_XS_TRANSACTION_END, tx, &how, 1, NULL, NULL);
+}
+EXPORT_SYMBOL_GPL(xpv_xs_transaction_end);
+
+/* ---- watches ---- */
+
+int xpv_xs_watch_register(struct xpv_xs_watch *w)
+{
+	const char *strs[2] = { w->path, w->token };
+	int rc = xs_path_check(w->path);
+
+	if (rc)
+		return rc;
+	mutex_lock(&xs_watches_lock);
+	snprintf(w->token, sizeof(w->token), "%lx", ++xs_next_token);
+	list_add(&w->list, &xs_watches);
+	mutex_unlock(&xs_watches_lock);
+	rc = xs_simple(XPV_XS_WATCH, 0, strs, 2, NULL, NULL);
+	if (rc) {
+		mutex_lock(&xs_watches_lock);
+		list_del(&w->list);
+		mutex_unlock(&xs_watches_lock);
+	}
+	return rc;
+}
+EXPORT_SYMBOL_GPL(xpv_xs_watch_register);
+
+void xpv_xs_watch_unregister(struct xpv_xs_watch *w)
+{
+	const char *strs[2] = { w->path, w->token };
+	struct xs_event *ev, *next;
+	int rc = xs_simple(XPV_XS_UNWATCH, 0, strs, 2, NULL, NULL);
+
+	if (rc)
+		pr_warn("unwatch %s: %d\n", w->path, rc);
+	mutex_lock(&xs_watches_lock);
+	list_del(&w->list);
+	mutex_unlock(&xs_watches_lock);
+	/* events still queued for it are dropped; one running finishes first */
+	spin_lock(&xs_events_lock);
+	list_for_each_entry_safe(ev, next, &xs_events, list) {
+		if (!strcmp(ev->token, w->token)) {
+			list_del(&ev->list);
+			kfree(ev);
+		}
+	}
+	spin_unlock(&xs_events_lock);
+	mutex_lock(&xs_callback_lock);
+	mutex_unlock(&xs_callback_lock);
+}
+EXPORT_SYMBOL_GPL(xpv_xs_watch_unregister);
+
+static struct xs_event *xs_next_event(void)
+{
+	struct xs_event *ev;
+
+	spin_lock(&xs_events_lock);
+	ev = list_first_entry_or_null(&xs_events, struct xs_event, list);
+	if (ev)
+		list_del(&ev->list);
+	spin_unlock(&xs_events_lock);
+	return ev;
+}
+
+static int xs_watcher(void *unused)
+{
+	struct xpv_xs_watch *w;
+	struct xs_event *ev;
+
+	while (!kthread_should_stop()) {
+		wait_event_interruptible(xs_events_wq, !list_empty(&xs_events) ||
+					 kthread_should_stop());
+		while ((ev = xs_next_event())) {
+			mutex_lock(&xs_callback_lock);
+			mutex_lock(&xs_watches_lock);
+			list_for_each_entry(w, &xs_watches, list)
+				if (!strcmp(w->token, ev->token))
+					break;
+			mutex_unlock(&xs_watches_lock);
+			/* unregister waits for xs_callback_lock: w stays valid */
+			if (!list_entry_is_head(w, &xs_watches, list))
+				w->callback(w, ev->path);
+			mutex_unlock(&xs_callback_lock);
+			kfree(ev);
+		}
+	}
+	return 0;
+}
+
+/* ---- start ---- */
+
+int __init xpv_xenstore_init(void)
+{
+	const struct start_info *si = xpv_start_info;
+	struct task_struct *t;
+	int irq, rc;
+
+	if (!si->store_mfn || !si->store_evtchn) {
+		pr_info("no xenstore in start_info\n");
+		return -ENODEV;
+	}
+	xs_msg = kzalloc(sizeof(*xs_msg), GFP_KERNEL);
+	if (!xs_msg)
+		return -ENOMEM;
+	/* in the bootstrap region, which the direct map covers */
+	xs_ring = __va(PFN_PHYS(xpv_mfn_to_pfn(si->store_mfn)));
+	xs_port = si->store_evtchn;
+	if (xs_ring->connection != 0)
+		pr_warn("xenstore ring reports connection state %u\n", xs_ring->connection);
+
+	irq = xpv_evtchn_bind_irq(xs_port);
+	if (irq < 0)
+		return irq;
+	t = kthread_run(xs_reader, NULL, "xpv-xenstore");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	t = kthread_run(xs_watcher, NULL, "xpv-xswatch");
+	if (IS_ERR(t))
+		return PTR_ERR(t);
+	rc = request_irq(irq, xs_interrupt, 0, "xenstore", NULL);
+	if (rc)
+		return rc;
+	pr_info("ring at mfn %#lx, event channel %u\n",
+		(unsigned long)si->store_mfn, xs_port);
+	return 0;
+}
