@@ -320,6 +320,9 @@ static int __init xpv_xenbus_init(void)
 	rc = bus_register(&xpv_xenbus_type);
 	if (rc)
 		return rc;
+	rc = xpv_gnttab_init();
+	if (rc)
+		pr_err("no grant table (%d): frontends cannot share pages\n", rc);
 	rc = xpv_xenstore_init();
 	if (rc)
 		return rc == -ENODEV ? 0 : rc;

@@ -3,6 +3,9 @@
 #ifndef _XPV_XENBUS_INTERNAL_H
 #define _XPV_XENBUS_INTERNAL_H
 
+/* Map the grant table and start the free list of references. */
+int xpv_gnttab_init(void);
+
 /* Connect to xenstored; -ENODEV when this domain has no xenstore. */
 int xpv_xenstore_init(void);
 

@@ -5,8 +5,9 @@
  * Modules under lib/ are plain C that build in four places: the kernel,
  * KUnit, the cmocka tests and the dom0 backend daemons. They include this
  * header and nothing else from the kernel or libc; it maps the handful of
- * things they need (fixed-size integers, errno values, memcpy and the
- * memory barriers that order accesses to pages shared with another domain)
+ * things they need (fixed-size integers, errno values, memcpy, the memory
+ * barriers that order accesses to pages shared with another domain, and
+ * compare-and-exchange on them)
  * onto whichever environment is compiling them.
  */
 #ifndef XPV_TYPES_H
@@ -19,6 +20,7 @@
 #include <linux/compiler.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
+#include <asm/cmpxchg.h>
 
 /* The peer is another domain, never a device: virt_* barriers. */
 #define xpv_mb()		virt_mb()
@@ -26,6 +28,8 @@
 #define xpv_wmb()		virt_wmb()
 #define XPV_READ_ONCE(x)	READ_ONCE(x)
 #define XPV_WRITE_ONCE(x, v)	WRITE_ONCE(x, v)
+/* the value *p had; the store happened if that equals @o */
+#define xpv_cmpxchg(p, o, n)	cmpxchg(p, o, n)
 
 #else /* userspace: backends and cmocka */
 
@@ -49,6 +53,12 @@ typedef int64_t s64;
 #define xpv_wmb()		__atomic_thread_fence(__ATOMIC_RELEASE)
 #define XPV_READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define XPV_WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#define xpv_cmpxchg(p, o, n) ({						\
+	__typeof__(*(p)) __xpv_old = (o);				\
+	__atomic_compare_exchange_n((p), &__xpv_old, (n), false,	\
+				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\
+	__xpv_old;							\
+})
 
 #endif /* __KERNEL__ */
 

@@ -97,6 +97,13 @@ static inline long xpv_update_va_mapping(unsigned long va, u64 pte,
 			       0, 0);
 }
 
+static inline long xpv_grant_table_op(unsigned int cmd, void *uop,
+				      unsigned int count)
+{
+	return __xpv_hypercall(__HYPERVISOR_grant_table_op, cmd, uop, count,
+			       0, 0);
+}
+
 static inline long xpv_set_gdt(unsigned long *frames, unsigned int entries)
 {
 	return __xpv_hypercall(__HYPERVISOR_set_gdt, frames, entries, 0, 0, 0);
