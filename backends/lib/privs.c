@@ -29,16 +29,32 @@
  */
 int xpv_drop_privileges(void)
 {
+	return xpv_drop_privileges_keep(KEEP);
+}
+
+/**
+ * xpv_drop_privileges_keep() - keep only the capabilities in @keep
+ *
+ * The network backend keeps CAP_NET_ADMIN too: it creates a TAP device
+ * for every guest interface as guests come.
+ *
+ * Return: as xpv_drop_privileges().
+ */
+int xpv_drop_privileges_keep(uint64_t keep)
+{
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2] = {
-		{ .effective = KEEP, .permitted = KEEP, .inheritable = 0 },
+		{ .effective = (uint32_t)keep, .permitted = (uint32_t)keep,
+		  .inheritable = 0 },
+		{ .effective = (uint32_t)(keep >> 32),
+		  .permitted = (uint32_t)(keep >> 32), .inheritable = 0 },
 	};
 	int cap;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
 	for (cap = 0; cap <= 63; cap++) {
-		if (cap < 32 && (KEEP & (1u << cap)))
+		if (keep & (1ull << cap))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL)
 			return -errno;	/* EINVAL: no such capability here */

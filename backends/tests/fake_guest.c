@@ -193,12 +193,8 @@ int guest_collect(struct fake_guest *g, unsigned int i, struct xpv_blkif_rsp *rs
 void run_backend(struct xpv_backend *be, struct fake_xen *fx)
 {
 	for (int i = 0; i < 1000; i++) {
-		bool work = false;
-
 		xpv_backend_step(be, 0);
-		for (struct xpv_evt *e = be->evts; e; e = e->next)
-			work |= e->work;
-		if (!work && !fake_pending_watches(fx) && fx->pend_head == fx->pend_tail)
+		if (!xpv_backend_has_work(be) && !fake_pending_watches(fx) && fx->pend_head == fx->pend_tail)
 			return;
 	}
 }
