@@ -57,6 +57,7 @@ extern struct net_config net_config;
 
 struct net_stats {
 	uint64_t tx_packets, tx_bytes;		/* guest -> TAP */
+	uint64_t tx_gso, rx_gso;		/* of those, GSO packets */
 	uint64_t tx_bad[XPV_NETBACK_TX_NR_VERDICTS];	/* refused chains */
 	uint64_t tx_bad_csum;			/* csum/GSO on no TCP/UDP header */
 	uint64_t tx_grant_errors;		/* grant copy failed: dropped */

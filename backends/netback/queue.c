@@ -41,6 +41,8 @@ void net_stats_add(struct net_stats *to, const struct net_stats *s)
 
 	to->tx_packets += s->tx_packets;
 	to->tx_bytes += s->tx_bytes;
+	to->tx_gso += s->tx_gso;
+	to->rx_gso += s->rx_gso;
 	for (i = 0; i < XPV_NETBACK_TX_NR_VERDICTS; i++)
 		to->tx_bad[i] += s->tx_bad[i];
 	to->tx_bad_csum += s->tx_bad_csum;

@@ -154,6 +154,7 @@ static bool deliver(struct net_queue *q, const struct xpv_netback_rx_pkt *p,
 	} else {
 		q->stats.rx_packets++;
 		q->stats.rx_bytes += p->len;
+		q->stats.rx_gso += p->gso_type != XPV_NETIF_GSO_TYPE_NONE;
 	}
 	return xpv_ring_push(&q->rx);
 }

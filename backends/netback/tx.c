@@ -106,6 +106,7 @@ static int16_t send_packet(struct net_queue *q, const struct xpv_netback_tx_pkt 
 	}
 	q->stats.tx_packets++;
 	q->stats.tx_bytes += pkt->len;
+	q->stats.tx_gso += pkt->gso_type != XPV_NETIF_GSO_TYPE_NONE;
 	return XPV_NETIF_RSP_OKAY;
 }
 

@@ -307,19 +307,6 @@ static bool vif_rings_changed(struct xpv_bdev *d)
 	return false;
 }
 
-static void vif_remove(struct xpv_bdev *d)
-{
-	struct net_vif *v = vif_of(d);
-
-	if (!v)
-		return;
-	vif_disconnect(d);
-	if (v->tap0 >= 0)
-		net_config.tap->close(v->tap0);	/* the device goes with it */
-	free(v);
-	d->priv = NULL;
-}
-
 static void vif_dump(struct xpv_bdev *d)
 {
 	struct net_vif *v = vif_of(d);
@@ -331,15 +318,33 @@ static void vif_dump(struct xpv_bdev *d)
 	s = v->closed;
 	for (i = 0; i < v->nr_queues; i++)
 		net_stats_add(&s, &v->queues[i].stats);
-	xpv_log("%s: %s, %u queue(s), tx %" PRIu64 " packets %" PRIu64 " bytes, rx %"
-		PRIu64 " packets %" PRIu64 " bytes, drops %" PRIu64 " (tx refused %" PRIu64
+	xpv_log("%s: %s, %u queue(s), tx %" PRIu64 " packets %" PRIu64 " bytes %" PRIu64
+		" gso, rx %" PRIu64 " packets %" PRIu64 " bytes %" PRIu64
+		" gso, drops %" PRIu64 " (tx refused %" PRIu64
 		", tx csum %" PRIu64 ", tx grant %" PRIu64 ", rx %" PRIu64 ", rx grant %"
 		PRIu64 "), tap write errors %" PRIu64 ", ring violations %" PRIu64,
-		d->path, v->ifname, v->nr_queues, s.tx_packets, s.tx_bytes, s.rx_packets,
-		s.rx_bytes, net_stats_drops(&s),
+		d->path, v->ifname, v->nr_queues, s.tx_packets, s.tx_bytes, s.tx_gso,
+		s.rx_packets, s.rx_bytes, s.rx_gso, net_stats_drops(&s),
 		net_stats_drops(&s) - s.tx_bad_csum - s.tx_grant_errors - s.rx_dropped -
 		s.rx_grant_errors, s.tx_bad_csum, s.tx_grant_errors, s.rx_dropped,
 		s.rx_grant_errors, s.tx_write_errors, s.broken);
+}
+
+/* The interface's last counters are logged as it goes. */
+static void vif_remove(struct xpv_bdev *d)
+{
+	struct net_vif *v = vif_of(d);
+
+	if (!v)
+		return;
+	vif_disconnect(d);
+	if (v->tap0 >= 0) {
+		vif_dump(d);
+		net_config.tap->close(v->tap0);	/* the device goes with it */
+		xpv_log("%s: %s removed", d->path, v->ifname);
+	}
+	free(v);
+	d->priv = NULL;
 }
 
 const struct xpv_bdev_ops net_vif_ops = {
