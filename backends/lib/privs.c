@@ -19,7 +19,10 @@
 
 #include <xpvback/backend.h>
 
-#define KEEP	((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH))
+#define KEEP	XPV_KEEP_CAPS_FILES
+
+_Static_assert(XPV_KEEP_CAPS_FILES ==
+	       ((1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_DAC_READ_SEARCH)), "caps");
 
 /**
  * xpv_drop_privileges() - keep only what opening backing stores needs

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xpv-netback: main. Parse the options, open the Xen devices, serve until
- * SIGTERM or SIGINT. Signal handlers only set flags; the loop looks at
- * them between turns. SIGUSR1 logs every interface's counters.
+ * xpv-netback: main. Parse the options, refuse to run next to dom0's
+ * xen-netback or without /dev/net/tun, then serve (lib/daemon.c) until
+ * SIGTERM or SIGINT. SIGUSR1 logs every interface's counters.
  *
  * Defaults come from backends/Kconfig (out/autoconf.h).
  */
@@ -27,30 +27,6 @@
 /* TAP devices are created as guests come; opening /dev/net/tun */
 #define KEEP_CAPS	((1ull << CAP_NET_ADMIN) | (1ull << CAP_DAC_OVERRIDE))
 
-static volatile sig_atomic_t stop, dump;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static void on_dump(int sig)
-{
-	(void)sig;
-	dump = 1;
-}
-
-static int handle(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	sigemptyset(&sa.sa_mask);
-	return sigaction(sig, &sa, NULL);	/* no SA_RESTART: poll returns */
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -66,17 +42,6 @@ static void usage(FILE *f)
 		CONFIG_XPV_BACKEND_REQUESTS_PER_TURN);
 }
 
-static int num(const char *s, unsigned int lo, unsigned int hi, unsigned int *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (!*s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = (unsigned int)v;
-	return 0;
-}
-
 static bool keep_privileges;
 
 static int parse_args(int argc, char **argv, struct xpv_limits *l, unsigned int *self)
@@ -86,12 +51,12 @@ static int parse_args(int argc, char **argv, struct xpv_limits *l, unsigned int 
 
 	while ((opt = getopt(argc, argv, "q:n:b:OES:Ph")) != -1 && !err) {
 		switch (opt) {
-		case 'q': err = num(optarg, 1, 16, &c->max_queues); break;
-		case 'n': err = num(optarg, 1, 1024, &l->max_devices_per_domain); break;
-		case 'b': err = num(optarg, 1, 4096, &l->reqs_per_turn); break;
+		case 'q': err = xpv_parse_uint(optarg, 1, 16, &c->max_queues); break;
+		case 'n': err = xpv_parse_uint(optarg, 1, 1024, &l->max_devices_per_domain); break;
+		case 'b': err = xpv_parse_uint(optarg, 1, 4096, &l->reqs_per_turn); break;
 		case 'O': c->offloads = false; break;
 		case 'E': c->split_evtchn = false; break;
-		case 'S': err = num(optarg, 0, 0x7fef, self); break;
+		case 'S': err = xpv_parse_uint(optarg, 0, 0x7fef, self); break;
 		case 'P': keep_privileges = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: err = -EINVAL;
@@ -129,11 +94,8 @@ static bool kernel_netback_loaded(void)
 
 int main(int argc, char **argv)
 {
-	struct xpv_transport *t;
-	struct xpv_backend be;
 	struct xpv_limits limits;
 	unsigned int self = 0;
-	int err;
 
 	defaults(&limits);
 	if (parse_args(argc, argv, &limits, &self)) {
@@ -149,28 +111,6 @@ int main(int argc, char **argv)
 		xpv_log("cannot use /dev/net/tun (modprobe tun): %s", strerror(errno));
 		return 1;
 	}
-	if (handle(SIGTERM, on_stop) || handle(SIGINT, on_stop) ||
-	    handle(SIGUSR1, on_dump) || handle(SIGPIPE, SIG_IGN))
-		return 1;
-	t = xpv_transport_xen_open();
-	if (!t) {
-		xpv_log("cannot open xenstore, /dev/xen/gntdev or /dev/xen/evtchn: %s",
-			strerror(errno));
-		return 1;
-	}
-	err = keep_privileges ? 0 : xpv_drop_privileges_keep(KEEP_CAPS);
-	if (err)
-		xpv_log("cannot drop privileges: %s", strerror(-err));
-	else
-		err = xpv_backend_init(&be, t, &net_vif_ops, self, &limits);
-	if (!err) {
-		xpv_log("serving %s", be.root);
-		err = xpv_backend_run(&be, &stop, &dump);
-		xpv_backend_dump(&be);
-		xpv_backend_close(&be);
-	}
-	if (err)
-		xpv_log("stopped: %s", strerror(-err));
-	t->ops->close(t);
-	return err ? 1 : 0;
+	return xpv_daemon_serve(&net_vif_ops, self, &limits,
+				keep_privileges ? ~0ull : KEEP_CAPS);
 }

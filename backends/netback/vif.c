@@ -116,39 +116,18 @@ static unsigned int tun_offloads(const struct net_vif *v)
 
 static int read_nr_queues(struct xpv_bdev *d, unsigned int *n)
 {
-	unsigned long long q = 1;
-	int err;
-
-	err = xpv_bdev_read_uint(d, true, "multi-queue-num-queues",
-				 net_config.max_queues, &q);
-	if (err == -ENOENT)
-		q = 1;
-	else if (err || !q)
-		return -EINVAL;
-	*n = (unsigned int)q;
-	return 0;
+	return xpv_bdev_read_nr_queues(d, net_config.max_queues, n);
 }
 
 static void queue_dir(const struct net_vif *v, unsigned int i, char *buf, size_t len)
 {
-	if (v->nr_queues == 1)
-		buf[0] = '\0';
-	else
-		snprintf(buf, len, "queue-%u", i);
+	xpv_queue_dir(v->nr_queues, i, buf, len);
 }
 
 static int read_port(struct xpv_bdev *d, const char *dir, const char *name,
 		     uint32_t *port)
 {
-	char node[64];
-	unsigned long long p;
-	int err;
-
-	snprintf(node, sizeof(node), "%s%s%s", dir, *dir ? "/" : "", name);
-	err = xpv_bdev_read_uint(d, true, node, UINT32_MAX, &p);
-	if (!err)
-		*port = (uint32_t)p;
-	return err;
+	return xpv_bdev_read_queue_u32(d, dir, name, port);
 }
 
 /* event-channel-tx + -rx when split was offered and taken, else one */

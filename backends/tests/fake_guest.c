@@ -40,21 +40,8 @@ const char *guest_image(uint64_t bytes)
 	return path;
 }
 
-static void dir_write(struct fake_xen *fx, const char *dir, const char *node,
-		      const char *fmt, ...)
-{
-	char p[256], val[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(val, sizeof(val), fmt, ap);
-	va_end(ap);
-	snprintf(p, sizeof(p), "%s/%s", dir, node);
-	fake_write(fx, p, "%s", val);
-}
-
-#define BE(node, ...)	dir_write(g->fx, g->be, node, __VA_ARGS__)
-#define FE(node, ...)	dir_write(g->fx, g->fe, node, __VA_ARGS__)
+#define BE(node, ...)	fake_dir_write(g->fx, g->be, node, __VA_ARGS__)
+#define FE(node, ...)	fake_dir_write(g->fx, g->fe, node, __VA_ARGS__)
 
 void guest_create_vbd(struct fake_guest *g, struct fake_xen *fx, uint16_t domid,
 		      uint32_t devid, const char *params, const char *mode)

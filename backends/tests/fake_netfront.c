@@ -19,21 +19,8 @@ const struct nf_features nf_linux = {
 	"1", "1", "1", "1", "1", "1",
 };
 
-static void dir_write(struct fake_xen *fx, const char *dir, const char *node,
-		      const char *fmt, ...)
-{
-	char p[256], val[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(val, sizeof(val), fmt, ap);
-	va_end(ap);
-	snprintf(p, sizeof(p), "%s/%s", dir, node);
-	fake_write(fx, p, "%s", val);
-}
-
-#define BE(node, ...)	dir_write(nf->fx, nf->be, node, __VA_ARGS__)
-#define FE(node, ...)	dir_write(nf->fx, nf->fe, node, __VA_ARGS__)
+#define BE(node, ...)	fake_dir_write(nf->fx, nf->be, node, __VA_ARGS__)
+#define FE(node, ...)	fake_dir_write(nf->fx, nf->fe, node, __VA_ARGS__)
 
 void nf_create_vif(struct fake_netfront *nf, struct fake_xen *fx, uint16_t domid,
 		   uint32_t devid)

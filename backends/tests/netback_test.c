@@ -653,6 +653,29 @@ static void test_guest_destroyed_mid_traffic(void **state)
 	assert_int_equal(tap_read("vif2.0", 0, &h, got), 100);
 }
 
+static void test_toolstack_removal(void **state)
+{
+	(void)state;
+	/* xl network-detach / domain shutdown: libxl offlines, closes */
+	fake_write(fx, "/local/domain/0/backend/vif/1/0/online", "0");
+	fake_write(fx, "/local/domain/0/backend/vif/1/0/state", "5");
+	run_backend(&be, fx);
+	fake_write(fx, "/local/domain/1/device/vif/0/state", "5");
+	run_backend(&be, fx);
+	fake_write(fx, "/local/domain/1/device/vif/0/state", "6");
+	run_backend(&be, fx);
+	assert_int_equal(nf_be_state(&nf), 6);
+	assert_false(fake_tap_exists("vif1.0"));
+	assert_int_equal(fx->live_pages, 0);
+	/* the dir is still there a while: nothing is reopened meanwhile */
+	fake_write(fx, "/local/domain/0/backend/vif/1/0/hotplug-status", "%s", "");
+	run_backend(&be, fx);
+	assert_false(fake_tap_exists("vif1.0"));
+	fake_rm(fx, nf.be);
+	run_backend(&be, fx);
+	assert_null(xpv_backend_find(&be, 1, 0));
+}
+
 static void test_fairness(void **state)
 {
 	static union xpv_netif_tx_slot s[256];
@@ -721,6 +744,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rx_grant_revoked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guest_destroyed_mid_traffic, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_toolstack_removal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fairness, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frontend_restarts, setup, teardown),
 	};

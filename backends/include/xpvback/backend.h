@@ -139,6 +139,11 @@ int xpv_bdev_printf(struct xpv_bdev *d, const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void xpv_bdev_fail(struct xpv_bdev *d, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* queues: multi-queue-num-queues and [queue-N/]node of the frontend */
+int xpv_bdev_read_nr_queues(struct xpv_bdev *d, unsigned int max, unsigned int *n);
+void xpv_queue_dir(unsigned int nr_queues, unsigned int i, char *buf, size_t len);
+int xpv_bdev_read_queue_u32(struct xpv_bdev *d, const char *dir, const char *name,
+			    uint32_t *val);
 
 /* event channels */
 struct xpv_evt *xpv_evt_bind(struct xpv_backend *be, uint16_t domid,
@@ -167,6 +172,12 @@ bool xpv_ring_map_changed(struct xpv_bdev *d, const char *dir,
 			  const char *ref_node, const struct xpv_ring_map *m);
 void xpv_ring_unmap(struct xpv_bdev *d, struct xpv_ring_map *m);
 
+int xpv_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned int *out);
+int xpv_daemon_serve(const struct xpv_bdev_ops *ops, unsigned int self,
+		     const struct xpv_limits *limits, uint64_t keep_caps);
+
+/* CAP_DAC_OVERRIDE | CAP_DAC_READ_SEARCH: what opening backing stores needs */
+#define XPV_KEEP_CAPS_FILES	((1ull << 1) | (1ull << 2))
 int xpv_drop_privileges(void);
 int xpv_drop_privileges_keep(uint64_t keep);	/* a mask of CAP_* bits */
 
