@@ -50,3 +50,4 @@ rx_gso=$(echo "$line" | sed -n 's/.*, rx [0-9]* packets [0-9]* bytes \([0-9]*\) 
 check_eq drops-zero 0 "$drops"
 check tx-gso test "${tx_gso:-0}" -gt 0
 check rx-gso test "${rx_gso:-0}" -gt 0
+sed "s/^/xpv-netback.log: /" "$log"
