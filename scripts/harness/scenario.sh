@@ -97,7 +97,8 @@ load_scenario() {
 	case $EXPECT in pass | crash | timeout | dom0-crash | qemu-timeout) ;;
 	*) die "$NAME: EXPECT must be pass|crash|timeout|dom0-crash|qemu-timeout" ;;
 	esac
-	RUN=$XPV_BUILD/e2e/$NAME
+	# make bench keeps each run of a scenario in its own directory.
+	RUN=${XPV_SCENARIO_RUN:-$XPV_BUILD/e2e/$NAME}
 	rm -rf "$RUN"
 	mkdir -p "$RUN"
 }
@@ -356,7 +357,7 @@ verdict() {
 
 main() {
 	parse_args "$@"
-	need_pkgs cpio binutils
+	need_pkgs cpio binutils gcc make libc6-dev
 	load_scenario
 	local start
 	start=$(date +%s)
@@ -366,6 +367,7 @@ main() {
 	resolve_kernel
 	write_envs
 	stage "building the guest initramfs"
+	make -s -C "$XPV_ROOT/tests/guest" OUT="$XPV_BUILD/guest-progs"
 	build_guest
 	build_scenario_cpio
 	stage "booting Xen + dom0 (serial log: $RUN/serial.log, limit ${QEMU_TIMEOUT}s)"
