@@ -66,6 +66,7 @@ struct net_stats {
 	uint64_t rx_dropped;			/* frames we cannot give the guest */
 	uint64_t rx_grant_errors;
 	uint64_t broken;			/* ring protocol violations */
+	uint64_t tx_throttled;			/* times the rate limit held TX */
 };
 
 struct net_vif;
@@ -87,6 +88,10 @@ struct net_queue {
 	uint32_t rx_head, rx_count;
 	uint32_t held;				/* bytes of a frame in rx_buf, 0: none */
 	uint8_t *tx_buf, *rx_buf;		/* NET_BUF each */
+	/* TX rate limit (xl rate=): bytes left until credit_next (ns) */
+	uint64_t credit_left, credit_next;
+	int timer_fd;				/* wakes TX when credit is back, -1 */
+	struct xpv_fdw *timer_w;
 	struct xpv_gnt_copy copies[XPV_NETBACK_RX_MAX_SLOTS + XPV_NETBACK_MAX_FRAGS];
 	struct net_stats stats;
 };
@@ -100,6 +105,8 @@ struct net_vif {
 	bool rx_csum, rx_csum6;		/* the guest takes blank checksums */
 	bool rx_gso4, rx_gso6;		/* and GSO packets */
 	bool split;
+	uint64_t credit_bytes;		/* "rate": bytes per credit_usec, 0: none */
+	uint64_t credit_usec;
 	unsigned int nr_queues;
 	struct net_queue *queues;	/* NULL when not connected */
 	struct net_stats closed;	/* counters of queues already freed */
@@ -114,6 +121,8 @@ bool net_rx_turn(struct net_queue *q);
 bool net_evt_handler(struct xpv_evt *e);
 bool net_rx_evt_handler(struct xpv_evt *e);
 bool net_tap_handler(struct xpv_fdw *w);
+bool net_timer_handler(struct xpv_fdw *w);
+int net_parse_rate(const char *s, uint64_t *bytes, uint64_t *usec);
 void net_stats_add(struct net_stats *to, const struct net_stats *s);
 uint64_t net_stats_drops(const struct net_stats *s);
 

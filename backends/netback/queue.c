@@ -53,6 +53,7 @@ void net_stats_add(struct net_stats *to, const struct net_stats *s)
 	to->rx_dropped += s->rx_dropped;
 	to->rx_grant_errors += s->rx_grant_errors;
 	to->broken += s->broken;
+	to->tx_throttled += s->tx_throttled;
 }
 
 /* Packets dropped for something the guest did or could not take. */

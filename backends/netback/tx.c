@@ -9,10 +9,20 @@
  * refused (bad chain, a grant the guest never gave, offload on a frame
  * that is not TCP or UDP), counted per reason. Only a ring whose indices
  * break the protocol stops the queue.
+ *
+ * Rate limit (xl's rate=, the toolstack's "rate" node "bytes,usec"): each
+ * queue may send credit_bytes per credit_usec, as xen-netback does it; a
+ * packet over the credit left waits, its slots unanswered, until a timerfd
+ * says the next period began. A packet bigger than a whole period's credit
+ * goes when the credit is whole, so it cannot wait forever.
  */
 #include <errno.h>
 #include <linux/virtio_net.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/timerfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "netback.h"
@@ -110,6 +120,67 @@ static int16_t send_packet(struct net_queue *q, const struct xpv_netback_tx_pkt 
 	return XPV_NETIF_RSP_OKAY;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* May @len bytes go now? If not, wake the queue when the credit is back. */
+static bool take_credit(struct net_queue *q, uint32_t len)
+{
+	const struct net_vif *v = q->vif;
+	struct itimerspec at = { { 0, 0 }, { 0, 0 } };
+	uint64_t now;
+
+	if (!v->credit_bytes)
+		return true;
+	now = now_ns();
+	if (now >= q->credit_next) {
+		q->credit_left = v->credit_bytes;
+		q->credit_next = now + v->credit_usec * 1000u;
+	}
+	if (len <= q->credit_left || q->credit_left == v->credit_bytes) {
+		q->credit_left -= len < q->credit_left ? len : q->credit_left;
+		return true;
+	}
+	at.it_value.tv_sec = (time_t)(q->credit_next / 1000000000u);
+	at.it_value.tv_nsec = (long)(q->credit_next % 1000000000u);
+	timerfd_settime(q->timer_fd, TFD_TIMER_ABSTIME, &at, NULL);
+	q->stats.tx_throttled++;
+	return false;
+}
+
+/**
+ * net_parse_rate() - the toolstack's "rate" node: "<bytes>,<usec>"
+ *
+ * Return: 0, or -EINVAL for anything but two decimal numbers, both > 0.
+ */
+int net_parse_rate(const char *s, uint64_t *bytes, uint64_t *usec)
+{
+	unsigned long long b, u;
+	int n = 0;
+
+	if (sscanf(s, "%19llu,%19llu%n", &b, &u, &n) != 2 || s[n] || !b || !u ||
+	    s[0] < '0' || s[0] > '9' || u > UINT32_MAX)
+		return -EINVAL;
+	*bytes = b;
+	*usec = u;
+	return 0;
+}
+
+bool net_timer_handler(struct xpv_fdw *w)
+{
+	struct net_queue *q = w->arg;
+	uint64_t ticks;
+
+	if (read(q->timer_fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+		w->paused = true;	/* cannot happen with a timerfd */
+	return net_tx_turn(q);
+}
+
 /* Answer the packet's slots and forget them; true: notify the guest. */
 static bool respond(struct net_queue *q, const struct xpv_netback_tx_pkt *pkt,
 		    int16_t status)
@@ -175,6 +246,8 @@ bool net_tx_turn(struct net_queue *q)
 				break;
 			continue;
 		}
+		if (v == XPV_NETBACK_TX_OK && !take_credit(q, pkt.len))
+			break;		/* the timer brings us back */
 		if (v == XPV_NETBACK_TX_OK) {
 			status = send_packet(q, &pkt);
 		} else {

@@ -15,7 +15,8 @@
  *            event-channel or event-channel-tx/-rx; map, bind, poll the
  *            TAP queue
  * Every feature is advertised only when this daemon handles it and used
- * as min(frontend, backend). Not offered: multicast control, the control
+ * as min(frontend, backend). The toolstack's "rate" (xl's rate=) limits
+ * what each queue sends (tx.c). Not offered: multicast control, the control
  * ring and hashing, XDP headroom, rx-flip.
  */
 #include <errno.h>
@@ -24,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
 
 #include "netback.h"
 
@@ -162,6 +165,30 @@ static int attach_tap(struct net_queue *q)
 	return err;
 }
 
+/* "rate" from the toolstack: "<bytes>,<usec>"; none means no limit. */
+static int read_rate(struct xpv_bdev *d, struct net_vif *v)
+{
+	char *rate = xpv_bdev_read(d, false, "rate");
+	int err = 0;
+
+	v->credit_bytes = v->credit_usec = 0;
+	if (rate)
+		err = net_parse_rate(rate, &v->credit_bytes, &v->credit_usec);
+	if (err)
+		xpv_log("%s: bad rate \"%s\" (want <bytes>,<usec>)", d->path, rate);
+	free(rate);
+	return err;
+}
+
+static int start_timer(struct xpv_bdev *d, struct net_queue *q)
+{
+	q->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (q->timer_fd < 0)
+		return -errno;
+	q->timer_w = xpv_fd_watch(d->be, q->timer_fd, net_timer_handler, q);
+	return q->timer_w ? 0 : -ENOMEM;
+}
+
 static int bind_queue(struct xpv_bdev *d, struct net_queue *q)
 {
 	q->tx_evt = xpv_evt_bind(d->be, d->domid, q->tx_port, net_evt_handler, q);
@@ -175,7 +202,9 @@ static int bind_queue(struct xpv_bdev *d, struct net_queue *q)
 			return -errno;
 	}
 	q->tap_w = xpv_fd_watch(d->be, q->tap_fd, net_tap_handler, q);
-	return q->tap_w ? 0 : -ENOMEM;
+	if (!q->tap_w)
+		return -ENOMEM;
+	return q->vif->credit_bytes ? start_timer(d, q) : 0;
 }
 
 static int connect_queue(struct net_vif *v, struct net_queue *q)
@@ -219,6 +248,8 @@ static int vif_connect(struct xpv_bdev *d)
 
 	err = negotiate(d, v);
 	if (!err)
+		err = read_rate(d, v);
+	if (!err)
 		err = read_nr_queues(d, &v->nr_queues);
 	if (err)
 		return err;
@@ -229,6 +260,7 @@ static int vif_connect(struct xpv_bdev *d)
 		v->queues[i].vif = v;
 		v->queues[i].index = i;
 		v->queues[i].tap_fd = -1;
+		v->queues[i].timer_fd = -1;
 	}
 	for (i = 0; i < v->nr_queues && !err; i++)
 		err = connect_queue(v, &v->queues[i]);
@@ -248,6 +280,9 @@ static void vif_disconnect(struct xpv_bdev *d)
 		struct net_queue *q = &v->queues[i];
 
 		xpv_fd_unwatch(q->tap_w);
+		xpv_fd_unwatch(q->timer_w);
+		if (q->timer_fd >= 0)
+			close(q->timer_fd);
 		if (q->rx_evt != q->tx_evt)
 			xpv_evt_unbind(q->rx_evt);
 		xpv_evt_unbind(q->tx_evt);
@@ -301,12 +336,13 @@ static void vif_dump(struct xpv_bdev *d)
 		" gso, rx %" PRIu64 " packets %" PRIu64 " bytes %" PRIu64
 		" gso, drops %" PRIu64 " (tx refused %" PRIu64
 		", tx csum %" PRIu64 ", tx grant %" PRIu64 ", rx %" PRIu64 ", rx grant %"
-		PRIu64 "), tap write errors %" PRIu64 ", ring violations %" PRIu64,
+		PRIu64 "), tap write errors %" PRIu64 ", ring violations %" PRIu64
+		", rate limited %" PRIu64,
 		d->path, v->ifname, v->nr_queues, s.tx_packets, s.tx_bytes, s.tx_gso,
 		s.rx_packets, s.rx_bytes, s.rx_gso, net_stats_drops(&s),
 		net_stats_drops(&s) - s.tx_bad_csum - s.tx_grant_errors - s.rx_dropped -
 		s.rx_grant_errors, s.tx_bad_csum, s.tx_grant_errors, s.rx_dropped,
-		s.rx_grant_errors, s.tx_write_errors, s.broken);
+		s.rx_grant_errors, s.tx_write_errors, s.broken, s.tx_throttled);
 }
 
 /* The interface's last counters are logged as it goes. */

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -676,6 +677,66 @@ static void test_toolstack_removal(void **state)
 	assert_null(xpv_backend_find(&be, 1, 0));
 }
 
+/* xl rate=: 3000 bytes per 600 ms; 1000-byte packets go three a period */
+static void test_rate_limit(void **state)
+{
+	static union xpv_netif_tx_slot s[16];
+	struct xpv_netif_tx_rsp rsp[16];
+	uint8_t *mem;
+	uint32_t ref;
+
+	(void)state;
+	nf_create_vif(&nf2, fx, 2, 0);
+	ref = nf_data_page(&nf2, &mem);
+	fake_write(fx, "/local/domain/0/backend/vif/2/0/rate", "3000,600000");
+	run_backend(&be, fx);
+	nf_publish(&nf2, 1, false, &nf_linux);
+	run_backend(&be, fx);
+	assert_int_equal(nf_be_state(&nf2), 4);
+	tcp_frame(1000, 0);
+	memcpy(mem, frame, 1000);
+	for (int i = 0; i < 8; i++)
+		s[i] = req(ref, 0, 0, (uint16_t)i, 1000);
+	nf_send(&nf2, 0, s, 8);
+	run_backend(&be, fx);
+	assert_int_equal(nf_tx_collect(&nf2, 0, rsp, 16), 3);
+	assert_true(queue(2, 0)->stats.tx_throttled > 0);
+	usleep(150000);			/* the period is not over yet */
+	run_backend(&be, fx);
+	assert_int_equal(nf_tx_collect(&nf2, 0, rsp, 16), 0);
+	for (int i = 0, got = 0; got < 5; i++) {	/* two more periods, by the timer */
+		assert_true(i < 100);
+		usleep(50000);
+		run_backend(&be, fx);
+		got += nf_tx_collect(&nf2, 0, rsp, 16);
+		assert_true(got <= 6 || queue(2, 0)->stats.tx_packets > 6);
+	}
+	assert_int_equal(queue(2, 0)->stats.tx_packets, 8);
+	/* the other guest is not limited */
+	assert_true(queue(1, 0)->vif->credit_bytes == 0);
+}
+
+static void test_bad_rate_refused(void **state)
+{
+	static const char *const bad[] = { "", "1000", "1000,", ",1000", "0,1000",
+					   "1000,0", "-1,1000", "1000,1000x", "1e3,1000" };
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint64_t b, u;
+
+		print_message("rate \"%s\"\n", bad[i]);
+		assert_int_equal(net_parse_rate(bad[i], &b, &u), -EINVAL);
+	}
+	nf_create_vif(&nf2, fx, 2, 0);
+	fake_write(fx, "/local/domain/0/backend/vif/2/0/rate", "lots");
+	run_backend(&be, fx);
+	nf_publish(&nf2, 1, false, &nf_linux);
+	run_backend(&be, fx);
+	assert_int_equal(nf_be_state(&nf2), 5);
+	assert_non_null(fake_read(fx, "/local/domain/0/error/backend/vif/2/0/error"));
+}
+
 static void test_fairness(void **state)
 {
 	static union xpv_netif_tx_slot s[256];
@@ -746,6 +807,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_toolstack_removal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fairness, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_rate_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frontend_restarts, setup, teardown),
 	};
 
