@@ -271,19 +271,6 @@ static bool step(struct xpv_bdev *d)
 	return true;
 }
 
-/*
- * A device we (or a predecessor) already closed for good, whose dir the
- * toolstack has not removed yet: Closed and offline. Probing it again
- * would reopen what was just released (a disk, a TAP device) for nothing.
- */
-static bool torn_down(struct xpv_bdev *d)
-{
-	struct xpv_xb_input in;
-
-	read_input(d, &in);
-	return in.back == XPV_XB_CLOSED && !in.online;
-}
-
 /* Re-read one device; it may be created, stepped, or destroyed. */
 static void update(struct xpv_bdev *d)
 {
@@ -295,10 +282,6 @@ static void update(struct xpv_bdev *d)
 		return;
 	}
 	free(fe);
-	if (d->life == XPV_BDEV_NEW && torn_down(d)) {
-		destroy(d);	/* nothing of it was ever opened */
-		return;
-	}
 	if (d->life == XPV_BDEV_NEW && probe(d)) {
 		destroy(d);
 		return;
