@@ -41,7 +41,8 @@ static unsigned int devices_of(struct xpv_backend *be, uint16_t domid)
 	unsigned int n = 0;
 
 	for (d = be->devs; d; d = d->next)
-		n += d->domid == domid && d->life != XPV_BDEV_NEW;
+		n += d->domid == domid && d->life != XPV_BDEV_NEW &&
+		     d->life != XPV_BDEV_GONE;
 	return n;
 }
 
@@ -115,18 +116,27 @@ static void rescan(struct xpv_backend *be)
 		d->dirty = true;
 }
 
-static void destroy(struct xpv_bdev *d)
+/* Give back everything the device holds: rings, disk, frontend watch. */
+static void release(struct xpv_bdev *d)
 {
 	struct xpv_backend *be = d->be;
 	char path[XPV_PATH_MAX];
-	struct xpv_bdev **pp;
 
 	if (d->life == XPV_BDEV_CONNECTED)
 		be->ops->disconnect(d);
-	if (d->life != XPV_BDEV_NEW)
+	if (d->life != XPV_BDEV_NEW && d->life != XPV_BDEV_GONE)
 		be->ops->remove(d);
 	if (d->fe_token[0] && !xpv_path(path, sizeof(path), "%s/state", d->fe_path))
 		be->t->ops->xs_unwatch(be->t, path, d->fe_token);
+	d->fe_token[0] = '\0';
+}
+
+static void destroy(struct xpv_bdev *d)
+{
+	struct xpv_backend *be = d->be;
+	struct xpv_bdev **pp;
+
+	release(d);
 	for (pp = &be->devs; *pp; pp = &(*pp)->next)
 		if (*pp == d) {
 			*pp = d->next;
@@ -238,7 +248,7 @@ static bool connect(struct xpv_bdev *d)
 	return true;
 }
 
-/* Return false when the device was destroyed. */
+/* Return false when the device is gone (closed for good). */
 static bool step(struct xpv_bdev *d)
 {
 	struct xpv_xb_input in;
@@ -260,8 +270,15 @@ static bool step(struct xpv_bdev *d)
 		disconnect(d);
 		break;
 	case XPV_XB_REMOVE:
+		/*
+		 * WHY not destroy: our dir stays until the toolstack removes
+		 * it, and every write there (ours included) fires our watch;
+		 * a forgotten device would be found, probed and closed again
+		 * in a loop, reopening its disk each time.
+		 */
+		release(d);
+		d->life = XPV_BDEV_GONE;
 		xpv_bdev_printf(d, "state", "%d", XPV_XB_CLOSED);
-		destroy(d);
 		return false;
 	default:
 		break;
@@ -269,6 +286,20 @@ static bool step(struct xpv_bdev *d)
 	if (s.next != in.back)
 		xpv_bdev_printf(d, "state", "%d", s.next);
 	return true;
+}
+
+/*
+ * A device we closed for good whose dir the toolstack removed and wrote
+ * again between two of our looks (detach, then attach at the same vdev):
+ * its state is the toolstack's Initialising again, not our Closed.
+ */
+static bool written_anew(struct xpv_bdev *d)
+{
+	char *state = xpv_bdev_read(d, false, "state");
+	bool anew = xpv_xb_parse_state(state) <= XPV_XB_INITIALISING;
+
+	free(state);
+	return anew;
 }
 
 /* Re-read one device; it may be created, stepped, or destroyed. */
@@ -282,6 +313,11 @@ static void update(struct xpv_bdev *d)
 		return;
 	}
 	free(fe);
+	if (d->life == XPV_BDEV_GONE) {
+		if (!written_anew(d))
+			return;
+		d->life = XPV_BDEV_NEW;	/* released already: as good as new */
+	}
 	if (d->life == XPV_BDEV_NEW && probe(d)) {
 		destroy(d);
 		return;

@@ -150,6 +150,7 @@ static void test_close_both_ways_and_start_over(void **state)
 static void test_removal_by_toolstack(void **state)
 {
 	struct fake_guest g;
+	struct xpv_bdev *d;
 	char p[160];
 
 	(void)state;
@@ -163,12 +164,43 @@ static void test_removal_by_toolstack(void **state)
 	guest_state(&g, 5);
 	guest_state(&g, 6);
 	run_backend(&be, fx);
-	assert_null(xpv_backend_find(&be, 1, 51712));
+	d = xpv_backend_find(&be, 1, 51712);	/* closed for good, holds nothing */
+	assert_non_null(d);
+	assert_int_equal(d->life, XPV_BDEV_GONE);
+	assert_null(d->priv);
+	/* Our own Closed, and the toolstack's writes until it removes the
+	 * dir, fire our watch: they must not probe the device again. */
+	assert_int_equal(fake_pending_watches(fx), 0);
+	snprintf(p, sizeof(p), "%s/hotplug-status", g.be);
+	fake_write(fx, p, "%s", "");
+	run_backend(&be, fx);
+	assert_int_equal(fake_pending_watches(fx), 0);
+	assert_int_equal(d->life, XPV_BDEV_GONE);
 	assert_int_equal(guest_be_state(&g), 6);
 	assert_int_equal(fx->live_pages, 0);
 	fake_rm(fx, g.be);
 	run_backend(&be, fx);
 	assert_null(xpv_backend_find(&be, 1, 51712));
+}
+
+/* Detached and attached again at the same vdev before the daemon looked. */
+static void test_reattach_after_removal(void **state)
+{
+	struct fake_guest g;
+	char p[160];
+
+	(void)state;
+	connected_guest(&g, 1, 51712);
+	snprintf(p, sizeof(p), "%s/online", g.be);
+	fake_write(fx, p, "0");
+	guest_state(&g, 5);
+	guest_state(&g, 6);
+	run_backend(&be, fx);
+	assert_int_equal(xpv_backend_find(&be, 1, 51712)->life, XPV_BDEV_GONE);
+	fake_rm(fx, g.be);
+	fake_rm(fx, g.fe);
+	connected_guest(&g, 1, 51712);
+	assert_int_equal(read_one(&g, 0, 9), XPV_BLKIF_RSP_OKAY);
 }
 
 /* Initialised then Connected again before we look: new rings, remapped. */
@@ -400,6 +432,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_close_both_ways_and_start_over,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_removal_by_toolstack, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reattach_after_removal, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_frontend_restart_with_new_rings,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_frontend_setup_is_reported,

@@ -58,6 +58,9 @@ enum xpv_bdev_life {
 	XPV_BDEV_READY,		/* probed, rings not mapped */
 	XPV_BDEV_CONNECTED,	/* rings mapped, serving requests */
 	XPV_BDEV_BROKEN,	/* probe failed: serves nothing until removed */
+	XPV_BDEV_GONE,		/* closed for good (online=0): nothing held, kept
+				 * until the toolstack removes its dir so that
+				 * later events there do not probe it again */
 };
 
 struct xpv_bdev {
