@@ -30,7 +30,7 @@ set -euo pipefail
 # The guest network lives only inside the emulated machine (QEMU has no
 # NIC): documentation addresses, never routed anywhere.
 DOM0_IP=192.0.2.1
-GUEST_IP=192.0.2.2
+GUEST_IP=192.0.2.2	# guest I of GUESTS is 192.0.2.<1+I>
 
 MODE=test VERBOSE=0 SCN='' SETS=()
 
@@ -62,6 +62,8 @@ defaults() {
 	GUEST_CMDLINE="console=hvc0"
 	GUEST_MEMORY=256
 	GUEST_VCPUS=1
+	GUESTS=1
+	GUEST_BOOTS=1
 	GUEST_MODULES=auto
 	GUEST_MODULES_ROOT=
 	GUEST_SCRIPT=guest.sh
@@ -93,7 +95,9 @@ load_scenario() {
 			die "--set ${s%%=*}: no such setting (known: $(settings))"
 		printf -v "${s%%=*}" '%s' "${s#*=}"
 	done
-	: "${QEMU_TIMEOUT:=$((GUEST_TIMEOUT + 420))}"
+	[[ $GUESTS =~ ^[1-9]$ ]] || die "$NAME: GUESTS must be 1..9"
+	[[ $GUEST_BOOTS =~ ^[1-9]$ ]] || die "$NAME: GUEST_BOOTS must be 1..9"
+	: "${QEMU_TIMEOUT:=$((GUEST_TIMEOUT * GUEST_BOOTS + 420))}"
 	case $EXPECT in pass | crash | timeout | dom0-crash | qemu-timeout) ;;
 	*) die "$NAME: EXPECT must be pass|crash|timeout|dom0-crash|qemu-timeout" ;;
 	esac
@@ -152,6 +156,16 @@ map_kind() {
 	esac
 }
 
+# guest_ips: one address per guest, 192.0.2.2 for guest 1.
+guest_ips() {
+	local i out=
+	for ((i = 1; i <= GUESTS; i++)); do out+="192.0.2.$((1 + i)) "; done
+	echo "${out% }"
+}
+
+# guest_label I: how guest I's results and console lines are named.
+guest_label() { if [ "$1" -eq 1 ]; then echo guest; else echo "guest$1"; fi; }
+
 write_envs() {
 	local nics
 	nics=$(wc -w <<<"$VIFS")
@@ -161,6 +175,9 @@ write_envs() {
 	GUEST_DISKS=$(q "$(guest_disks)")
 	GUEST_NICS=$nics
 	GUEST_IP=$GUEST_IP
+	GUESTS=$GUESTS
+	GUEST_IPS=$(q "$(guest_ips)")
+	GUEST_BOOTS=$GUEST_BOOTS
 	DOM0_IP=$DOM0_IP
 	EOF
 	cat >"$RUN/scenario.env" <<-EOF
@@ -173,7 +190,10 @@ write_envs() {
 	DISKS=$(q "$DISKS")
 	VIFS=$(q "$VIFS")
 	GUEST_TIMEOUT=$GUEST_TIMEOUT
+	GUESTS=$GUESTS
+	GUEST_BOOTS=$GUEST_BOOTS
 	GUEST_IP=$GUEST_IP
+	GUEST_IPS=$(q "$(guest_ips)")
 	DOM0_IP=$DOM0_IP
 	EOF
 }
@@ -230,7 +250,7 @@ build_scenario_cpio() {
 }
 
 boot() {
-	local show='^(XPV-STAGE|XPV-FATAL|XPV-CHECK|XPV-RESULT guest-end)'
+	local show='^(XPV-STAGE|XPV-FATAL|XPV-CHECK|XPV-RESULT guest[0-9]*-end)'
 	local args=(--xen "$IMAGES/xen" --kernel "$IMAGES/vmlinux"
 		--cmdline "console=hvc0 earlyprintk=xen loglevel=6"
 		--initrd "$RUN/initrd.cpio" --log "$RUN/serial.log"
@@ -252,7 +272,11 @@ boot() {
 serial_lines() { tr -d '\r' <"$RUN/serial.log" | sed -E 's/^\[ *[0-9]+\.[0-9]+\] //'; }
 
 split_logs() {
-	serial_lines | sed -n 's/^\[guest\] //p' >"$RUN/guest-console.log"
+	local i l
+	for ((i = 1; i <= GUESTS; i++)); do
+		l=$(guest_label "$i")
+		serial_lines | sed -n "s/^\[$l\] //p" >"$RUN/$l-console.log"
+	done
 	serial_lines | sed -n '/XPV-EVIDENCE-BEGIN/,/XPV-EVIDENCE-END/p' \
 		>"$RUN/evidence.txt"
 	[ -s "$RUN/evidence.txt" ] || rm -f "$RUN/evidence.txt"
@@ -295,10 +319,16 @@ failures() {
 		echo "loop devices left attached: $(result loop-devices-left)"
 }
 
+# Every guest must have run all its boots and powered off at the end.
 failures_pass() {
-	local c
-	[ "$(result guest-end)" = poweroff ] ||
-		echo "guest ended by '$(result guest-end)', not by powering off"
+	local c i l
+	for ((i = 1; i <= GUESTS; i++)); do
+		l=$(guest_label "$i")
+		[ "$(result "$l-end")" = poweroff ] ||
+			echo "$l ended by '$(result "$l-end")', not by powering off"
+		[ "$(result "$l-boots")" = "$GUEST_BOOTS" ] ||
+			echo "$l ran $(result "$l-boots") boot(s), not $GUEST_BOOTS"
+	done
 	sed -n 's/^check \(.* fail\)/check failed: \1/p' "$RUN/results.txt"
 	for c in $REQUIRE_CHECKS; do
 		grep -qE "^check $c ok" "$RUN/results.txt" ||

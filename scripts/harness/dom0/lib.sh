@@ -11,6 +11,25 @@
 XPV_RUN=/run/xpv
 GUEST_NAME=${GUEST_NAME:-guest}
 GUEST_LOG=/var/log/xen/console/guest-$GUEST_NAME.log
+GUESTS=${GUESTS:-1}
+
+# A scenario may run several guests at once (GUESTS). Guest 1 is
+# $GUEST_NAME with console log $GUEST_LOG, as with one guest; guest I > 1 is
+# "$GUEST_NAME-I". Its checks are reported as guest<I>:NAME (guest:NAME for
+# guest 1), its console line prefix is [guest<I>].
+guest_name() { if [ "$1" -eq 1 ]; then echo "$GUEST_NAME"; else echo "$GUEST_NAME-$1"; fi; }
+guest_label() { if [ "$1" -eq 1 ]; then echo guest; else echo "guest$1"; fi; }
+guest_log() { echo "/var/log/xen/console/guest-$(guest_name "$1").log"; }
+# guest_ip I: word I of GUEST_IPS (192.0.2.<1+I>).
+guest_ip() { echo "$GUEST_IPS" | awk -v i="$1" '{ print $i }'; }
+# disk_image I K: the image file of guest I's disk K (0 = xvda).
+disk_image() {
+	if [ "$1" -eq 1 ]; then
+		echo "/var/lib/xpv/disk$2.img"
+	else
+		echo "/var/lib/xpv/guest$1-disk$2.img"
+	fi
+}
 
 stage_line() { echo "XPV-STAGE $*"; }
 
@@ -60,36 +79,47 @@ check_eq() {
 	fi
 }
 
-# guest_gone_cap T: T, or at most 3 once the runner has seen the guest end
-# (so dom0.sh does not wait its full timeouts for a guest that died).
+# guest_gone_cap T [I]: T, or at most 3 once the runner has seen guest I
+# (default: every guest) end, so dom0.sh does not wait its full timeouts for
+# a guest that died. A guest that reboots has ended after its last boot.
 guest_gone_cap() {
-	if [ -e "$XPV_RUN/guest-ended" ] && [ "$1" -gt 3 ]; then
+	local f=$XPV_RUN/guest-ended
+	[ -z "${2:-}" ] || f=$XPV_RUN/guest$2-ended
+	if [ -e "$f" ] && [ "$1" -gt 3 ]; then
 		echo 3
 	else
 		echo "$1"
 	fi
 }
 
-# guest_wait REGEX [TIMEOUT]: wait for a line of the guest's console log to
+# guest_wait REGEX [TIMEOUT]: wait for a line of guest 1's console log to
 # match; print it (without CR). Polls the log file once a second, which
-# costs the guest nothing (unlike polling xl).
-guest_wait() {
-	local re=$1 t=${2:-120} line
+# costs the guest nothing (unlike polling xl). A guest's log keeps every
+# boot: the first matching line wins, whichever boot printed it.
+guest_wait() { guest_wait_on 1 "$@"; }
+
+# guest_wait_on I REGEX [TIMEOUT]: the same in guest I's console log.
+guest_wait_on() {
+	local gi=$1 re=$2 t=${3:-120} line log
+	log=$(guest_log "$gi")
 	while [ "$t" -gt 0 ]; do
-		line=$(grep -E -m1 -- "$re" "$GUEST_LOG" 2>/dev/null) && {
+		line=$(grep -E -m1 -- "$re" "$log" 2>/dev/null) && {
 			printf '%s\n' "$line" | tr -d '\r'
 			return 0
 		}
 		sleep 1
-		t=$(($(guest_gone_cap "$t") - 1))
+		t=$(($(guest_gone_cap "$t" "$gi") - 1))
 	done
-	echo "xpv: timed out waiting for /$re/ in the guest console" >&2
+	echo "xpv: timed out waiting for /$re/ in $(guest_name "$gi")'s console" >&2
 	return 1
 }
 
-# guest_value KEY [TIMEOUT]: the word after "XPV-VALUE KEY" in the guest log.
-guest_value() {
-	guest_wait "XPV-VALUE $1 " "${2:-120}" | awk '{ print $3 }'
+# guest_value KEY [TIMEOUT]: the word after "XPV-VALUE KEY" in guest 1's log.
+guest_value() { guest_value_on 1 "$@"; }
+
+# guest_value_on I KEY [TIMEOUT]: the same in guest I's log.
+guest_value_on() {
+	guest_wait_on "$1" "XPV-VALUE $2 " "${3:-120}" | awk '{ print $3 }'
 }
 
 # tcp_receive PORT FILE: listen for one TCP connection in the background and

@@ -5,6 +5,9 @@
 #   XPV-VALUE <key> <value>             a value dom0.sh waits for
 #   XPV-BENCH <metric> <value> <unit>   a number for make bench
 # The network: dom0 is $DOM0_IP on xenbr0, the guest $GUEST_IP on eth0.
+# With several guests (GUESTS > 1) this one is number $GUEST_INDEX; all of
+# them are $GUEST_IPS (guest I is word I). $GUEST_BOOT counts its boots
+# (GUEST_BOOTS > 1: dom0 creates it again after each `reboot -f`).
 
 # check NAME CMD...: run CMD and report; its output is shown on failure.
 check() {
