@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * xpv-blkback: main. Parse the options, open the Xen devices, serve until
- * SIGTERM or SIGINT. Signal handlers only set flags; the loop looks at
- * them between turns. On exit the devices are left as they are in
- * xenstore, so a restarted daemon picks the frontends up again.
+ * xpv-blkback: main. Parse the options, refuse to run next to dom0's
+ * xen-blkback, then serve (lib/daemon.c) until SIGTERM or SIGINT. On exit
+ * the devices are left as they are in xenstore, so a restarted daemon
+ * picks the frontends up again.
  *
  * Defaults come from backends/Kconfig (out/autoconf.h).
  */
@@ -24,30 +24,6 @@
 #define OFFER_DISCARD false
 #endif
 
-static volatile sig_atomic_t stop, dump;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop = 1;
-}
-
-static void on_dump(int sig)
-{
-	(void)sig;
-	dump = 1;
-}
-
-static int handle(int sig, void (*fn)(int))
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = fn;
-	sigemptyset(&sa.sa_mask);
-	return sigaction(sig, &sa, NULL);	/* no SA_RESTART: poll returns */
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -67,17 +43,6 @@ static void usage(FILE *f)
 		CONFIG_XPV_BACKEND_REQUESTS_PER_TURN);
 }
 
-static int num(const char *s, unsigned int lo, unsigned int hi, unsigned int *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-
-	if (!*s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = (unsigned int)v;
-	return 0;
-}
-
 static bool keep_privileges;
 
 static int parse_args(int argc, char **argv, struct xpv_limits *l,
@@ -88,19 +53,19 @@ static int parse_args(int argc, char **argv, struct xpv_limits *l,
 
 	while ((opt = getopt(argc, argv, "q:i:o:s:n:b:DS:Ph")) != -1 && !err) {
 		switch (opt) {
-		case 'q': err = num(optarg, 1, 16, &c->max_queues); break;
-		case 'i': err = num(optarg, 0, XPV_BLKIF_MAX_INDIRECT_SEGS,
+		case 'q': err = xpv_parse_uint(optarg, 1, 16, &c->max_queues); break;
+		case 'i': err = xpv_parse_uint(optarg, 0, XPV_BLKIF_MAX_INDIRECT_SEGS,
 				    &c->max_indirect_segs); break;
-		case 'o': err = num(optarg, 0, XPV_RING_MAX_ORDER, &l->max_ring_order); break;
+		case 'o': err = xpv_parse_uint(optarg, 0, XPV_RING_MAX_ORDER, &l->max_ring_order); break;
 		case 's':
-			err = num(optarg, 512, 4096, &c->file_sector_size);
+			err = xpv_parse_uint(optarg, 512, 4096, &c->file_sector_size);
 			if (c->file_sector_size != 512 && c->file_sector_size != 4096)
 				err = -EINVAL;
 			break;
-		case 'n': err = num(optarg, 1, 1024, &l->max_devices_per_domain); break;
-		case 'b': err = num(optarg, 1, 4096, &l->reqs_per_turn); break;
+		case 'n': err = xpv_parse_uint(optarg, 1, 1024, &l->max_devices_per_domain); break;
+		case 'b': err = xpv_parse_uint(optarg, 1, 4096, &l->reqs_per_turn); break;
 		case 'D': c->discard = false; break;
-		case 'S': err = num(optarg, 0, 0x7fef, self); break;
+		case 'S': err = xpv_parse_uint(optarg, 0, 0x7fef, self); break;
 		case 'P': keep_privileges = true; break;
 		case 'h': usage(stdout); exit(0);
 		default: err = -EINVAL;
@@ -138,11 +103,8 @@ static bool kernel_blkback_loaded(void)
 
 int main(int argc, char **argv)
 {
-	struct xpv_transport *t;
-	struct xpv_backend be;
 	struct xpv_limits limits;
 	unsigned int self = 0;
-	int err;
 
 	defaults(&limits);
 	if (parse_args(argc, argv, &limits, &self)) {
@@ -154,28 +116,6 @@ int main(int argc, char **argv)
 			"and keep it out (install xen-blkback /bin/false)");
 		return 1;
 	}
-	if (handle(SIGTERM, on_stop) || handle(SIGINT, on_stop) ||
-	    handle(SIGUSR1, on_dump) || handle(SIGPIPE, SIG_IGN))
-		return 1;
-	t = xpv_transport_xen_open();
-	if (!t) {
-		xpv_log("cannot open xenstore, /dev/xen/gntdev or /dev/xen/evtchn: %s",
-			strerror(errno));
-		return 1;
-	}
-	err = keep_privileges ? 0 : xpv_drop_privileges();
-	if (err)
-		xpv_log("cannot drop privileges: %s", strerror(-err));
-	else
-		err = xpv_backend_init(&be, t, &blk_vbd_ops, self, &limits);
-	if (!err) {
-		xpv_log("serving %s", be.root);
-		err = xpv_backend_run(&be, &stop, &dump);
-		xpv_backend_dump(&be);
-		xpv_backend_close(&be);
-	}
-	if (err)
-		xpv_log("stopped: %s", strerror(-err));
-	t->ops->close(t);
-	return err ? 1 : 0;
+	return xpv_daemon_serve(&blk_vbd_ops, self, &limits,
+				keep_privileges ? ~0ull : XPV_KEEP_CAPS_FILES);
 }

@@ -137,38 +137,17 @@ static int check_frontend_abi(struct xpv_bdev *d, struct blk_vbd *v)
 
 static int read_nr_queues(struct xpv_bdev *d, unsigned int *n)
 {
-	unsigned long long q = 1;
-	int err;
-
-	err = xpv_bdev_read_uint(d, true, "multi-queue-num-queues",
-				 blk_config.max_queues, &q);
-	if (err == -ENOENT)
-		q = 1;
-	else if (err || !q)
-		return -EINVAL;
-	*n = (unsigned int)q;
-	return 0;
+	return xpv_bdev_read_nr_queues(d, blk_config.max_queues, n);
 }
 
 static void queue_dir(const struct blk_vbd *v, unsigned int i, char *buf, size_t len)
 {
-	if (v->nr_queues == 1)
-		buf[0] = '\0';
-	else
-		snprintf(buf, len, "queue-%u", i);
+	xpv_queue_dir(v->nr_queues, i, buf, len);
 }
 
 static int read_port(struct xpv_bdev *d, const char *dir, uint32_t *port)
 {
-	char node[64];
-	unsigned long long p;
-	int err;
-
-	snprintf(node, sizeof(node), "%s%sevent-channel", dir, *dir ? "/" : "");
-	err = xpv_bdev_read_uint(d, true, node, UINT32_MAX, &p);
-	if (!err)
-		*port = (uint32_t)p;
-	return err ? -EINVAL : 0;
+	return xpv_bdev_read_queue_u32(d, dir, "event-channel", port) ? -EINVAL : 0;
 }
 
 static int connect_queue(struct blk_vbd *v, struct blk_queue *q)

@@ -406,6 +406,15 @@ void xpv_backend_close(struct xpv_backend *be)
 		free(e);
 	}
 	be->evts = NULL;
+	while (be->fdws) {		/* devices unwatched theirs already */
+		struct xpv_fdw *w = be->fdws;
+
+		be->fdws = w->next;
+		free(w);
+	}
+	free(be->pfds);
+	be->pfds = NULL;
+	be->nr_pfds = 0;
 	be->t->ops->xs_unwatch(be->t, be->root, ROOT_TOKEN);
 }
 

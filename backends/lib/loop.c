@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The one event loop of a backend daemon: poll the xenstore fd and the
- * event channel fd, and run device work in between, for every guest.
+ * The one event loop of a backend daemon: poll the xenstore fd, the
+ * event channel fd and the devices' own fds (xpv_fd_watch: a network
+ * backend's TAP queues), and run device work in between, for every guest.
  *
  * Fairness: a handler takes at most limits.reqs_per_turn requests per run
  * and says whether work is left; while any is, poll does not sleep and
@@ -47,6 +48,7 @@ void xpv_backend_drain_events(struct xpv_backend *be)
 static void reap(struct xpv_backend *be)
 {
 	struct xpv_evt **pp = &be->evts, *e;
+	struct xpv_fdw **wp = &be->fdws, *w;
 
 	while ((e = *pp)) {
 		if (e->port < 0) {
@@ -56,6 +58,60 @@ static void reap(struct xpv_backend *be)
 			pp = &e->next;
 		}
 	}
+	while ((w = *wp)) {
+		if (w->fd < 0) {
+			*wp = w->next;
+			free(w);
+		} else {
+			wp = &w->next;
+		}
+	}
+}
+
+/**
+ * xpv_fd_watch() - poll @fd for input and run @handler when it has some
+ *
+ * Return: the watch, or NULL (ENOMEM). The fd stays the caller's.
+ */
+struct xpv_fdw *xpv_fd_watch(struct xpv_backend *be, int fd,
+			     bool (*handler)(struct xpv_fdw *w), void *arg)
+{
+	struct xpv_fdw *w = calloc(1, sizeof(*w));
+
+	if (!w)
+		return NULL;
+	w->be = be;
+	w->fd = fd;
+	w->handler = handler;
+	w->arg = arg;
+	w->work = true;		/* input may be waiting already */
+	w->next = be->fdws;
+	be->fdws = w;
+	return w;
+}
+
+/* Only marked: the loop frees it between handler runs. */
+void xpv_fd_unwatch(struct xpv_fdw *w)
+{
+	if (!w)
+		return;
+	w->fd = -1;
+	w->work = false;
+}
+
+/** xpv_backend_has_work() - some handler has work left for another turn */
+bool xpv_backend_has_work(struct xpv_backend *be)
+{
+	struct xpv_evt *e;
+	struct xpv_fdw *w;
+
+	for (e = be->evts; e; e = e->next)
+		if (e->work && e->port >= 0)
+			return true;
+	for (w = be->fdws; w; w = w->next)
+		if (w->work && w->fd >= 0)
+			return true;
+	return false;
 }
 
 /**
@@ -68,14 +124,58 @@ bool xpv_backend_run_work(struct xpv_backend *be)
 	struct xpv_evt *e;
 	bool more = false;
 
+	struct xpv_fdw *w;
+
 	for (e = be->evts; e; e = e->next) {
 		if (!e->work || e->port < 0)
 			continue;
 		e->work = e->handler(e);
 		more |= e->work && e->port >= 0;
 	}
+	for (w = be->fdws; w; w = w->next) {
+		if (!w->work || w->fd < 0)
+			continue;
+		w->work = w->handler(w);
+		more |= w->work && w->fd >= 0;
+	}
 	reap(be);
 	return more;
+}
+
+/* pfds[0..1]: xenstore and evtchn; then every watched, unpaused fd. */
+static int fill_pfds(struct xpv_backend *be, unsigned int *n)
+{
+	struct xpv_fdw *w;
+	unsigned int want = 2;
+
+	for (w = be->fdws; w; w = w->next)
+		want++;
+	if (want > be->nr_pfds) {
+		struct pollfd *p = realloc(be->pfds, want * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		be->pfds = p;
+		be->nr_pfds = want;
+	}
+	be->pfds[0] = (struct pollfd){ .fd = be->t->ops->xs_fd(be->t), .events = POLLIN };
+	be->pfds[1] = (struct pollfd){ .fd = be->t->ops->evt_fd(be->t), .events = POLLIN };
+	*n = 2;
+	for (w = be->fdws; w; w = w->next)
+		if (w->fd >= 0 && !w->paused)
+			be->pfds[(*n)++] = (struct pollfd){ .fd = w->fd, .events = POLLIN };
+	return 0;
+}
+
+/* Same order as fill_pfds: nothing changed the list in between. */
+static void mark_ready(struct xpv_backend *be, unsigned int n)
+{
+	struct xpv_fdw *w;
+	unsigned int i = 2;
+
+	for (w = be->fdws; w && i < n; w = w->next)
+		if (w->fd >= 0 && !w->paused && be->pfds[i++].revents)
+			w->work = true;
 }
 
 /**
@@ -86,22 +186,22 @@ bool xpv_backend_run_work(struct xpv_backend *be)
  */
 int xpv_backend_step(struct xpv_backend *be, int timeout_ms)
 {
-	struct pollfd p[2] = {
-		{ .fd = be->t->ops->xs_fd(be->t), .events = POLLIN },
-		{ .fd = be->t->ops->evt_fd(be->t), .events = POLLIN },
-	};
-	bool pending = false;
-	struct xpv_evt *e;
+	bool pending;
+	unsigned int n;
+	int err;
 
-	for (e = be->evts; e; e = e->next)
-		pending |= e->work;
 	if (be->rescan)
 		xpv_backend_drain_watches(be);
-	if (poll(p, 2, pending ? 0 : timeout_ms) < 0)
+	pending = xpv_backend_has_work(be);
+	err = fill_pfds(be, &n);
+	if (err)
+		return err;
+	if (poll(be->pfds, n, pending ? 0 : timeout_ms) < 0)
 		return errno == EINTR ? 0 : -errno;
-	if (p[1].revents)
+	mark_ready(be, n);
+	if (be->pfds[1].revents)
 		xpv_backend_drain_events(be);
-	if (p[0].revents)
+	if (be->pfds[0].revents)
 		xpv_backend_drain_watches(be);
 	xpv_backend_run_work(be);
 	return 0;

@@ -19,7 +19,10 @@
 
 #include <xpvback/backend.h>
 
-#define KEEP	((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH))
+#define KEEP	XPV_KEEP_CAPS_FILES
+
+_Static_assert(XPV_KEEP_CAPS_FILES ==
+	       ((1ull << CAP_DAC_OVERRIDE) | (1ull << CAP_DAC_READ_SEARCH)), "caps");
 
 /**
  * xpv_drop_privileges() - keep only what opening backing stores needs
@@ -29,16 +32,32 @@
  */
 int xpv_drop_privileges(void)
 {
+	return xpv_drop_privileges_keep(KEEP);
+}
+
+/**
+ * xpv_drop_privileges_keep() - keep only the capabilities in @keep
+ *
+ * The network backend keeps CAP_NET_ADMIN too: it creates a TAP device
+ * for every guest interface as guests come.
+ *
+ * Return: as xpv_drop_privileges().
+ */
+int xpv_drop_privileges_keep(uint64_t keep)
+{
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[2] = {
-		{ .effective = KEEP, .permitted = KEEP, .inheritable = 0 },
+		{ .effective = (uint32_t)keep, .permitted = (uint32_t)keep,
+		  .inheritable = 0 },
+		{ .effective = (uint32_t)(keep >> 32),
+		  .permitted = (uint32_t)(keep >> 32), .inheritable = 0 },
 	};
 	int cap;
 
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -errno;
 	for (cap = 0; cap <= 63; cap++) {
-		if (cap < 32 && (KEEP & (1u << cap)))
+		if (keep & (1ull << cap))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL)
 			return -errno;	/* EINVAL: no such capability here */

@@ -140,3 +140,51 @@ void xpv_bdev_fail(struct xpv_bdev *d, int err, const char *fmt, ...)
 		t->ops->xs_write(t, path, msg);
 	xpv_bdev_printf(d, "state", "%d", XPV_XB_CLOSING);
 }
+
+/**
+ * xpv_bdev_read_nr_queues() - the frontend's multi-queue-num-queues
+ * @max: what we advertised as multi-queue-max-queues
+ *
+ * Return: 0 with *@n in 1..@max (1 when the node is missing), or -EINVAL.
+ */
+int xpv_bdev_read_nr_queues(struct xpv_bdev *d, unsigned int max, unsigned int *n)
+{
+	unsigned long long q = 1;
+	int err;
+
+	err = xpv_bdev_read_uint(d, true, "multi-queue-num-queues", max, &q);
+	if (err == -ENOENT)
+		q = 1;
+	else if (err || !q)
+		return -EINVAL;
+	*n = (unsigned int)q;
+	return 0;
+}
+
+/* The frontend's dir of queue @i: its own with one queue, else queue-<i>. */
+void xpv_queue_dir(unsigned int nr_queues, unsigned int i, char *buf, size_t len)
+{
+	if (nr_queues == 1)
+		buf[0] = '\0';
+	else
+		snprintf(buf, len, "queue-%u", i);
+}
+
+/**
+ * xpv_bdev_read_queue_u32() - the frontend's <@dir/>@name, a u32
+ *
+ * Return: 0, -ENOENT when missing, -EINVAL when not a number that fits.
+ */
+int xpv_bdev_read_queue_u32(struct xpv_bdev *d, const char *dir, const char *name,
+			    uint32_t *val)
+{
+	unsigned long long v;
+	char node[96];
+	int err;
+
+	snprintf(node, sizeof(node), "%.32s%s%.48s", dir, *dir ? "/" : "", name);
+	err = xpv_bdev_read_uint(d, true, node, UINT32_MAX, &v);
+	if (!err)
+		*val = (uint32_t)v;
+	return err;
+}

@@ -40,21 +40,8 @@ const char *guest_image(uint64_t bytes)
 	return path;
 }
 
-static void dir_write(struct fake_xen *fx, const char *dir, const char *node,
-		      const char *fmt, ...)
-{
-	char p[256], val[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(val, sizeof(val), fmt, ap);
-	va_end(ap);
-	snprintf(p, sizeof(p), "%s/%s", dir, node);
-	fake_write(fx, p, "%s", val);
-}
-
-#define BE(node, ...)	dir_write(g->fx, g->be, node, __VA_ARGS__)
-#define FE(node, ...)	dir_write(g->fx, g->fe, node, __VA_ARGS__)
+#define BE(node, ...)	fake_dir_write(g->fx, g->be, node, __VA_ARGS__)
+#define FE(node, ...)	fake_dir_write(g->fx, g->fe, node, __VA_ARGS__)
 
 void guest_create_vbd(struct fake_guest *g, struct fake_xen *fx, uint16_t domid,
 		      uint32_t devid, const char *params, const char *mode)
@@ -193,12 +180,8 @@ int guest_collect(struct fake_guest *g, unsigned int i, struct xpv_blkif_rsp *rs
 void run_backend(struct xpv_backend *be, struct fake_xen *fx)
 {
 	for (int i = 0; i < 1000; i++) {
-		bool work = false;
-
 		xpv_backend_step(be, 0);
-		for (struct xpv_evt *e = be->evts; e; e = e->next)
-			work |= e->work;
-		if (!work && !fake_pending_watches(fx) && fx->pend_head == fx->pend_tail)
+		if (!xpv_backend_has_work(be) && !fake_pending_watches(fx) && fx->pend_head == fx->pend_tail)
 			return;
 	}
 }

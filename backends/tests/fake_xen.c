@@ -99,6 +99,19 @@ void fake_write(struct fake_xen *fx, const char *path, const char *fmt, ...)
 	set_node(fx, path, val);
 }
 
+void fake_dir_write(struct fake_xen *fx, const char *dir, const char *node,
+		    const char *fmt, ...)
+{
+	char p[256], val[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	snprintf(p, sizeof(p), "%s/%s", dir, node);
+	set_node(fx, p, val);
+}
+
 const char *fake_read(struct fake_xen *fx, const char *path)
 {
 	struct fake_node *n = find(fx, path);

@@ -71,6 +71,8 @@ void fake_xen_free(struct fake_xen *fx);
 /* xenstore, as the toolstack or a guest writes it */
 void fake_write(struct fake_xen *fx, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void fake_dir_write(struct fake_xen *fx, const char *dir, const char *node,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 const char *fake_read(struct fake_xen *fx, const char *path);
 void fake_rm(struct fake_xen *fx, const char *path);
 unsigned int fake_pending_watches(struct fake_xen *fx);

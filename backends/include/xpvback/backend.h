@@ -20,6 +20,7 @@
 #ifndef XPVBACK_BACKEND_H
 #define XPVBACK_BACKEND_H
 
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -33,6 +34,7 @@
 
 struct xpv_bdev;
 struct xpv_evt;
+struct xpv_fdw;
 
 /* Per-guest and per-device limits, from Kconfig or the command line. */
 struct xpv_limits {
@@ -85,6 +87,22 @@ struct xpv_evt {
 	struct xpv_evt *next;
 };
 
+/*
+ * Another file descriptor the loop polls for input (a TAP queue of the
+ * network backend) and what to run when it is readable. A paused watch is
+ * not polled: its handler waits for something else (buffers from the
+ * guest) and unpauses it.
+ */
+struct xpv_fdw {
+	struct xpv_backend *be;
+	int fd;				/* -1 once unwatched */
+	bool paused;			/* not polled */
+	bool work;			/* readable, or work left: run handler */
+	bool (*handler)(struct xpv_fdw *w);	/* true while work is left */
+	void *arg;
+	struct xpv_fdw *next;
+};
+
 struct xpv_backend {
 	struct xpv_transport *t;
 	const struct xpv_bdev_ops *ops;
@@ -93,6 +111,9 @@ struct xpv_backend {
 	char error_root[XPV_PATH_MAX];	/* /local/domain/<self>/error/backend/<type> */
 	struct xpv_bdev *devs;
 	struct xpv_evt *evts;
+	struct xpv_fdw *fdws;
+	struct pollfd *pfds;		/* poll's array, grown to fit */
+	unsigned int nr_pfds;
 	bool rescan;			/* list root again */
 };
 
@@ -103,6 +124,7 @@ int xpv_backend_step(struct xpv_backend *be, int timeout_ms);
 void xpv_backend_drain_watches(struct xpv_backend *be);
 void xpv_backend_drain_events(struct xpv_backend *be);
 bool xpv_backend_run_work(struct xpv_backend *be);
+bool xpv_backend_has_work(struct xpv_backend *be);
 int xpv_backend_run(struct xpv_backend *be, volatile sig_atomic_t *stop,
 		    volatile sig_atomic_t *dump);
 void xpv_backend_dump(struct xpv_backend *be);
@@ -120,6 +142,11 @@ int xpv_bdev_printf(struct xpv_bdev *d, const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void xpv_bdev_fail(struct xpv_bdev *d, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* queues: multi-queue-num-queues and [queue-N/]node of the frontend */
+int xpv_bdev_read_nr_queues(struct xpv_bdev *d, unsigned int max, unsigned int *n);
+void xpv_queue_dir(unsigned int nr_queues, unsigned int i, char *buf, size_t len);
+int xpv_bdev_read_queue_u32(struct xpv_bdev *d, const char *dir, const char *name,
+			    uint32_t *val);
 
 /* event channels */
 struct xpv_evt *xpv_evt_bind(struct xpv_backend *be, uint16_t domid,
@@ -127,6 +154,11 @@ struct xpv_evt *xpv_evt_bind(struct xpv_backend *be, uint16_t domid,
 			     bool (*handler)(struct xpv_evt *e), void *arg);
 void xpv_evt_unbind(struct xpv_evt *e);
 int xpv_evt_notify(struct xpv_evt *e);
+
+/* other fds: watched until unwatched, freed by the loop */
+struct xpv_fdw *xpv_fd_watch(struct xpv_backend *be, int fd,
+			     bool (*handler)(struct xpv_fdw *w), void *arg);
+void xpv_fd_unwatch(struct xpv_fdw *w);
 
 /* rings: the frontend's <dir>/<ref_node> or <ref_node>0..N-1 mapped */
 #define XPV_RING_MAX_ORDER	4	/* Linux's XENBUS_MAX_RING_GRANT_ORDER */
@@ -143,7 +175,14 @@ bool xpv_ring_map_changed(struct xpv_bdev *d, const char *dir,
 			  const char *ref_node, const struct xpv_ring_map *m);
 void xpv_ring_unmap(struct xpv_bdev *d, struct xpv_ring_map *m);
 
+int xpv_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned int *out);
+int xpv_daemon_serve(const struct xpv_bdev_ops *ops, unsigned int self,
+		     const struct xpv_limits *limits, uint64_t keep_caps);
+
+/* CAP_DAC_OVERRIDE | CAP_DAC_READ_SEARCH: what opening backing stores needs */
+#define XPV_KEEP_CAPS_FILES	((1ull << 1) | (1ull << 2))
 int xpv_drop_privileges(void);
+int xpv_drop_privileges_keep(uint64_t keep);	/* a mask of CAP_* bits */
 
 /* logging, to stderr; peer-caused messages go through xpv_log_peer */
 void xpv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

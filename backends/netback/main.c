@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xpv-netback: main. Parse the options, refuse to run next to dom0's
+ * xen-netback or without /dev/net/tun, then serve (lib/daemon.c) until
+ * SIGTERM or SIGINT. SIGUSR1 logs every interface's counters.
+ *
+ * Defaults come from backends/Kconfig (out/autoconf.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <linux/capability.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "autoconf.h"
+#include "netback.h"
+
+#ifdef CONFIG_XPV_NETBACK_OFFLOADS
+#define OFFLOADS true
+#else
+#define OFFLOADS false
+#endif
+
+/* TAP devices are created as guests come; opening /dev/net/tun */
+#define KEEP_CAPS	((1ull << CAP_NET_ADMIN) | (1ull << CAP_DAC_OVERRIDE))
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: xpv-netback [options]\n"
+		"  -q N   multi-queue-max-queues, 1..16 (default %d)\n"
+		"  -n N   interfaces per guest at most (default %d)\n"
+		"  -b N   packets per queue and direction per turn (default %d)\n"
+		"  -O     no GSO and no IPv6 checksum offload offered\n"
+		"  -E     no split event channels offered\n"
+		"  -S ID  our domain id (default 0)\n"
+		"  -P     keep all privileges (default: CAP_NET_ADMIN, CAP_DAC_OVERRIDE)\n",
+		CONFIG_XPV_NETBACK_MAX_QUEUES, CONFIG_XPV_BACKEND_MAX_DEVICES_PER_GUEST,
+		CONFIG_XPV_BACKEND_REQUESTS_PER_TURN);
+}
+
+static bool keep_privileges;
+
+static int parse_args(int argc, char **argv, struct xpv_limits *l, unsigned int *self)
+{
+	struct net_config *c = &net_config;
+	int opt, err = 0;
+
+	while ((opt = getopt(argc, argv, "q:n:b:OES:Ph")) != -1 && !err) {
+		switch (opt) {
+		case 'q': err = xpv_parse_uint(optarg, 1, 16, &c->max_queues); break;
+		case 'n': err = xpv_parse_uint(optarg, 1, 1024, &l->max_devices_per_domain); break;
+		case 'b': err = xpv_parse_uint(optarg, 1, 4096, &l->reqs_per_turn); break;
+		case 'O': c->offloads = false; break;
+		case 'E': c->split_evtchn = false; break;
+		case 'S': err = xpv_parse_uint(optarg, 0, 0x7fef, self); break;
+		case 'P': keep_privileges = true; break;
+		case 'h': usage(stdout); exit(0);
+		default: err = -EINVAL;
+		}
+	}
+	if (!err && optind != argc)
+		err = -EINVAL;
+	return err;
+}
+
+static void defaults(struct xpv_limits *l)
+{
+	net_config = (struct net_config){
+		.max_queues = CONFIG_XPV_NETBACK_MAX_QUEUES,
+		.offloads = OFFLOADS,
+		.split_evtchn = true,
+		.tap = &net_tap_linux,
+	};
+	*l = (struct xpv_limits){
+		.max_devices_per_domain = CONFIG_XPV_BACKEND_MAX_DEVICES_PER_GUEST,
+		.max_ring_order = 0,		/* netif rings are one page */
+		.reqs_per_turn = CONFIG_XPV_BACKEND_REQUESTS_PER_TURN,
+	};
+}
+
+/*
+ * WHY: dom0's xen-netback would claim the same backend/vif devices and
+ * create vif<d>.<n> itself. It loads on demand (modalias
+ * xen-backend:vif), so it must be kept out (see README.md).
+ */
+static bool kernel_netback_loaded(void)
+{
+	return access("/sys/module/xen_netback", F_OK) == 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct xpv_limits limits;
+	unsigned int self = 0;
+
+	defaults(&limits);
+	if (parse_args(argc, argv, &limits, &self)) {
+		usage(stderr);
+		return 2;
+	}
+	if (kernel_netback_loaded()) {
+		xpv_log("xen-netback is loaded in dom0: unload it (rmmod xen-netback) "
+			"and keep it out (install xen-netback /bin/false)");
+		return 1;
+	}
+	if (access("/dev/net/tun", R_OK | W_OK)) {
+		xpv_log("cannot use /dev/net/tun (modprobe tun): %s", strerror(errno));
+		return 1;
+	}
+	return xpv_daemon_serve(&net_vif_ops, self, &limits,
+				keep_privileges ? ~0ull : KEEP_CAPS);
+}
