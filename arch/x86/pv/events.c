@@ -94,6 +94,35 @@ int xpv_evtchn_bind_irq(evtchn_port_t port)
 	return irq;
 }
 
+/**
+ * xpv_evtchn_alloc_unbound - a new port for @remote_dom to bind to
+ * Return: the port, or -errno.
+ */
+int xpv_evtchn_alloc_unbound(domid_t remote_dom)
+{
+	struct evtchn_alloc_unbound op = { .dom = DOMID_SELF, .remote_dom = remote_dom };
+	long rc = xpv_event_channel_op(EVTCHNOP_alloc_unbound, &op);
+
+	return rc ? rc : op.port;
+}
+
+/**
+ * xpv_evtchn_close - give up a port and the irq bound to it
+ * @port: the port; its irq must have no handler any more (free_irq first)
+ */
+void xpv_evtchn_close(evtchn_port_t port)
+{
+	struct evtchn_close close = { .port = port };
+	unsigned int irq = port < XPV_NR_PORTS ? xpv_port_irq[port] : 0;
+
+	if (irq) {
+		sync_set_bit(port, xpv_shared_info->evtchn_mask);
+		xpv_port_irq[port] = XPV_NO_IRQ;
+		irq_free_desc(irq);
+	}
+	xpv_event_channel_op(EVTCHNOP_close, &close);
+}
+
 /** xpv_evtchn_bind_virq - bind a virtual irq of vCPU 0; irq or -errno */
 int xpv_evtchn_bind_virq(unsigned int virq)
 {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Event channels for the xpv drivers: a port already bound on Xen's side
- * becomes an irq of its own; a notification is EVTCHNOP_send.
+ * becomes an irq of its own; a notification is EVTCHNOP_send; a frontend
+ * allocates a port for its backend and closes it when done.
  */
 #ifndef _ASM_X86_XPV_EVENTS_H
 #define _ASM_X86_XPV_EVENTS_H
@@ -11,5 +12,7 @@
 int xpv_evtchn_bind_irq(evtchn_port_t port);
 int xpv_evtchn_bind_virq(unsigned int virq);
 void xpv_evtchn_notify(evtchn_port_t port);
+int xpv_evtchn_alloc_unbound(domid_t remote_dom);
+void xpv_evtchn_close(evtchn_port_t port);
 
 #endif /* _ASM_X86_XPV_EVENTS_H */
