@@ -11,6 +11,7 @@
 #                         kernel (e.g. build/xenU/vmlinux)
 #   make check            every test lane; ends with "N passed, N failed"
 #   make e2e              only the scenarios under Xen (SCENARIOS="a b" for some)
+#   make bench            ours against upstream Linux's Xen pieces, as ratios
 #   make early-boot       KERNEL (default ours) as Xen's first domain, until EXPECT
 #   make unit             only the cmocka lane (seconds)
 #   make clean            drop build products, keep the prepared tree
@@ -65,6 +66,13 @@ run:
 	+@$(MAKE) --no-print-directory all
 	@scripts/harness/run.sh $(if $(KERNEL),--kernel $(KERNEL))
 
+# Ours against upstream Linux's Xen drivers, as ratios (BENCHES="a b" for some,
+# BENCH_RUNS=N for medians of N runs per side).
+bench:
+	@test -f $(KOBJ)/.config || $(MAKE) --no-print-directory xenU_defconfig
+	+@$(MAKE) --no-print-directory all
+	@BENCH_RUNS=$(or $(BENCH_RUNS),1) scripts/bench/run.sh $(BENCHES)
+
 early-boot:
 	@scripts/harness/early-boot.sh --kernel $(or $(KERNEL),$(KOBJ)/vmlinux) \
 		--expect '$(or $(EXPECT),xpv: xen-3.0-x86_64)'
@@ -80,4 +88,4 @@ clean:
 distclean: clean
 	rm -rf build
 
-.PHONY: all prepare kernel backends unit e2e run early-boot check clean distclean
+.PHONY: all prepare kernel backends unit e2e run bench early-boot check clean distclean

@@ -60,6 +60,7 @@ defaults() {
 	GUEST_KERNEL=debian
 	GUEST_SYSTEM_MAP=
 	GUEST_CMDLINE="console=hvc0"
+	GUEST_INITRD=yes
 	GUEST_MEMORY=256
 	GUEST_VCPUS=1
 	GUESTS=1
@@ -78,6 +79,7 @@ defaults() {
 	EXPECT=pass
 	REQUIRE_CHECKS=
 	EVIDENCE_MATCH=
+	CONSOLE_MATCH=
 }
 
 # settings: the names defaults() knows, for checking --set.
@@ -101,7 +103,8 @@ load_scenario() {
 	case $EXPECT in pass | crash | timeout | dom0-crash | qemu-timeout) ;;
 	*) die "$NAME: EXPECT must be pass|crash|timeout|dom0-crash|qemu-timeout" ;;
 	esac
-	RUN=$XPV_BUILD/e2e/$NAME
+	# make bench keeps each run of a scenario in its own directory.
+	RUN=${XPV_SCENARIO_RUN:-$XPV_BUILD/e2e/$NAME}
 	rm -rf "$RUN"
 	mkdir -p "$RUN"
 }
@@ -183,6 +186,7 @@ write_envs() {
 	NAME=$(q "$NAME")
 	MODE=$(q "$MODE")
 	GUEST_CMDLINE=$(q "$GUEST_CMDLINE")
+	GUEST_INITRD=$(q "$GUEST_INITRD")
 	GUEST_MEMORY=$GUEST_MEMORY
 	GUEST_VCPUS=$GUEST_VCPUS
 	GUEST_SYSTEM_MAP=$(map_kind)
@@ -312,10 +316,21 @@ failures() {
 	pass) failures_pass ;;
 	crash | timeout) failures_expected_end ;;
 	esac
+	failures_console
 	[ "$(result domains-left)" = 0 ] ||
 		echo "domains left after the guest: $(result domains-left)"
 	[ "$(result loop-devices-left)" = 0 ] ||
 		echo "loop devices left attached: $(result loop-devices-left)"
+}
+
+# CONSOLE_MATCH: one regex per line, each must match a line guest 1 printed.
+failures_console() {
+	local re
+	while IFS= read -r re; do
+		re=${re#"${re%%[![:space:]]*}"}
+		[ -z "$re" ] || grep -qE -- "$re" "$RUN/guest-console.log" ||
+			echo "the guest console lacks /$re/"
+	done <<<"$CONSOLE_MATCH"
 }
 
 # Every guest must have run all its boots and powered off at the end.
@@ -386,7 +401,7 @@ verdict() {
 
 main() {
 	parse_args "$@"
-	need_pkgs cpio binutils
+	need_pkgs cpio binutils gcc make libc6-dev
 	load_scenario
 	local start
 	start=$(date +%s)
@@ -396,6 +411,7 @@ main() {
 	resolve_kernel
 	write_envs
 	stage "building the guest initramfs"
+	make -s -C "$XPV_ROOT/tests/guest" OUT="$XPV_BUILD/guest-progs"
 	build_guest
 	build_scenario_cpio
 	stage "booting Xen + dom0 (serial log: $RUN/serial.log, limit ${QEMU_TIMEOUT}s)"

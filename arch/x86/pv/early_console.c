@@ -17,12 +17,20 @@
 #include <asm/xpv/hypercall.h>
 #include <xen/interface/io/console.h>
 
-/* Give up on a ring nobody drains after this many yields, not hang. */
-#define XPV_EARLY_CONSOLE_PATIENCE	1000
+/*
+ * A full ring waits for xenconsoled, which under load (or under TCG) can
+ * take a long while to run: as long as it makes progress we wait, so no
+ * output is lost. A ring nobody drains (xenconsoled gone) must not hang
+ * the kernel: after this many yields without progress we give up, and from
+ * then on write only what fits until the consumer moves again.
+ */
+#define XPV_EARLY_CONSOLE_PATIENCE	1000000
 
 static struct xencons_interface *early_ring;
 static evtchn_port_t early_port;
 static bool early_hypercall;
+static bool ring_stuck;
+static XENCONS_RING_IDX stuck_cons;
 
 static void *bootstrap_va(xen_pfn_t mfn)
 {
@@ -59,15 +67,26 @@ static void ring_write(const char *s, unsigned int len)
 {
 	struct xencons_interface *r = early_ring;
 	unsigned int stalls = 0;
-	XENCONS_RING_IDX cons, prod;
+	XENCONS_RING_IDX cons, prod, last_cons = r->out_cons;
 
 	while (len) {
 		cons = READ_ONCE(r->out_cons);
 		prod = r->out_prod;
 		virt_mb();	/* see the space before reusing it */
+		if (ring_stuck && cons != stuck_cons)
+			ring_stuck = false;
 		if (prod - cons >= sizeof(r->out)) {
-			if (++stalls > XPV_EARLY_CONSOLE_PATIENCE)
-				return;
+			if (ring_stuck)
+				break;
+			if (cons != last_cons) {
+				last_cons = cons;
+				stalls = 0;
+			}
+			if (++stalls > XPV_EARLY_CONSOLE_PATIENCE) {
+				ring_stuck = true;
+				stuck_cons = cons;
+				break;
+			}
 			early_notify();
 			xpv_sched_op(SCHEDOP_yield, NULL);
 			continue;

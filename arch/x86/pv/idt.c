@@ -11,6 +11,7 @@
  *
  * Vectors we do not know keep what Xen had for them: the early stubs,
  * which report and crash. Interrupts are event channels, not vectors.
+ * Gates written after the IDT was loaded reach Xen one by one.
  */
 #include <linux/kernel.h>
 #include <asm/desc.h>
@@ -94,6 +95,25 @@ static unsigned long xen_entry_of(unsigned long handler)
 	return 0;
 }
 
+/* The IDT Xen was last given, so gates written into it later reach Xen. */
+static const gate_desc *xpv_loaded_idt;
+
+/* Gate @g of vector @v as Xen's trap_info; false if we have no entry for it. */
+static bool xpv_trap_info(const gate_desc *g, unsigned int v, struct trap_info *t)
+{
+	unsigned long entry = xen_entry_of(gate_offset(g));
+
+	if (v >= XPV_EXC_VECTORS || !g->bits.p || !entry)
+		return false;
+	t->vector = v;
+	t->flags = g->bits.dpl;
+	if (g->bits.type == GATE_INTERRUPT)
+		t->flags |= XPV_TI_MASK_EVENTS;
+	t->cs = __KERNEL_CS;
+	t->address = entry;
+	return true;
+}
+
 static void xpv_load_idt(const struct desc_ptr *dtr)
 {
 	/* load_idt() is rare and runs with interrupts off: one table. */
@@ -102,26 +122,38 @@ static void xpv_load_idt(const struct desc_ptr *dtr)
 	unsigned int v, n = 0, nr = (dtr->size + 1) / sizeof(gate_desc);
 	long rc;
 
-	for (v = 0; v < min(nr, XPV_EXC_VECTORS); v++) {
-		unsigned long entry = xen_entry_of(gate_offset(&idt[v]));
-
-		if (!idt[v].bits.p || !entry)
-			continue;
-		table[n].vector = v;
-		table[n].flags = idt[v].bits.dpl;
-		if (idt[v].bits.type == GATE_INTERRUPT)
-			table[n].flags |= XPV_TI_MASK_EVENTS;
-		table[n].cs = __KERNEL_CS;
-		table[n].address = entry;
-		n++;
-	}
+	for (v = 0; v < min(nr, XPV_EXC_VECTORS); v++)
+		if (xpv_trap_info(&idt[v], v, &table[n]))
+			n++;
 	memset(&table[n], 0, sizeof(table[n]));
 	rc = xpv_set_trap_table(table);
 	if (rc)
 		xpv_early_printf("xpv: set_trap_table of %u vectors: %ld\n", n, rc);
+	xpv_loaded_idt = idt;
+}
+
+/*
+ * A gate written into the loaded IDT. Natively the CPU reads the table
+ * at the next exception; Xen keeps its own copy, so tell it. trap_init()
+ * fills in #GP, #UD, #DE and the rest this way, after the IDT was loaded
+ * with only the early gates. Xen's table takes single entries: the list
+ * ends at the first entry with no address.
+ */
+static void xpv_write_idt_entry(gate_desc *idt, int v, const gate_desc *g)
+{
+	struct trap_info t[2] = {};
+	long rc;
+
+	native_write_idt_entry(idt, v, g);
+	if (idt != xpv_loaded_idt || !xpv_trap_info(g, v, &t[0]))
+		return;
+	rc = xpv_set_trap_table(t);
+	if (rc)
+		xpv_early_printf("xpv: set_trap_table for vector %d: %ld\n", v, rc);
 }
 
 void __init xpv_idt_ops_init(void)
 {
 	pv_ops.cpu.load_idt = xpv_load_idt;
+	pv_ops.cpu.write_idt_entry = xpv_write_idt_entry;
 }

@@ -214,10 +214,19 @@ static void xpv_alloc_table(struct mm_struct *mm, unsigned long pfn)
 		SetPagePinned(pfn_to_page(pfn));
 }
 
-/* After the entry that linked it is gone: writable for reuse. */
+/*
+ * After the entry that linked it is gone: writable for reuse. The tables
+ * of an mm that was unpinned (every exiting process) are writable already:
+ * no hypercall for those.
+ */
 static void xpv_release_table(unsigned long pfn)
 {
-	xpv_set_page_ro(__va(PFN_PHYS(pfn)), false);
+	void *va = __va(PFN_PHYS(pfn));
+	unsigned int level;
+	pte_t *pte = lookup_address((unsigned long)va, &level);
+
+	if (!pte || !(pte_flags(*pte) & _PAGE_RW))
+		xpv_set_page_ro(va, false);
 	if (after_bootmem)
 		ClearPagePinned(pfn_to_page(pfn));
 }

@@ -104,6 +104,8 @@ void __init xpv_boot_params_init(const struct start_info *si)
 		hdr->ramdisk_image = si->flags & SIF_MOD_START_PFN ?
 				     PFN_PHYS(si->mod_start) : __pa(si->mod_start);
 		hdr->ramdisk_size = si->mod_len;
+	} else {
+		xpv_early_printf("xpv: Xen gave no initramfs (ramdisk= in the domain config): init must come from root=\n");
 	}
 
 	/* P2M, start_info (and rings), Xen's tables and the boot stack. */

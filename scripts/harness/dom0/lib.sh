@@ -5,6 +5,7 @@
 #   XPV-STAGE <text>           progress, shown live
 #   XPV-CHECK dom0:<name> ok|fail [detail]
 #   XPV-RESULT ...             the runner's final report
+#   XPV-BENCH <metric> <value> <unit>   a number for make bench
 #   XPV-FATAL <text>           dom0 could not run the scenario
 
 XPV_RUN=/run/xpv
@@ -150,3 +151,6 @@ tcp_receive_wait() {
 
 # sha FILE: the sha256 of FILE alone.
 sha() { sha256sum "$1" | cut -d' ' -f1; }
+
+# bench METRIC VALUE UNIT: a measurement for make bench (scripts/bench/run.sh).
+bench() { echo "XPV-BENCH $1 $2 $3"; }

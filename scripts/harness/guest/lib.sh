@@ -3,6 +3,7 @@
 # Output goes to hvc0; dom0 reads these lines from the console log:
 #   XPV-CHECK <name> ok|fail [detail]   one result (prefixed guest: by dom0)
 #   XPV-VALUE <key> <value>             a value dom0.sh waits for
+#   XPV-BENCH <metric> <value> <unit>   a number for make bench
 # The network: dom0 is $DOM0_IP on xenbr0, the guest $GUEST_IP on eth0.
 # With several guests (GUESTS > 1) this one is number $GUEST_INDEX; all of
 # them are $GUEST_IPS (guest I is word I). $GUEST_BOOT counts its boots
@@ -34,6 +35,15 @@ check_eq() {
 }
 
 value() { echo "XPV-VALUE $1 $2"; }
+
+# bench METRIC VALUE UNIT: a measurement for make bench (scripts/bench/run.sh).
+bench() { echo "XPV-BENCH $1 $2 $3"; }
+
+# uptime_s: seconds since the kernel booted, to 10 ms.
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+# seconds_between START END: END - START, both from uptime_s.
+seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", b - a }'; }
 
 # disk_roundtrip DEV: an ext2 filesystem on DEV whose files keep their
 # checksums across umount and mount (checks mkfs, mount, write-files,

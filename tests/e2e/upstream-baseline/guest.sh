@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Guest side of the baseline: a filesystem on xvda whose files keep their
 # checksums across umount/mount, ping to dom0, TCP both ways with checksums
-# (dom0.sh is the other end).
+# (dom0.sh is the other end), and the user-visible CPU state.
 
 net() {
 	tcp_receive 5001 /tmp/rx.bin
@@ -16,3 +16,6 @@ net() {
 
 disk_roundtrip /dev/xvda
 net
+# What xpv-domu-boot asks of our kernel, asked of upstream's: faults,
+# FPU, FS/GS bases, signals (tests/guest/xpv-cputest.c).
+check cpu-state xpv-cputest

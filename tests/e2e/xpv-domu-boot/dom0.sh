@@ -1,0 +1,32 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# dom0 side: the guest's console output arrives whole, and a line typed
+# into its console, as `xl console` would, reaches the guest.
+# xenconsoled owns the console ring's dom0 end and offers it as the pty
+# named in xenstore; what is written there must reach a reader of hvc0.
+console_type() {
+	local domid tty
+	domid=$(xl domid "$GUEST_NAME") || return 1
+	tty=$(xenstore-read "/local/domain/$domid/console/tty") || return 1
+	echo "console pty of domain $domid: $tty"
+	printf '%s\r' "$1" >"$tty"
+}
+
+# burst_complete N: lines "xpv-burst 1" .. "xpv-burst N" all in the log, in order.
+burst_complete() {
+	guest_wait 'XPV-VALUE burst-lines ' 180 >/dev/null || return 1
+	tr -d '\r' <"$GUEST_LOG" | awk -v want="$1" '
+		/^xpv-burst [0-9]+$/ {
+			if ($2 != n + 1 && !bad) bad = "after line " n " came line " $2
+			n = $2
+		}
+		END {
+			if (!bad && n != want) bad = "the last line is " n " of " want
+			if (bad) { print bad; exit 1 }
+		}'
+}
+check console-burst burst_complete 2000
+
+TOKEN=typed-$$-$(date +%s)
+check console-reader-ready guest_wait 'XPV-VALUE console-reading ' 180 &&
+	check console-type console_type "$TOKEN" &&
+	check_eq console-input "$TOKEN" "$(guest_value console-read 60)"
