@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# dom0 side: for each guest, the daemon's flush and discard counters and the
+# image's allocated size around the guest's sync and fstrim; then SIGKILL
+# of the daemon while both guests write, a restart, and every chunk a guest
+# saw acknowledged compared with the image file itself.
+
+PIDFILE=/run/xpv-blkback.pid
+LOG=/var/log/xpv-blkback.log
+
+# counter I K WHAT: counter WHAT (requests, flushes, discards, ...) of
+# guest I's disk K (0 = xvda) in a dump the daemon logs on SIGUSR1 now.
+counter() {
+	local domid at n t=10
+	domid=$(xl domid "$(guest_name "$1")") || return 1
+	at="backend/vbd/$domid/$((51712 + 16 * $2)):"
+	n=$(grep -c "$at" "$LOG")
+	kill -USR1 "$(cat "$PIDFILE")" || return 1
+	while [ "$(grep -c "$at" "$LOG")" -le "$n" ]; do
+		[ $t -gt 0 ] || return 1
+		sleep 1
+		t=$((t - 1))
+	done
+	grep "$at" "$LOG" | tail -n1 | sed -n "s/.* \([0-9][0-9]*\) $3.*/\1/p"
+}
+
+# gt NEW OLD [WHAT]: NEW > OLD, said with both numbers.
+gt() { echo "$3 $1, before $2"; [ "$1" -gt "$2" ]; }
+
+# allocated_kib FILE: what FILE takes on dom0's tmpfs.
+allocated_kib() { du -k "$1" | cut -f1; }
+
+# go I PORT: let guest I past its handshake.
+go() { echo go | nc -w 10 "$(guest_ip "$1")" "$2"; }
+
+# flush_and_discard I: guest I's sync and fstrim, seen in the daemon.
+flush_and_discard() {
+	local i=$1 f0 f1 d1 d2 k1 k2
+	guest_wait_on "$i" 'XPV-VALUE phase sync-before' 240 >/dev/null || return 1
+	f0=$(counter "$i" 0 flushes)
+	go "$i" 5301
+	guest_wait_on "$i" 'XPV-VALUE phase sync-after' 120 >/dev/null || return 1
+	f1=$(counter "$i" 0 flushes)
+	d1=$(counter "$i" 0 discards)
+	k1=$(allocated_kib "$(disk_image "$i" 0)")
+	check "flush-reached-$i" gt "$f1" "$f0" flushes
+	go "$i" 5302
+	guest_wait_on "$i" 'XPV-VALUE phase trimmed' 120 >/dev/null || return 1
+	d2=$(counter "$i" 0 discards)
+	k2=$(allocated_kib "$(disk_image "$i" 0)")
+	check "discard-reached-$i" gt "$d2" "$d1" discards
+	# The 16 MiB file was removed and trimmed: at least 12 MiB punched out.
+	check "image-punched-$i" gt "$((k1 - 12288))" "$k2" "allocated KiB (+12 MiB), now"
+	go "$i" 5303
+}
+
+# last_acked I: the highest chunk guest I has reported acknowledged.
+last_acked() {
+	tr -d '\r' <"$(guest_log "$1")" | grep -o 'XPV-VALUE acked-[0-9]*' |
+		sed 's/.*-//' | sort -n | tail -n1
+}
+
+# acked_on_image I: every chunk guest I saw acknowledged, read from its
+# xvdb image file.
+acked_on_image() {
+	local img list=$XPV_RUN/acked-$1 n sum count=0 bad=0
+	img=$(disk_image "$1" 1)
+	tr -d '\r' <"$(guest_log "$1")" |
+		sed -n 's/.*XPV-VALUE acked-\([0-9]*\) \([0-9a-f]\{64\}\).*/\1 \2/p' >"$list"
+	while read -r n sum; do
+		count=$((count + 1))
+		[ "$(dd if="$img" bs=65536 skip=$((n - 1)) count=1 2>/dev/null |
+			sha256sum | cut -d' ' -f1)" = "$sum" ] ||
+			{ echo "chunk $n differs"; bad=$((bad + 1)); }
+	done <"$list"
+	echo "$count acknowledged chunks, $bad differ"
+	[ "$count" -gt 0 ] && [ $bad -eq 0 ]
+}
+
+kill_daemon() {
+	local pid
+	pid=$(cat "$PIDFILE")
+	kill -KILL "$pid" || return 1
+	sleep 1
+	! kill -0 "$pid" 2>/dev/null
+}
+
+# restart_mid_run: SIGKILL while both guests write, 3 s without a daemon,
+# a new one; the guests go on, and nothing they saw acknowledged is lost.
+restart_mid_run() {
+	local i before1 before2
+	guest_wait_on 1 'XPV-VALUE acked-5 ' 300 >/dev/null &&
+		guest_wait_on 2 'XPV-VALUE acked-5 ' 300 >/dev/null || return 1
+	check daemon-killed kill_daemon || return 1
+	before1=$(last_acked 1) before2=$(last_acked 2)
+	echo "xpv: daemon killed after chunks $before1 (guest 1), $before2 (guest 2)"
+	sleep 3
+	check daemon-restarted /usr/local/sbin/start-xpv-blkback || return 1
+	go 1 5310
+	go 2 5310
+	for i in 1 2; do
+		guest_wait_on "$i" 'XPV-VALUE phase writer-done' 240 >/dev/null
+		check "restarted-daemon-serves-$i" gt "$(counter "$i" 1 requests)" 0 \
+			"requests on xvdb since the restart"
+		# each of the >= 10 chunks since then was fsync'ed on /dev/xvdb
+		check "block-fsync-flushes-$i" gt "$(counter "$i" 1 flushes)" 9 \
+			"flushes on xvdb since the restart"
+		go "$i" 5304
+	done
+	check resumed-1 gt "$(last_acked 1)" "$before1" "last chunk acknowledged"
+	check resumed-2 gt "$(last_acked 2)" "$before2" "last chunk acknowledged"
+	check acked-on-image-1 acked_on_image 1
+	check acked-on-image-2 acked_on_image 2
+}
+
+# no_errors_logged: in every dump of both daemons, nothing refused, no
+# grant or disk error, no ring violation (Linux's blkfront is well-behaved),
+# and no device failed (the messages xpv_bdev_fail and open_disk log).
+no_errors_logged() {
+	! grep -E ' [1-9][0-9]* (refused|grant errors|disk errors|ring violations)|cannot open|probing the backing store|connecting to the frontend|broke the ring|more than [0-9]* devices' \
+		"$LOG.old" "$LOG"
+}
+
+check no-kernel-blkback test ! -d /sys/module/xen_blkback
+flush_and_discard 1 &
+flush_and_discard 2 &
+wait
+restart_mid_run
+for i in 1 2; do guest_wait_on "$i" 'XPV-GUEST-BOOT [0-9] 2' 240 >/dev/null; done
+for i in 1 2; do guest_wait_on "$i" 'XPV-GUEST-POWEROFF' 240 >/dev/null; done
+check daemon-alive kill -0 "$(cat "$PIDFILE")"
+check no-errors-logged no_errors_logged
+sed 's/^/[xpv-blkback] /' "$LOG.old" "$LOG"
