@@ -76,14 +76,8 @@ struct blkfront {
 	bool connected;
 };
 
-static int blkfront_open(struct block_device *bdev, fmode_t mode)
-{
-	return 0;
-}
-
 static const struct block_device_operations blkfront_fops = {
 	.owner = THIS_MODULE,
-	.open = blkfront_open,
 };
 
 /* ---- requests ---- */

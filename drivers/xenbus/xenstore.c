@@ -217,8 +217,13 @@ static int xs_talk(int len, char **body, u32 *body_len)
 	spin_unlock(&xs_reply_lock);
 
 	rc = xs_send(len);
-	if (!rc && !wait_event_timeout(xs_wq, xs_reply_done(), XS_REPLY_TIMEOUT))
+	if (rc) {
+		/* part of a message may be on the ring: nothing after it parses */
+		pr_err("cannot send a request (%d): no more requests\n", rc);
+		WRITE_ONCE(xs_broken, true);
+	} else if (!wait_event_timeout(xs_wq, xs_reply_done(), XS_REPLY_TIMEOUT)) {
 		rc = -ETIMEDOUT;
+	}
 
 	spin_lock(&xs_reply_lock);
 	xs_reply.waiting = false;
