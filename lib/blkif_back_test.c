@@ -388,27 +388,5 @@ static void blkif_back_test_verdict_names(XT_CTX)
 	X(blkif_back_test_response)			\
 	X(blkif_back_test_verdict_names)
 
-#ifdef __KERNEL__
-static struct kunit_case xpv_lib_blkif_back_cases[] = {
-	XPV_BLKIF_BACK_TESTS(XT_KUNIT_CASE)
-	{}
-};
-
-static struct kunit_suite xpv_lib_blkif_back_suite = {
-	.name = "xpv_lib_blkif_back",
-	.test_cases = xpv_lib_blkif_back_cases,
-};
-kunit_test_suite(xpv_lib_blkif_back_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the xpv blkif backend request checks");
-MODULE_LICENSE("Dual MIT/GPL");
-#else
-int main(void)
-{
-	static const struct CMUnitTest tests[] = {
-		XPV_BLKIF_BACK_TESTS(XT_CMOCKA_CASE)
-	};
-
-	return cmocka_run_group_tests_name("xpv_lib_blkif_back", tests, NULL, NULL);
-}
-#endif
+XT_SUITE(xpv_lib_blkif_back, XPV_BLKIF_BACK_TESTS,
+	 "KUnit tests for the xpv blkif backend request checks");

@@ -115,27 +115,5 @@ static void gnttab_test_idfree_empty(XT_CTX)
 	X(gnttab_test_idfree)		\
 	X(gnttab_test_idfree_empty)
 
-#ifdef __KERNEL__
-static struct kunit_case xpv_lib_gnttab_cases[] = {
-	XPV_GNTTAB_TESTS(XT_KUNIT_CASE)
-	{}
-};
-
-static struct kunit_suite xpv_lib_gnttab_suite = {
-	.name = "xpv_lib_gnttab",
-	.test_cases = xpv_lib_gnttab_cases,
-};
-kunit_test_suite(xpv_lib_gnttab_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the xpv grant table entries and id free lists");
-MODULE_LICENSE("Dual MIT/GPL");
-#else
-int main(void)
-{
-	static const struct CMUnitTest tests[] = {
-		XPV_GNTTAB_TESTS(XT_CMOCKA_CASE)
-	};
-
-	return cmocka_run_group_tests_name("xpv_lib_gnttab", tests, NULL, NULL);
-}
-#endif
+XT_SUITE(xpv_lib_gnttab, XPV_GNTTAB_TESTS,
+	 "KUnit tests for the xpv grant table entries and id free lists");

@@ -477,27 +477,5 @@ static void netif_back_test_csum_fill(XT_CTX)
 	X(netif_back_test_l4_parse)			\
 	X(netif_back_test_csum_fill)
 
-#ifdef __KERNEL__
-static struct kunit_case xpv_lib_netif_back_cases[] = {
-	XPV_NETIF_BACK_TESTS(XT_KUNIT_CASE)
-	{}
-};
-
-static struct kunit_suite xpv_lib_netif_back_suite = {
-	.name = "xpv_lib_netif_back",
-	.test_cases = xpv_lib_netif_back_cases,
-};
-kunit_test_suite(xpv_lib_netif_back_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the xpv netif backend packet checks");
-MODULE_LICENSE("Dual MIT/GPL");
-#else
-int main(void)
-{
-	static const struct CMUnitTest tests[] = {
-		XPV_NETIF_BACK_TESTS(XT_CMOCKA_CASE)
-	};
-
-	return cmocka_run_group_tests_name("xpv_lib_netif_back", tests, NULL, NULL);
-}
-#endif
+XT_SUITE(xpv_lib_netif_back, XPV_NETIF_BACK_TESTS,
+	 "KUnit tests for the xpv netif backend packet checks");

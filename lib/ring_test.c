@@ -386,27 +386,5 @@ static void ring_test_interop_with_xen_macros(XT_CTX)
 	X(ring_test_back_resumes_after_restart)			\
 	X(ring_test_interop_with_xen_macros)
 
-#ifdef __KERNEL__
-static struct kunit_case xpv_lib_ring_cases[] = {
-	XPV_RING_TESTS(XT_KUNIT_CASE)
-	{}
-};
-
-static struct kunit_suite xpv_lib_ring_suite = {
-	.name = "xpv_lib_ring",
-	.test_cases = xpv_lib_ring_cases,
-};
-kunit_test_suite(xpv_lib_ring_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the xpv shared-ring module");
-MODULE_LICENSE("Dual MIT/GPL");
-#else
-int main(void)
-{
-	static const struct CMUnitTest tests[] = {
-		XPV_RING_TESTS(XT_CMOCKA_CASE)
-	};
-
-	return cmocka_run_group_tests_name("xpv_lib_ring", tests, NULL, NULL);
-}
-#endif
+XT_SUITE(xpv_lib_ring, XPV_RING_TESTS,
+	 "KUnit tests for the xpv shared-ring module");

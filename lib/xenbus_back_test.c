@@ -8,9 +8,6 @@
 #include <xpv/xenbus_back.h>
 #include <xpv/xtest.h>
 
-#ifdef __KERNEL__
-#include <linux/module.h>
-#endif
 
 #define B(x)	XPV_XB_##x
 #define A(x)	XPV_XB_##x
@@ -211,27 +208,5 @@ static void xenbus_back_test_state_names(XT_CTX)
 	X(xenbus_back_test_parse_state)			\
 	X(xenbus_back_test_state_names)
 
-#ifdef __KERNEL__
-static struct kunit_case xpv_lib_xenbus_back_cases[] = {
-	XPV_XENBUS_BACK_TESTS(XT_KUNIT_CASE)
-	{}
-};
-
-static struct kunit_suite xpv_lib_xenbus_back_suite = {
-	.name = "xpv_lib_xenbus_back",
-	.test_cases = xpv_lib_xenbus_back_cases,
-};
-kunit_test_suite(xpv_lib_xenbus_back_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the xpv backend xenbus state machine");
-MODULE_LICENSE("Dual MIT/GPL");
-#else
-int main(void)
-{
-	static const struct CMUnitTest tests[] = {
-		XPV_XENBUS_BACK_TESTS(XT_CMOCKA_CASE)
-	};
-
-	return cmocka_run_group_tests_name("xpv_lib_xenbus_back", tests, NULL, NULL);
-}
-#endif
+XT_SUITE(xpv_lib_xenbus_back, XPV_XENBUS_BACK_TESTS,
+	 "KUnit tests for the xpv backend xenbus state machine");

@@ -298,27 +298,5 @@ static void xs_wire_test_path_length(XT_CTX)
 	X(xs_wire_test_paths)			\
 	X(xs_wire_test_path_length)
 
-#ifdef __KERNEL__
-static struct kunit_case xpv_lib_xs_wire_cases[] = {
-	XPV_XS_WIRE_TESTS(XT_KUNIT_CASE)
-	{}
-};
-
-static struct kunit_suite xpv_lib_xs_wire_suite = {
-	.name = "xpv_lib_xs_wire",
-	.test_cases = xpv_lib_xs_wire_cases,
-};
-kunit_test_suite(xpv_lib_xs_wire_suite);
-
-MODULE_DESCRIPTION("KUnit tests for the xpv xenstore wire protocol");
-MODULE_LICENSE("Dual MIT/GPL");
-#else
-int main(void)
-{
-	static const struct CMUnitTest tests[] = {
-		XPV_XS_WIRE_TESTS(XT_CMOCKA_CASE)
-	};
-
-	return cmocka_run_group_tests_name("xpv_lib_xs_wire", tests, NULL, NULL);
-}
-#endif
+XT_SUITE(xpv_lib_xs_wire, XPV_XS_WIRE_TESTS,
+	 "KUnit tests for the xpv xenstore wire protocol");

@@ -3,10 +3,10 @@
  * xtest: write a protocol test once, run it under KUnit and cmocka.
  *
  * A test is `static void name(XT_CTX)` using the XT_* checks below; a
- * list macro names the tests of a unit, and two thin wrappers (a KUnit
- * suite in lib/, a cmocka runner in tests/unit/) turn the list into their
- * framework's table. Helpers that check take XT_CTX too and are called
- * with XT_ARG. Checks abort the test on failure in both frameworks,
+ * list macro names the tests of a unit, and XT_SUITE at the end of the
+ * file turns the list into a KUnit suite (in the kernel) or a cmocka
+ * program (tests/unit/). Helpers that check take XT_CTX too and are
+ * called with XT_ARG. Checks abort the test on failure in both frameworks,
  * so a test may rely on what it has checked. Tables of cases use
  * XT_EQ_ROW, which names the failing row.
  */
@@ -16,6 +16,7 @@
 #ifdef __KERNEL__
 
 #include <kunit/test.h>
+#include <linux/module.h>
 
 #define XT_CTX			struct kunit *xt
 #define XT_ARG			xt
@@ -30,6 +31,20 @@
 	KUNIT_ASSERT_EQ_MSG(xt, (long long)(a), (long long)(b), "row: %s", (row))
 
 #define XT_KUNIT_CASE(fn)	KUNIT_CASE(fn),
+
+/* The KUnit suite @suite of the tests in the list macro @LIST. */
+#define XT_SUITE(suite, LIST, desc)					\
+	static struct kunit_case suite##_cases[] = {			\
+		LIST(XT_KUNIT_CASE)					\
+		{}							\
+	};								\
+	static struct kunit_suite suite##_suite = {			\
+		.name = #suite,						\
+		.test_cases = suite##_cases,				\
+	};								\
+	kunit_test_suite(suite##_suite);				\
+	MODULE_DESCRIPTION(desc);					\
+	MODULE_LICENSE("Dual MIT/GPL")
 
 #else
 
@@ -59,6 +74,17 @@
 #endif
 
 #define XT_CMOCKA_CASE(fn)	cmocka_unit_test(fn),
+
+/* The cmocka program running the tests in the list macro @LIST as @suite. */
+#define XT_SUITE(suite, LIST, desc)					\
+	int main(void)							\
+	{								\
+		static const struct CMUnitTest tests[] = {		\
+			LIST(XT_CMOCKA_CASE)				\
+		};							\
+									\
+		return cmocka_run_group_tests_name(#suite, tests, NULL, NULL); \
+	}
 
 #endif /* __KERNEL__ */
 
