@@ -62,6 +62,7 @@ static struct {
 static DEFINE_MUTEX(xs_watches_lock);
 static LIST_HEAD(xs_watches);
 static DEFINE_MUTEX(xs_callback_lock);	/* held while a callback runs */
+static struct task_struct *xs_watch_task;	/* the thread that runs them */
 static DEFINE_SPINLOCK(xs_events_lock);
 static LIST_HEAD(xs_events);
 static DECLARE_WAIT_QUEUE_HEAD(xs_events_wq);
@@ -466,8 +467,15 @@ void xpv_xs_watch_unregister(struct xpv_xs_watch *w)
 		}
 	}
 	spin_unlock(&xs_events_lock);
-	mutex_lock(&xs_callback_lock);
-	mutex_unlock(&xs_callback_lock);
+	/*
+	 * Wait for a callback that may be running it. From a callback (the
+	 * bus removes a device, and its backend watch, from the watch on
+	 * device/) none can be: this thread is the one that runs them.
+	 */
+	if (current != xs_watch_task) {
+		mutex_lock(&xs_callback_lock);
+		mutex_unlock(&xs_callback_lock);
+	}
 }
 EXPORT_SYMBOL_GPL(xpv_xs_watch_unregister);
 
@@ -538,6 +546,7 @@ int __init xpv_xenstore_init(void)
 	t = kthread_run(xs_watcher, NULL, "xpv-xswatch");
 	if (IS_ERR(t))
 		return PTR_ERR(t);
+	xs_watch_task = t;
 	rc = request_irq(irq, xs_interrupt, 0, "xenstore", NULL);
 	if (rc)
 		return rc;

@@ -12,7 +12,7 @@
  * Watches are hints, not a queue: a watch fires once when registered,
  * several writes may come as one event, and the callback must re-read
  * what it cares about. Callbacks run one at a time in the "xpv-xswatch"
- * thread and may call xenstore, but not unregister a watch.
+ * thread and may call xenstore and unregister watches (their own too).
  *
  * The bus: one device per device/<type>/<id> this domain has, named
  * "<type>-<id>"; drivers bind by type (a blkfront takes "vbd").

@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# dom0 side: attach a disk to the running guest, then detach it. The guest
-# has no block frontend yet, so the frontend never connects: the detach is
-# forced (-f) once the guest reported what it saw.
+# dom0 side: attach a disk to the running guest, then detach it without
+# force: xl waits for the frontend to close.
 IMG=/run/xpv/hot.img
 
 attach() {
@@ -14,4 +13,4 @@ attach() {
 check booted guest_wait 'XPV-VALUE ready-for-disk ' 180 &&
 	check attach attach &&
 	check guest-saw-it guest_wait 'XPV-VALUE saw-disk ' 120 &&
-	check detach xl block-detach -f "$GUEST_NAME" xvda
+	check detach timeout 120 xl block-detach "$GUEST_NAME" xvda
