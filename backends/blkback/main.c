@@ -91,16 +91,6 @@ static void defaults(struct xpv_limits *l)
 	};
 }
 
-/*
- * WHY: dom0's xen-blkback would claim the same backend/vbd devices and the
- * two would fight over every ring. It loads on demand (modalias
- * xen-backend:vbd), so it must be kept out (see README.md).
- */
-static bool kernel_blkback_loaded(void)
-{
-	return access("/sys/module/xen_blkback", F_OK) == 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct xpv_limits limits;
@@ -111,11 +101,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (kernel_blkback_loaded()) {
-		xpv_log("xen-blkback is loaded in dom0: unload it (rmmod xen-blkback) "
-			"and keep it out (install xen-blkback /bin/false)");
+	if (xpv_kernel_backend_loaded("xen_blkback"))
 		return 1;
-	}
 	return xpv_daemon_serve(&blk_vbd_ops, self, &limits,
 				keep_privileges ? ~0ull : XPV_KEEP_CAPS_FILES);
 }

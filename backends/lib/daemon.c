@@ -10,7 +10,9 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <xpvback/backend.h>
 
@@ -48,6 +50,30 @@ int xpv_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned int
 		return -EINVAL;
 	*out = (unsigned int)v;
 	return 0;
+}
+
+/**
+ * xpv_kernel_backend_loaded() - whether dom0's kernel backend @module
+ * (xen_blkback, xen_netback) is loaded, logged with what to do about it
+ *
+ * WHY: it would claim the same backend/<type> devices and the two would
+ * fight over every ring. It loads on demand (modalias xen-backend:<type>),
+ * so it must be kept out (see README.md).
+ */
+bool xpv_kernel_backend_loaded(const char *module)
+{
+	char path[96], name[64];
+	size_t i;
+
+	snprintf(path, sizeof(path), "/sys/module/%s", module);
+	if (access(path, F_OK))
+		return false;
+	for (i = 0; module[i] && i < sizeof(name) - 1; i++)
+		name[i] = module[i] == '_' ? '-' : module[i];
+	name[i] = '\0';
+	xpv_log("%s is loaded in dom0: unload it (rmmod %s) and keep it out "
+		"(install %s /bin/false)", name, name, name);
+	return true;
 }
 
 /**

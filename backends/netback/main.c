@@ -82,16 +82,6 @@ static void defaults(struct xpv_limits *l)
 	};
 }
 
-/*
- * WHY: dom0's xen-netback would claim the same backend/vif devices and
- * create vif<d>.<n> itself. It loads on demand (modalias
- * xen-backend:vif), so it must be kept out (see README.md).
- */
-static bool kernel_netback_loaded(void)
-{
-	return access("/sys/module/xen_netback", F_OK) == 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct xpv_limits limits;
@@ -102,11 +92,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (kernel_netback_loaded()) {
-		xpv_log("xen-netback is loaded in dom0: unload it (rmmod xen-netback) "
-			"and keep it out (install xen-netback /bin/false)");
+	if (xpv_kernel_backend_loaded("xen_netback"))
 		return 1;
-	}
 	if (access("/dev/net/tun", R_OK | W_OK)) {
 		xpv_log("cannot use /dev/net/tun (modprobe tun): %s", strerror(errno));
 		return 1;

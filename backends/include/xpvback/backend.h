@@ -176,6 +176,7 @@ bool xpv_ring_map_changed(struct xpv_bdev *d, const char *dir,
 void xpv_ring_unmap(struct xpv_bdev *d, struct xpv_ring_map *m);
 
 int xpv_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned int *out);
+bool xpv_kernel_backend_loaded(const char *module);
 int xpv_daemon_serve(const struct xpv_bdev_ops *ops, unsigned int self,
 		     const struct xpv_limits *limits, uint64_t keep_caps);
 
