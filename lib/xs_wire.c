@@ -159,6 +159,17 @@ int xpv_xs_error(const char *body, u32 len)
 	return -EIO;
 }
 
+int xpv_xs_reply_check(u32 sent_type, const struct xpv_xs_hdr *hdr, const char *body)
+{
+	if (hdr->type == XPV_XS_ERROR)
+		return xpv_xs_error(body, hdr->len);
+	if (hdr->type != sent_type)
+		return -EPROTO;
+	if (sent_type == XPV_XS_DIRECTORY && hdr->len && body[hdr->len - 1] != '\0')
+		return -EPROTO;
+	return 0;
+}
+
 int xpv_xs_split(const char *body, u32 len, const char **out, unsigned int max)
 {
 	unsigned int n = 0;

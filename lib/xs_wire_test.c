@@ -214,6 +214,38 @@ static void xs_wire_test_errors(XT_CTX)
 	XT_EQ(xpv_xs_error("", 0), -EIO);
 }
 
+/* Replies a xenstored may send to a request; each row wrong for one reason. */
+static void xs_wire_test_reply_check(XT_CTX)
+{
+	static const struct {
+		const char *name;
+		u32 sent, type, len;
+		const char *body;
+		int want;
+	} rows[] = {
+		{ "read answered", XPV_XS_READ, XPV_XS_READ, 2, "v", 0 },
+		{ "empty value", XPV_XS_READ, XPV_XS_READ, 0, "", 0 },
+		{ "write acked", XPV_XS_WRITE, XPV_XS_WRITE, 3, "OK", 0 },
+		{ "error named", XPV_XS_READ, XPV_XS_ERROR, 7, "ENOENT", -ENOENT },
+		{ "error unknown", XPV_XS_READ, XPV_XS_ERROR, 6, "EWHAT", -EIO },
+		{ "error empty", XPV_XS_WRITE, XPV_XS_ERROR, 0, "", -EIO },
+		{ "other type", XPV_XS_READ, XPV_XS_WRITE, 3, "OK", -EPROTO },
+		{ "event as reply", XPV_XS_READ, XPV_XS_WATCH_EVENT, 4, "a\0t", -EPROTO },
+		{ "unknown type", XPV_XS_MKDIR, 99, 3, "OK", -EPROTO },
+		{ "listing", XPV_XS_DIRECTORY, XPV_XS_DIRECTORY, 4, "a\0b", 0 },
+		{ "empty listing", XPV_XS_DIRECTORY, XPV_XS_DIRECTORY, 0, "", 0 },
+		{ "listing unended", XPV_XS_DIRECTORY, XPV_XS_DIRECTORY, 3, "a\0b", -EPROTO },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct xpv_xs_hdr h = { .type = rows[i].type, .len = rows[i].len };
+
+		XT_EQ_ROW(xpv_xs_reply_check(rows[i].sent, &h, rows[i].body),
+			  rows[i].want, rows[i].name);
+	}
+}
+
 static void xs_wire_test_split(XT_CTX)
 {
 	const char *s[3];
@@ -293,6 +325,7 @@ static void xs_wire_test_path_length(XT_CTX)
 	X(xs_wire_test_rx_two_messages)		\
 	X(xs_wire_test_rx_too_long)		\
 	X(xs_wire_test_errors)			\
+	X(xs_wire_test_reply_check)		\
 	X(xs_wire_test_split)			\
 	X(xs_wire_test_watch_event)		\
 	X(xs_wire_test_paths)			\

@@ -108,23 +108,49 @@ static void bounce_copy(struct request *rq, struct blkfront_slot *s, bool in)
 	}
 }
 
-/* End the slot's grants; a page the backend still maps is given up. */
-static bool slot_ungrant(struct blkfront *bf, struct blkfront_slot *s)
+/*
+ * slot_ungrant - end the slot's grants
+ *
+ * WHY: a backend may keep mapping a page after it answered (XSA-396). Such
+ * a page is given up to the grant table, which frees it only once the
+ * backend lets go, and a zeroed page takes its place: the next request
+ * must not grant the backend a page that held other data. What the page
+ * holds now is the backend's to change at any time, so the request fails.
+ *
+ * Return: 0; -EBUSY when a page was still mapped (and replaced); -ENOMEM
+ * when a replacement could not be had (the slot has a NULL bounce page and
+ * must not be used again).
+ */
+static int slot_ungrant(struct blkfront_slot *s)
 {
 	unsigned int i;
-	bool ok = true;
+	int rc = 0;
 
 	for (i = 0; i < s->nr_segs; i++) {
 		if (xpv_gnttab_end(s->gref[i]))
 			continue;
-		dev_warn_ratelimited(&bf->xd->dev, "backend still maps a page of a finished request\n");
 		xpv_gnttab_end_free_page(s->gref[i], s->bounce[i]);
-		s->bounce[i] = alloc_page(GFP_ATOMIC);
-		if (!s->bounce[i])
-			ok = false;
+		s->bounce[i] = alloc_page(GFP_ATOMIC | __GFP_ZERO);
+		if (rc != -ENOMEM)
+			rc = s->bounce[i] ? -EBUSY : -ENOMEM;
 	}
 	s->nr_segs = 0;
-	return ok;
+	return rc;
+}
+
+/* End the slot's grants; the status its request may complete with. */
+static blk_status_t slot_finish(struct blkfront *bf, struct blkfront_slot *s,
+				blk_status_t status)
+{
+	int rc = slot_ungrant(s);
+
+	if (!rc)
+		return status;
+	dev_warn_ratelimited(&bf->xd->dev,
+			     "backend still maps a page of a finished request: failed\n");
+	if (rc == -ENOMEM)
+		bf->broken = true;	/* a slot without pages: stop */
+	return BLK_STS_IOERR;
 }
 
 static void slot_complete(struct blkfront *bf, struct blkfront_slot *s,
@@ -132,8 +158,7 @@ static void slot_complete(struct blkfront *bf, struct blkfront_slot *s,
 {
 	struct request *rq = s->rq;
 
-	if (!slot_ungrant(bf, s))
-		bf->broken = true;	/* a slot without pages: stop */
+	status = slot_finish(bf, s, status);
 	if (status == BLK_STS_OK && req_op(rq) == REQ_OP_READ)
 		bounce_copy(rq, s, false);
 	s->rq = NULL;
@@ -245,7 +270,7 @@ static bool build_request(struct blkfront *bf, struct request *rq, unsigned int 
 
 		if (ref < 0) {
 			s->nr_segs = i;
-			slot_ungrant(bf, s);
+			slot_ungrant(s);	/* not yet sent: nothing maps them */
 			return false;
 		}
 		s->gref[i] = ref;
@@ -617,3 +642,7 @@ static int __init blkfront_init(void)
 }
 module_init(blkfront_init);
 MODULE_LICENSE("GPL");
+
+#if IS_ENABLED(CONFIG_XPV_BLKFRONT_KUNIT_TEST)
+#include "blkfront_test.c"
+#endif

@@ -19,6 +19,14 @@
  * Nothing xenstored sends is trusted: indices are checked, a message over
  * the protocol's maximum stops the reader (the connection is broken and
  * every caller gets -EIO), replies are matched by id and type.
+ *
+ * WHY the event queue is bounded (the XSA-349 class): any domain allowed
+ * to write a node we watch can make xenstored send events faster than
+ * callbacks run. The queue holds at most XPV_XS_EVENTS_MAX events, an event
+ * equal to one still queued is not queued twice, and an event that does
+ * not fit is dropped and counted; after a drop, once the queue has
+ * drained, every watch fires once with its own path. Watches are hints
+ * (callbacks re-read what they watch), so a drop loses no state.
  */
 #define pr_fmt(fmt) "xpv-xenstore: " fmt
 
@@ -54,19 +62,26 @@ static DEFINE_SPINLOCK(xs_reply_lock);
 static struct {
 	u32 req_id;
 	bool waiting, done;
+	bool test_nomem;	/* KUnit: fail the copy of this reply */
+	int err;		/* 0, or -ENOMEM when the body could not be kept */
 	struct xpv_xs_hdr hdr;
 	char *body;
 } xs_reply;
+struct task_struct *xpv_xs_test_nomem_task;	/* see xenbus.h */
 
 /* Watches and the events queued for them. */
 static DEFINE_MUTEX(xs_watches_lock);
-static LIST_HEAD(xs_watches);
+static LIST_HEAD(xs_watches);		/* under xs_watches_lock */
 static DEFINE_MUTEX(xs_callback_lock);	/* held while a callback runs */
 static struct task_struct *xs_watch_task;	/* the thread that runs them */
+static struct task_struct *xs_reader_task;
 static DEFINE_SPINLOCK(xs_events_lock);
-static LIST_HEAD(xs_events);
+static LIST_HEAD(xs_events);		/* under xs_events_lock, as are: */
+static unsigned int xs_nr_events;	/*   its length */
+static unsigned long xs_events_dropped;	/*   events that did not fit */
+static bool xs_resync;			/*   fire every watch once */
 static DECLARE_WAIT_QUEUE_HEAD(xs_events_wq);
-static unsigned long xs_next_token;
+static unsigned long xs_next_token;	/* under xs_watches_lock */
 
 struct xs_event {
 	struct list_head list;
@@ -92,29 +107,59 @@ static bool xs_req_space(void)
 	       XPV_XS_RING_SIZE || READ_ONCE(xs_broken);
 }
 
+/* Is an event for @token on @path queued already? (xs_events_lock held) */
+static bool xs_event_queued(const char *path, const char *token)
+{
+	struct xs_event *ev;
+
+	list_for_each_entry(ev, &xs_events, list)
+		if (!strcmp(ev->token, token) && !strcmp(ev->path, path))
+			return true;
+	return false;
+}
+
+/* A drop: count it and make every watch fire once the queue drains. */
+static void xs_event_dropped(void)
+{
+	xs_events_dropped++;
+	xs_resync = true;
+}
+
+/*
+ * xpv_xs_queue_event - queue an event for the watch thread
+ * @resync: ours, one per registered watch: never dropped for the bound
+ */
+void xpv_xs_queue_event(const char *path, const char *token, bool resync)
+{
+	size_t plen = strlen(path) + 1, tlen = strlen(token) + 1;
+	struct xs_event *ev = kmalloc(sizeof(*ev) + plen + tlen, GFP_KERNEL);
+
+	spin_lock(&xs_events_lock);
+	if (!ev || (!resync && xs_nr_events >= XPV_XS_EVENTS_MAX)) {
+		xs_event_dropped();
+	} else if (!xs_event_queued(path, token)) {
+		ev->path = ev->buf;
+		ev->token = ev->buf + plen;
+		memcpy(ev->path, path, plen);
+		memcpy(ev->token, token, tlen);
+		list_add_tail(&ev->list, &xs_events);
+		xs_nr_events++;
+		ev = NULL;
+	}
+	spin_unlock(&xs_events_lock);
+	kfree(ev);
+	wake_up(&xs_events_wq);
+}
+
 static void xs_queue_event(const struct xpv_xs_rx *rx)
 {
 	const char *path, *token;
-	struct xs_event *ev;
-	size_t plen, tlen;
 
 	if (xpv_xs_watch_event(rx->body, rx->hdr.len, &path, &token)) {
 		pr_warn_ratelimited("malformed watch event dropped\n");
 		return;
 	}
-	plen = strlen(path) + 1;
-	tlen = strlen(token) + 1;
-	ev = kmalloc(sizeof(*ev) + plen + tlen, GFP_KERNEL);
-	if (!ev)
-		return;	/* a watch is a hint: the next one will do */
-	ev->path = ev->buf;
-	ev->token = ev->buf + plen;
-	memcpy(ev->path, path, plen);
-	memcpy(ev->token, token, tlen);
-	spin_lock(&xs_events_lock);
-	list_add_tail(&ev->list, &xs_events);
-	spin_unlock(&xs_events_lock);
-	wake_up(&xs_events_wq);
+	xpv_xs_queue_event(path, token, false);
 }
 
 static void xs_deliver_reply(const struct xpv_xs_rx *rx)
@@ -123,6 +168,12 @@ static void xs_deliver_reply(const struct xpv_xs_rx *rx)
 
 	spin_lock(&xs_reply_lock);
 	if (xs_reply.waiting && !xs_reply.done && rx->hdr.req_id == xs_reply.req_id) {
+		if (xs_reply.test_nomem) {
+			kfree(body);
+			body = NULL;
+		}
+		/* without its body a reply is an error, never an empty success */
+		xs_reply.err = body ? 0 : -ENOMEM;
 		xs_reply.hdr = rx->hdr;
 		xs_reply.body = body;
 		xs_reply.done = true;
@@ -133,13 +184,11 @@ static void xs_deliver_reply(const struct xpv_xs_rx *rx)
 	wake_up(&xs_wq);
 }
 
-static int xs_reader(void *unused)
+static int xs_reader(void *data)
 {
-	struct xpv_xs_rx *rx = kzalloc(sizeof(*rx), GFP_KERNEL);
+	struct xpv_xs_rx *rx = data;
 	int rc;
 
-	if (!rx)
-		return -ENOMEM;
 	while (!kthread_should_stop()) {
 		wait_event_interruptible(xs_reader_wq,
 					 xs_rsp_pending() || kthread_should_stop());
@@ -158,7 +207,6 @@ static int xs_reader(void *unused)
 			break;
 		}
 	}
-	kfree(rx);
 	return 0;
 }
 
@@ -215,6 +263,8 @@ static int xs_talk(int len, char **body, u32 *body_len)
 	xs_reply.req_id = xs_msg->hdr.req_id;
 	xs_reply.waiting = true;
 	xs_reply.done = false;
+	xs_reply.test_nomem = IS_ENABLED(CONFIG_XPV_XENBUS_KUNIT_TEST) &&
+			      xpv_xs_test_nomem_task == current;
 	spin_unlock(&xs_reply_lock);
 
 	rc = xs_send(len);
@@ -230,10 +280,9 @@ static int xs_talk(int len, char **body, u32 *body_len)
 	xs_reply.waiting = false;
 	if (!rc && !xs_reply.done)
 		rc = -EIO;	/* broken */
-	if (!rc && xs_reply.hdr.type == XPV_XS_ERROR)
-		rc = xpv_xs_error(xs_reply.body, xs_reply.hdr.len);
-	else if (!rc && xs_reply.hdr.type != type)
-		rc = -EPROTO;
+	if (!rc)
+		rc = xs_reply.err ?:
+		     xpv_xs_reply_check(type, &xs_reply.hdr, xs_reply.body);
 	if (!rc && body) {
 		*body = xs_reply.body;
 		if (body_len)
@@ -463,6 +512,7 @@ void xpv_xs_watch_unregister(struct xpv_xs_watch *w)
 	list_for_each_entry_safe(ev, next, &xs_events, list) {
 		if (!strcmp(ev->token, w->token)) {
 			list_del(&ev->list);
+			xs_nr_events--;
 			kfree(ev);
 		}
 	}
@@ -479,49 +529,117 @@ void xpv_xs_watch_unregister(struct xpv_xs_watch *w)
 }
 EXPORT_SYMBOL_GPL(xpv_xs_watch_unregister);
 
-static struct xs_event *xs_next_event(void)
+/* After a drop, with the queue drained: one event per watch, its own path. */
+static void xs_queue_resync(void)
+{
+	struct xpv_xs_watch *w;
+
+	mutex_lock(&xs_watches_lock);
+	list_for_each_entry(w, &xs_watches, list)
+		xpv_xs_queue_event(w->path, w->token, true);
+	mutex_unlock(&xs_watches_lock);
+}
+
+/* The next queued event; *@resync when none is and a drop wants a resync. */
+static struct xs_event *xs_take_event(bool *resync)
 {
 	struct xs_event *ev;
 
 	spin_lock(&xs_events_lock);
 	ev = list_first_entry_or_null(&xs_events, struct xs_event, list);
-	if (ev)
+	if (ev) {
 		list_del(&ev->list);
+		xs_nr_events--;
+	}
+	*resync = !ev && xs_resync;
+	if (*resync)
+		xs_resync = false;
 	spin_unlock(&xs_events_lock);
 	return ev;
 }
 
-static int xs_watcher(void *unused)
+static struct xs_event *xs_next_event(void)
+{
+	struct xs_event *ev;
+	bool resync;
+
+	ev = xs_take_event(&resync);
+	while (resync) {
+		pr_warn_ratelimited("watch events dropped (%lu so far): firing every watch\n",
+				    READ_ONCE(xs_events_dropped));
+		xs_queue_resync();
+		ev = xs_take_event(&resync);
+	}
+	return ev;
+}
+
+static bool xs_events_pending(void)
+{
+	return !list_empty(&xs_events) || READ_ONCE(xs_resync);
+}
+
+/* Run @ev's watch, if it is still registered. */
+static void xs_run_event(struct xs_event *ev)
 {
 	struct xpv_xs_watch *w;
+
+	mutex_lock(&xs_callback_lock);
+	mutex_lock(&xs_watches_lock);
+	list_for_each_entry(w, &xs_watches, list)
+		if (!strcmp(w->token, ev->token))
+			break;
+	mutex_unlock(&xs_watches_lock);
+	/* unregister waits for xs_callback_lock: w stays valid */
+	if (!list_entry_is_head(w, &xs_watches, list))
+		w->callback(w, ev->path);
+	mutex_unlock(&xs_callback_lock);
+}
+
+static int xs_watcher(void *unused)
+{
 	struct xs_event *ev;
 
 	while (!kthread_should_stop()) {
-		wait_event_interruptible(xs_events_wq, !list_empty(&xs_events) ||
+		wait_event_interruptible(xs_events_wq, xs_events_pending() ||
 					 kthread_should_stop());
 		while ((ev = xs_next_event())) {
-			mutex_lock(&xs_callback_lock);
-			mutex_lock(&xs_watches_lock);
-			list_for_each_entry(w, &xs_watches, list)
-				if (!strcmp(w->token, ev->token))
-					break;
-			mutex_unlock(&xs_watches_lock);
-			/* unregister waits for xs_callback_lock: w stays valid */
-			if (!list_entry_is_head(w, &xs_watches, list))
-				w->callback(w, ev->path);
-			mutex_unlock(&xs_callback_lock);
+			xs_run_event(ev);
 			kfree(ev);
 		}
 	}
 	return 0;
 }
 
+unsigned int xpv_xs_nr_queued_events(void)
+{
+	return READ_ONCE(xs_nr_events);
+}
+
+unsigned long xpv_xs_nr_dropped_events(void)
+{
+	return READ_ONCE(xs_events_dropped);
+}
+
 /* ---- start ---- */
+
+/* Both threads, created stopped: they run once everything is in place. */
+static int __init xs_create_threads(struct xpv_xs_rx *rx)
+{
+	xs_reader_task = kthread_create(xs_reader, rx, "xpv-xenstore");
+	if (IS_ERR(xs_reader_task))
+		return PTR_ERR(xs_reader_task);
+	xs_watch_task = kthread_create(xs_watcher, NULL, "xpv-xswatch");
+	if (IS_ERR(xs_watch_task)) {
+		kthread_stop(xs_reader_task);
+		return PTR_ERR(xs_watch_task);
+	}
+	return 0;
+}
 
 int __init xpv_xenstore_init(void)
 {
 	const struct start_info *si = xpv_start_info;
-	struct task_struct *t;
+	struct xpv_xs_rx *rx;
 	int irq, rc;
 
 	if (!si->store_mfn || !si->store_evtchn) {
@@ -529,28 +647,45 @@ int __init xpv_xenstore_init(void)
 		return -ENODEV;
 	}
 	xs_msg = kzalloc(sizeof(*xs_msg), GFP_KERNEL);
-	if (!xs_msg)
-		return -ENOMEM;
+	rx = kzalloc(sizeof(*rx), GFP_KERNEL);	/* the reader's, for good */
+	if (!xs_msg || !rx) {
+		rc = -ENOMEM;
+		goto free;
+	}
 	/* in the bootstrap region, which the direct map covers */
 	xs_ring = __va(PFN_PHYS(xpv_mfn_to_pfn(si->store_mfn)));
 	xs_port = si->store_evtchn;
 	if (xs_ring->connection != 0)
 		pr_warn("xenstore ring reports connection state %u\n", xs_ring->connection);
 
+	/*
+	 * The irq stays bound to the port if a later step fails: it is masked
+	 * without a handler, and closing the store's port would lose it.
+	 */
 	irq = xpv_evtchn_bind_irq(xs_port);
-	if (irq < 0)
-		return irq;
-	t = kthread_run(xs_reader, NULL, "xpv-xenstore");
-	if (IS_ERR(t))
-		return PTR_ERR(t);
-	t = kthread_run(xs_watcher, NULL, "xpv-xswatch");
-	if (IS_ERR(t))
-		return PTR_ERR(t);
-	xs_watch_task = t;
+	rc = irq < 0 ? irq : xs_create_threads(rx);
+	if (rc)
+		goto free;
 	rc = request_irq(irq, xs_interrupt, 0, "xenstore", NULL);
 	if (rc)
-		return rc;
+		goto stop_threads;
+	wake_up_process(xs_reader_task);
+	wake_up_process(xs_watch_task);
 	pr_info("ring at mfn %#lx, event channel %u\n",
 		(unsigned long)si->store_mfn, xs_port);
 	return 0;
+
+stop_threads:
+	kthread_stop(xs_watch_task);
+	kthread_stop(xs_reader_task);
+free:
+	/* callers see no xenstore (-ENODEV), as in a domain without one */
+	xs_ring = NULL;
+	xs_watch_task = NULL;
+	xs_reader_task = NULL;
+	kfree(rx);
+	kfree(xs_msg);
+	xs_msg = NULL;
+	pr_err("cannot start (%d): no xenstore\n", rc);
+	return rc;
 }

@@ -8,6 +8,7 @@
 #include <linux/completion.h>
 #include <linux/slab.h>
 #include <xpv/xenbus.h>
+#include "xenbus.h"
 
 #define DIR	"data/xpv-kunit"
 
@@ -157,6 +158,94 @@ static void xenstore_test_transaction(struct kunit *test)
 	xpv_xs_rm(0, DIR);
 }
 
+/* A reply that could not be kept is an error, not an empty success. */
+static void xenstore_test_reply_nomem(struct kunit *test)
+{
+	unsigned long long domid;
+	char *s = NULL;
+	int rc;
+
+	xpv_xs_test_nomem_task = current;
+	rc = xpv_xs_read(0, "domid", &s);
+	xpv_xs_test_nomem_task = NULL;
+	KUNIT_EXPECT_EQ(test, rc, -ENOMEM);
+	KUNIT_EXPECT_NULL(test, s);
+	kfree(s);
+	/* and the connection goes on */
+	KUNIT_EXPECT_EQ(test, xpv_xs_read_uint(0, "domid", NULL, &domid), 0);
+}
+
+/* A watch whose callback can hold the watch thread, so events pile up. */
+struct flood_watch {
+	struct xpv_xs_watch w;
+	struct completion entered, release;
+	atomic_t calls;
+	bool block;
+	char last[64];
+};
+
+static void flood_watch_fired(struct xpv_xs_watch *w, const char *path)
+{
+	struct flood_watch *fw = container_of(w, struct flood_watch, w);
+
+	strscpy(fw->last, path, sizeof(fw->last));
+	atomic_inc(&fw->calls);
+	complete(&fw->entered);
+	if (READ_ONCE(fw->block))
+		wait_for_completion_timeout(&fw->release, 60 * HZ);
+}
+
+/* Events queued for a token nobody registered, as a hostile writer makes. */
+static void queue_junk(const char *fmt, unsigned int n)
+{
+	char path[64];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), fmt, i);
+		xpv_xs_queue_event(path, "xpv-kunit-nobody", false);
+	}
+}
+
+/*
+ * A flood of events while a callback runs: duplicates are queued once,
+ * the queue stops at its bound and counts the rest, and once it has
+ * drained every watch fires again with its own path.
+ */
+static void xenstore_test_event_flood(struct kunit *test)
+{
+	struct flood_watch fw = {
+		.w = { .path = DIR "/flood", .callback = flood_watch_fired },
+		.block = true,
+	};
+	unsigned int q0;
+	unsigned long d0;
+
+	init_completion(&fw.entered);
+	init_completion(&fw.release);
+	KUNIT_ASSERT_EQ(test, xpv_xs_watch_register(&fw.w), 0);
+	/* the watch fires once when set: the watch thread now waits in it */
+	KUNIT_ASSERT_GT(test, wait_for_completion_timeout(&fw.entered, 30 * HZ), 0UL);
+	q0 = xpv_xs_nr_queued_events();
+	d0 = xpv_xs_nr_dropped_events();
+
+	queue_junk(DIR "/same", 20);	/* one path: the same event 20 times */
+	KUNIT_EXPECT_LT(test, xpv_xs_nr_queued_events() - q0, 5U);
+	queue_junk(DIR "/flood/%u", 2 * XPV_XS_EVENTS_MAX);
+	KUNIT_EXPECT_LE(test, xpv_xs_nr_queued_events(), (unsigned int)XPV_XS_EVENTS_MAX);
+	KUNIT_EXPECT_GE(test, xpv_xs_nr_dropped_events() - d0,
+			(unsigned long)XPV_XS_EVENTS_MAX);
+
+	reinit_completion(&fw.entered);
+	WRITE_ONCE(fw.block, false);
+	complete(&fw.release);
+	/* nothing writes DIR/flood: only the resync can fire it again */
+	KUNIT_EXPECT_GT(test, wait_for_completion_timeout(&fw.entered, 30 * HZ), 0UL);
+	KUNIT_EXPECT_GE(test, atomic_read(&fw.calls), 2);
+	KUNIT_EXPECT_STREQ(test, fw.last, DIR "/flood");
+	xpv_xs_watch_unregister(&fw.w);
+}
+
 static struct kunit_case xpv_xenstore_cases[] = {
 	KUNIT_CASE(xenstore_test_domid),
 	KUNIT_CASE(xenstore_test_write_read_rm),
@@ -165,6 +254,8 @@ static struct kunit_case xpv_xenstore_cases[] = {
 	KUNIT_CASE(xenstore_test_large_value),
 	KUNIT_CASE(xenstore_test_watch),
 	KUNIT_CASE(xenstore_test_transaction),
+	KUNIT_CASE(xenstore_test_reply_nomem),
+	KUNIT_CASE(xenstore_test_event_flood),
 	{}
 };
 

@@ -101,6 +101,14 @@ int xpv_xs_rx_feed(struct xpv_xs_rx *rx, struct xpv_xs_ring *r);
 int xpv_xs_error(const char *body, u32 len);
 
 /*
+ * What a reply to a request of @sent_type means: 0 when it answers it,
+ * the -errno an XS_ERROR reply names, -EPROTO for a reply of another type
+ * or a listing that does not end with a NUL. The caller has matched the
+ * reply's req_id already; @body holds hdr->len bytes.
+ */
+int xpv_xs_reply_check(u32 sent_type, const struct xpv_xs_hdr *hdr, const char *body);
+
+/*
  * Split a payload of NUL-terminated strings (a directory listing, a watch
  * event) into @out: the number of strings, or -EPROTO if the payload does
  * not end with a NUL or holds more than @max strings.
