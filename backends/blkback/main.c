@@ -35,23 +35,20 @@ static void usage(FILE *f)
 		"  -n N   devices per guest at most (default %d)\n"
 		"  -b N   requests per queue per turn (default %d)\n"
 		"  -D     do not offer discard\n"
-		"  -S ID  our domain id (default 0)\n"
-		"  -P     keep all privileges (default: drop all but opening files)\n",
+		XPV_DAEMON_USAGE,
 		CONFIG_XPV_BLKBACK_MAX_QUEUES, CONFIG_XPV_BLKBACK_MAX_INDIRECT_SEGS,
 		CONFIG_XPV_BACKEND_MAX_RING_ORDER, CONFIG_XPV_BLKBACK_FILE_SECTOR_SIZE,
 		CONFIG_XPV_BACKEND_MAX_DEVICES_PER_GUEST,
 		CONFIG_XPV_BACKEND_REQUESTS_PER_TURN);
 }
 
-static bool keep_privileges;
-
 static int parse_args(int argc, char **argv, struct xpv_limits *l,
-		      unsigned int *self)
+		      struct xpv_daemon_cfg *d)
 {
 	struct blk_config *c = &blk_config;
 	int opt, err = 0;
 
-	while ((opt = getopt(argc, argv, "q:i:o:s:n:b:DS:Ph")) != -1 && !err) {
+	while ((opt = getopt(argc, argv, "q:i:o:s:n:b:Dh" XPV_DAEMON_OPTS)) != -1 && !err) {
 		switch (opt) {
 		case 'q': err = xpv_parse_uint(optarg, 1, 16, &c->max_queues); break;
 		case 'i': err = xpv_parse_uint(optarg, 0, XPV_BLKIF_MAX_INDIRECT_SEGS,
@@ -65,10 +62,8 @@ static int parse_args(int argc, char **argv, struct xpv_limits *l,
 		case 'n': err = xpv_parse_uint(optarg, 1, 1024, &l->max_devices_per_domain); break;
 		case 'b': err = xpv_parse_uint(optarg, 1, 4096, &l->reqs_per_turn); break;
 		case 'D': c->discard = false; break;
-		case 'S': err = xpv_parse_uint(optarg, 0, 0x7fef, self); break;
-		case 'P': keep_privileges = true; break;
 		case 'h': usage(stdout); exit(0);
-		default: err = -EINVAL;
+		default: err = xpv_daemon_option(d, opt, optarg) ? -EINVAL : 0;
 		}
 	}
 	if (!err && optind != argc)
@@ -93,16 +88,17 @@ static void defaults(struct xpv_limits *l)
 
 int main(int argc, char **argv)
 {
+	/* workers keep what opening backing stores needs */
+	struct xpv_daemon_cfg d = { .keep_caps = XPV_KEEP_CAPS_FILES,
+				    .argc = argc, .argv = argv };
 	struct xpv_limits limits;
-	unsigned int self = 0;
 
 	defaults(&limits);
-	if (parse_args(argc, argv, &limits, &self)) {
+	if (parse_args(argc, argv, &limits, &d)) {
 		usage(stderr);
 		return 2;
 	}
 	if (xpv_kernel_backend_loaded("xen_blkback"))
 		return 1;
-	return xpv_daemon_serve(&blk_vbd_ops, self, &limits,
-				keep_privileges ? ~0ull : XPV_KEEP_CAPS_FILES);
+	return xpv_daemon_main(&blk_vbd_ops, &limits, &d);
 }

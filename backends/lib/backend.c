@@ -53,6 +53,8 @@ static void mark(struct xpv_backend *be, unsigned long domid, unsigned long devi
 
 	if (domid == 0 || domid >= 0x7ff0 || devid > UINT32_MAX)
 		return;		/* not a guest (DOMID_FIRST_RESERVED) */
+	if (be->only_domid && domid != be->only_domid)
+		return;		/* another worker's guest */
 	d = xpv_backend_find(be, (uint16_t)domid, (uint32_t)devid);
 	if (!d) {
 		d = calloc(1, sizeof(*d));

@@ -253,3 +253,16 @@ close_all:
 	errno = err;
 	return NULL;
 }
+
+/**
+ * xpv_transport_xen_restrict() - event channels with @domid only, for good
+ *
+ * For a worker serving one guest: its evtchn handle can no longer bind,
+ * or notify through, a port of any other domain.
+ *
+ * Return: 0 or -errno.
+ */
+int xpv_transport_xen_restrict(struct xpv_transport *t, uint16_t domid)
+{
+	return xenevtchn_restrict(xt(t)->evt, domid) ? neg_errno() : 0;
+}

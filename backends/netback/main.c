@@ -36,30 +36,26 @@ static void usage(FILE *f)
 		"  -b N   packets per queue and direction per turn (default %d)\n"
 		"  -O     no GSO and no IPv6 checksum offload offered\n"
 		"  -E     no split event channels offered\n"
-		"  -S ID  our domain id (default 0)\n"
-		"  -P     keep all privileges (default: CAP_NET_ADMIN, CAP_DAC_OVERRIDE)\n",
+		XPV_DAEMON_USAGE,
 		CONFIG_XPV_NETBACK_MAX_QUEUES, CONFIG_XPV_BACKEND_MAX_DEVICES_PER_GUEST,
 		CONFIG_XPV_BACKEND_REQUESTS_PER_TURN);
 }
 
-static bool keep_privileges;
-
-static int parse_args(int argc, char **argv, struct xpv_limits *l, unsigned int *self)
+static int parse_args(int argc, char **argv, struct xpv_limits *l,
+		      struct xpv_daemon_cfg *d)
 {
 	struct net_config *c = &net_config;
 	int opt, err = 0;
 
-	while ((opt = getopt(argc, argv, "q:n:b:OES:Ph")) != -1 && !err) {
+	while ((opt = getopt(argc, argv, "q:n:b:OEh" XPV_DAEMON_OPTS)) != -1 && !err) {
 		switch (opt) {
 		case 'q': err = xpv_parse_uint(optarg, 1, 16, &c->max_queues); break;
 		case 'n': err = xpv_parse_uint(optarg, 1, 1024, &l->max_devices_per_domain); break;
 		case 'b': err = xpv_parse_uint(optarg, 1, 4096, &l->reqs_per_turn); break;
 		case 'O': c->offloads = false; break;
 		case 'E': c->split_evtchn = false; break;
-		case 'S': err = xpv_parse_uint(optarg, 0, 0x7fef, self); break;
-		case 'P': keep_privileges = true; break;
 		case 'h': usage(stdout); exit(0);
-		default: err = -EINVAL;
+		default: err = xpv_daemon_option(d, opt, optarg) ? -EINVAL : 0;
 		}
 	}
 	if (!err && optind != argc)
@@ -84,11 +80,11 @@ static void defaults(struct xpv_limits *l)
 
 int main(int argc, char **argv)
 {
+	struct xpv_daemon_cfg d = { .keep_caps = KEEP_CAPS, .argc = argc, .argv = argv };
 	struct xpv_limits limits;
-	unsigned int self = 0;
 
 	defaults(&limits);
-	if (parse_args(argc, argv, &limits, &self)) {
+	if (parse_args(argc, argv, &limits, &d)) {
 		usage(stderr);
 		return 2;
 	}
@@ -98,6 +94,5 @@ int main(int argc, char **argv)
 		xpv_log("cannot use /dev/net/tun (modprobe tun): %s", strerror(errno));
 		return 1;
 	}
-	return xpv_daemon_serve(&net_vif_ops, self, &limits,
-				keep_privileges ? ~0ull : KEEP_CAPS);
+	return xpv_daemon_main(&net_vif_ops, &limits, &d);
 }

@@ -410,6 +410,25 @@ static void test_daemon_restart(void **state)
 	assert_int_equal(read_one(&g, 0, 3), XPV_BLKIF_RSP_OKAY);
 }
 
+/* A worker (only_domid) serves its guest and leaves every other alone. */
+static void test_worker_serves_its_guest_only(void **state)
+{
+	struct fake_guest mine, other;
+
+	(void)state;
+	be.only_domid = 3;
+	guest_create_vbd(&mine, fx, 3, 51712, image, "w");
+	guest_create_vbd(&other, fx, 4, 51712, image, "w");
+	run_backend(&be, fx);
+	assert_int_equal(guest_be_state(&mine), 2);
+	assert_int_equal(guest_be_state(&other), 1);	/* as the toolstack left it */
+	assert_null(xpv_backend_find(&be, 4, 51712));
+	guest_publish(&other, 1, 0);
+	run_backend(&be, fx);
+	assert_int_equal(guest_be_state(&other), 1);	/* as the toolstack left it */
+	assert_null(xpv_backend_find(&be, 4, 51712));
+}
+
 static void test_watch_storm(void **state)
 {
 	struct fake_guest g;
@@ -443,6 +462,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_guest_destroyed_mid_io, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_daemon_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watch_storm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_worker_serves_its_guest_only,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("xpv_backend", tests, NULL, NULL);

@@ -115,6 +115,7 @@ struct xpv_backend {
 	struct pollfd *pfds;		/* poll's array, grown to fit */
 	unsigned int nr_pfds;
 	bool rescan;			/* list root again */
+	uint16_t only_domid;		/* a worker's one guest; 0: every guest */
 };
 
 int xpv_backend_init(struct xpv_backend *be, struct xpv_transport *t,
@@ -177,8 +178,31 @@ void xpv_ring_unmap(struct xpv_bdev *d, struct xpv_ring_map *m);
 
 int xpv_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned int *out);
 bool xpv_kernel_backend_loaded(const char *module);
-int xpv_daemon_serve(const struct xpv_bdev_ops *ops, unsigned int self,
-		     const struct xpv_limits *limits, uint64_t keep_caps);
+
+/* What every daemon's command line sets, besides its own options. */
+struct xpv_daemon_cfg {
+	unsigned int self;		/* -S: our domain id */
+	uint64_t keep_caps;		/* CAP_* bits kept; -P: ~0, all */
+	unsigned int worker;		/* -W: serve only this guest (a worker) */
+	bool one_process;		/* -1: every guest in this process */
+	bool unconfined;		/* -U: a worker without its sandbox */
+	int argc;			/* the command line, to start workers */
+	char **argv;
+};
+
+#define XPV_DAEMON_OPTS		"S:PW:1U"
+#define XPV_DAEMON_USAGE						\
+	"  -S ID  our domain id (default 0)\n"				\
+	"  -P     keep all privileges, no sandbox\n"			\
+	"  -1     serve every guest in this one process (default: a\n"	\
+	"         sandboxed worker process per guest)\n"		\
+	"  -U     workers without their seccomp sandbox (debugging)\n"	\
+	"  -W ID  (internal) be the worker of guest ID\n"
+
+int xpv_daemon_option(struct xpv_daemon_cfg *c, int opt, const char *arg);
+int xpv_daemon_main(const struct xpv_bdev_ops *ops, const struct xpv_limits *limits,
+		    const struct xpv_daemon_cfg *c);
+int xpv_sandbox_enter(void);
 
 /* CAP_DAC_OVERRIDE | CAP_DAC_READ_SEARCH: what opening backing stores needs */
 #define XPV_KEEP_CAPS_FILES	((1ull << 1) | (1ull << 2))

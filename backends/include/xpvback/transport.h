@@ -70,5 +70,7 @@ struct xpv_transport {
 };
 
 struct xpv_transport *xpv_transport_xen_open(void);
+/* Event channels of this transport to and from @domid only, for good. */
+int xpv_transport_xen_restrict(struct xpv_transport *t, uint16_t domid);
 
 #endif /* XPVBACK_TRANSPORT_H */

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # dom0 side: for each guest, the daemon's flush and discard counters and the
-# image's allocated size around the guest's sync and fstrim; then SIGKILL
-# of the daemon while both guests write, a restart, and every chunk a guest
-# saw acknowledged compared with the image file itself.
+# image's allocated size around the guest's sync and fstrim; then, while
+# both guests write, guest 1's worker crashed (SIGSEGV) and started again
+# by the supervisor, SIGKILL of the whole daemon, a restart, and every
+# chunk a guest saw acknowledged compared with the image file itself.
 
 PIDFILE=/run/xpv-blkback.pid
 LOG=/var/log/xpv-blkback.log
@@ -76,6 +77,39 @@ acked_on_image() {
 	[ "$count" -gt 0 ] && [ $bad -eq 0 ]
 }
 
+# worker_pid DOMID: the daemon's live worker for guest DOMID, from the
+# supervisor's "domain N: worker PID" lines (see lib/sup.c).
+worker_pid() {
+	local pid
+	pid=$(sed -n "s/.*domain $1: worker \([0-9]*\)$/\1/p" "$LOG" | tail -n1)
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+# new_worker DOMID OLD: a worker for DOMID other than OLD within 15 s.
+new_worker() {
+	local t=15 w
+	while [ $t -gt 0 ]; do
+		w=$(worker_pid "$1") && [ "$w" != "$2" ] && { echo "worker $2 -> $w"; return 0; }
+		sleep 1
+		t=$((t - 1))
+	done
+	return 1
+}
+
+# crash_one_worker: guest 1's worker dies as if a guest had found a bug in
+# it; it comes back, and guest 2's worker never notices.
+crash_one_worker() {
+	local d1 d2 w1 w2
+	d1=$(xl domid "$(guest_name 1)") && d2=$(xl domid "$(guest_name 2)") || return 1
+	w1=$(worker_pid "$d1") w2=$(worker_pid "$d2")
+	check worker-per-guest test -n "$w1" -a -n "$w2" -a "$w1" != "$w2"
+	check worker-sandboxed grep -q '^Seccomp:[[:space:]]*2' "/proc/$w1/status"
+	kill -SEGV "$w1"
+	check worker-restarted new_worker "$d1" "$w1"
+	check worker-death-logged grep -q "worker of domain $d1 died (signal 11)" "$LOG"
+	check other-worker-untouched test "$(worker_pid "$d2")" = "$w2"
+}
+
 kill_daemon() {
 	local pid
 	pid=$(cat "$PIDFILE")
@@ -90,6 +124,7 @@ restart_mid_run() {
 	local i before1 before2
 	guest_wait_on 1 'XPV-VALUE acked-5 ' 300 >/dev/null &&
 		guest_wait_on 2 'XPV-VALUE acked-5 ' 300 >/dev/null || return 1
+	crash_one_worker
 	check daemon-killed kill_daemon || return 1
 	before1=$(last_acked 1) before2=$(last_acked 2)
 	echo "xpv: daemon killed after chunks $before1 (guest 1), $before2 (guest 2)"
