@@ -291,6 +291,13 @@ uint32_t fake_grant(struct fake_xen *fx, uint16_t domid, uint32_t page)
 	return g->ref;
 }
 
+/* @path = a ref to a fresh page granted by @domid, unless @path is set */
+void fake_grant_node(struct fake_xen *fx, uint16_t domid, const char *path)
+{
+	if (!fake_read(fx, path))
+		fake_write(fx, path, "%u", fake_grant(fx, domid, fake_alloc_page(fx)));
+}
+
 static struct fake_grant *lookup(struct fake_xen *fx, uint16_t domid, uint32_t ref)
 {
 	if (ref < 100 || ref - 100 >= fx->nr_grants)

@@ -18,8 +18,8 @@
 
 #include <xpvback/transport.h>
 
-#define FAKE_PAGES	2048
-#define FAKE_NODES	1024
+#define FAKE_PAGES	4096
+#define FAKE_NODES	4096
 #define FAKE_WATCHES	64
 #define FAKE_EVENTS	1024
 #define FAKE_GRANTS	4096
@@ -81,6 +81,7 @@ unsigned int fake_pending_watches(struct fake_xen *fx);
 uint32_t fake_alloc_page(struct fake_xen *fx);
 void *fake_page(struct fake_xen *fx, uint32_t page);
 uint32_t fake_grant(struct fake_xen *fx, uint16_t domid, uint32_t page);
+void fake_grant_node(struct fake_xen *fx, uint16_t domid, const char *path);
 
 /* event channels */
 uint32_t fake_offer_port(struct fake_xen *fx, uint16_t domid);

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "boundary.h"
 #include "fake_guest.h"
 #include "fake_netfront.h"
 
@@ -248,6 +249,166 @@ static void test_bad_frontend_refused(void **state)
 	}
 	/* the first guest goes on */
 	assert_int_equal(nf_be_state(&nf), 4);
+}
+
+/* --- every number the frontend writes, at its boundaries ------------------ */
+
+enum number_kind {
+	COUNT,		/* an order or a count: connects up to max */
+	HANDLE,		/* a grant ref or a port: only the guest's own connects */
+	REQUIRED,	/* a 0/1 flag that must be 1 */
+	OPTION,		/* a 0/1 flag: anything but 1 reads as 0 */
+};
+
+/* A node and the good setup around it: every other node is right. */
+struct vif_number {
+	const char *node;		/* under the frontend's dir */
+	unsigned int queues;		/* what nf_publish() writes first */
+	bool split;
+	unsigned long long max;
+	enum number_kind kind;
+};
+
+static const struct vif_number vif_numbers[] = {
+	{ "ring-page-order", 1, false, 0, COUNT },
+	{ "queue-1/ring-page-order", 2, false, 0, COUNT },
+	{ "multi-queue-num-queues", 2, false, 4, COUNT },
+	{ "tx-ring-ref", 1, false, UINT32_MAX, HANDLE },
+	{ "rx-ring-ref", 1, false, UINT32_MAX, HANDLE },
+	{ "queue-1/tx-ring-ref", 2, false, UINT32_MAX, HANDLE },
+	{ "event-channel", 1, false, UINT32_MAX, HANDLE },
+	{ "event-channel-tx", 1, true, UINT32_MAX, HANDLE },
+	{ "event-channel-rx", 1, true, UINT32_MAX, HANDLE },
+	{ "queue-1/event-channel", 2, false, UINT32_MAX, HANDLE },
+	{ "request-rx-copy", 1, false, 1, REQUIRED },
+	{ "feature-rx-notify", 1, false, 1, REQUIRED },
+	{ "feature-sg", 1, false, 1, OPTION },
+	{ "feature-gso-tcpv4", 1, false, 1, OPTION },
+	{ "feature-gso-tcpv6", 1, false, 1, OPTION },
+	{ "feature-ipv6-csum-offload", 1, false, 1, OPTION },
+	{ "feature-no-csum-offload", 1, false, 1, OPTION },
+};
+
+/* <n's frontend>/@node = a ref to a fresh granted page, unless it is there */
+static void spare_ref(struct fake_netfront *n, const char *node)
+{
+	char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", n->fe, node);
+	fake_grant_node(fx, n->domid, p);
+}
+
+static void spare_queue(struct fake_netfront *n, const char *dir)
+{
+	char p[96];
+
+	snprintf(p, sizeof(p), "%.32stx-ring-ref", dir);
+	if (fake_read(fx, p))
+		return;
+	spare_ref(n, p);
+	snprintf(p, sizeof(p), "%.32srx-ring-ref", dir);
+	spare_ref(n, p);
+	snprintf(p, sizeof(p), "%.32sevent-channel", dir);
+	fake_dir_write(fx, n->fe, p, "%u", fake_offer_port(fx, n->domid));
+}
+
+/* What a lax reading of @node would go looking for; see boundary.h. */
+static void publish_lax(struct fake_netfront *n, const char *node,
+			const struct boundary *b)
+{
+	const char *slash = strrchr(node, '/');
+	int dirlen = slash ? (int)(slash - node + 1) : 0;
+	char name[64];
+
+	if (strstr(node, "ring-page-order"))
+		for (unsigned int k = 0; k < 1u << boundary_lax(b); k++) {
+			snprintf(name, sizeof(name), "%.*stx-ring-ref%u", dirlen, node, k);
+			spare_ref(n, name);
+			snprintf(name, sizeof(name), "%.*srx-ring-ref%u", dirlen, node, k);
+			spare_ref(n, name);
+		}
+	if (!strcmp(node, "multi-queue-num-queues"))
+		for (unsigned int i = 0; i < boundary_lax(b); i++) {
+			snprintf(name, sizeof(name), "queue-%u/", i);
+			spare_queue(n, name);
+		}
+}
+
+/* The TAP's offloads when nf_linux's features hold but @node is @on. */
+static unsigned int offloads_with(const char *node, bool on)
+{
+	bool sg = true, gso4 = true, gso6 = true, csum6 = true, nocsum = false;
+
+	sg = strcmp(node, "feature-sg") ? sg : on;
+	gso4 = strcmp(node, "feature-gso-tcpv4") ? gso4 : on;
+	gso6 = strcmp(node, "feature-gso-tcpv6") ? gso6 : on;
+	csum6 = strcmp(node, "feature-ipv6-csum-offload") ? csum6 : on;
+	nocsum = strcmp(node, "feature-no-csum-offload") ? nocsum : on;
+	return (!nocsum || csum6 ? TUN_F_CSUM : 0) |
+	       (!nocsum && sg && gso4 ? TUN_F_TSO4 : 0) |
+	       (csum6 && sg && gso6 ? TUN_F_TSO6 : 0);
+}
+
+/* -1 when refused, else the TAP's offloads; @b NULL: the good setup */
+static int number_row(const struct vif_number *num, const struct boundary *b)
+{
+	struct fake_netfront n;
+	int got = -2;
+
+	setup_bare(NULL);
+	nf_create_vif(&n, fx, 1, 0);
+	run_backend(&be, fx);
+	nf_publish(&n, num->queues, num->split, &nf_linux);
+	if (b) {
+		fake_dir_write(fx, n.fe, num->node, "%s", b->value);
+		publish_lax(&n, num->node, b);
+	}
+	run_backend(&be, fx);
+	if (nf_be_state(&n) == 4)
+		got = (int)fake_tap_offload("vif1.0");
+	else if (nf_be_state(&n) == 5 && fake_read(fx, "/local/domain/0/error/backend/vif/1/0/error"))
+		got = -1;
+	teardown(NULL);
+	return got;
+}
+
+static int number_want(const struct vif_number *num, const struct boundary *b)
+{
+	int all = (int)offloads_with("", false);
+
+	switch (num->kind) {
+	case COUNT:
+		return b->valid ? all : -1;
+	case REQUIRED:
+		return b->valid && b->lax == 1 ? all : -1;
+	case OPTION:
+		return (int)offloads_with(num->node, b->valid && b->lax == 1);
+	default:
+		return -1;
+	}
+}
+
+static void test_frontend_numbers_at_boundaries(void **state)
+{
+	struct boundary rows[BOUNDARY_ROWS];
+	unsigned int failed = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(vif_numbers) / sizeof(vif_numbers[0]); i++) {
+		const struct vif_number *num = &vif_numbers[i];
+		unsigned int nr = boundary_rows(num->max, rows);
+
+		if (number_row(num, NULL) != (int)offloads_with("", false))
+			failed += boundary_row_failed(num->node, NULL, "Connected");
+		for (unsigned int k = 0; k < nr; k++) {
+			int want = number_want(num, &rows[k]);
+
+			if (number_row(num, &rows[k]) != want)
+				failed += boundary_row_failed(num->node, &rows[k], want < 0 ?
+							      "refused" : "these offloads");
+		}
+	}
+	assert_int_equal(failed, 0);
 }
 
 static void test_multi_queue_split(void **state)
@@ -793,6 +954,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_offloads_offered, setup_bare, teardown),
 		cmocka_unit_test_setup_teardown(test_offloads_negotiated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_frontend_refused, setup, teardown),
+		cmocka_unit_test(test_frontend_numbers_at_boundaries),
 		cmocka_unit_test_setup_teardown(test_multi_queue_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_single_and_gso, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_chain_in_two_pushes, setup, teardown),
