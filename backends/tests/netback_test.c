@@ -532,6 +532,7 @@ static uint64_t *c_offset(struct net_stats *s) { return &s->tx_bad[XPV_NETBACK_T
 static uint64_t *c_gref(struct net_stats *s) { return &s->tx_bad[XPV_NETBACK_TX_BAD_GREF]; }
 static uint64_t *c_extra(struct net_stats *s) { return &s->tx_bad[XPV_NETBACK_TX_BAD_EXTRA]; }
 static uint64_t *c_gso(struct net_stats *s) { return &s->tx_bad[XPV_NETBACK_TX_BAD_GSO]; }
+static uint64_t *c_mss(struct net_stats *s) { return &s->tx_bad[XPV_NETBACK_TX_BAD_GSO_SIZE]; }
 static uint64_t *c_grant(struct net_stats *s) { return &s->tx_grant_errors; }
 static uint64_t *c_csum(struct net_stats *s) { return &s->tx_bad_csum; }
 
@@ -544,7 +545,10 @@ static const struct bad_tx bad_txs[] = {
 	{ "grant never given", 5, c_grant, 2 },
 	{ "toolstack's grant", 6, c_gref, 1 },
 	{ "extra of unknown type", 7, c_extra, 3 },
-	{ "gso with mss 0", 8, c_gso, 3 },
+	{ "gso with mss 0", 8, c_mss, 3 },
+	{ "gso of 60000 bytes, mss one below the minimum", 11, c_mss, 16 },
+	{ "gso of 60000 bytes, mss 1", 12, c_mss, 16 },
+	{ "gso of unknown type", 13, c_gso, 3 },
 	{ "csum blank on ARP", 9, c_csum, 1 },
 	{ "gso v4 on an IPv6 frame", 10, c_csum, 3 },
 };
@@ -584,6 +588,11 @@ static unsigned int bad_chain(int kind, union xpv_netif_tx_slot *s)
 	case 6:
 		s[0] = req(2, 0, 0, 1, 100);
 		return 1;
+	case 11:
+	case 12:
+		tcp_frame(60000, 9);
+		return chain(&nf, s, 60000, XPV_NETTXF_CSUM_BLANK,
+			     kind == 11 ? XPV_NETBACK_GSO_MIN_SIZE - 1 : 1, 1);
 	case 9:
 		frame[13] = 0x06;		/* ARP */
 		memcpy(mem, frame, 1000);
@@ -595,7 +604,7 @@ static unsigned int bad_chain(int kind, union xpv_netif_tx_slot *s)
 	s[0] = req(ref, 0, XPV_NETTXF_EXTRA_INFO | XPV_NETTXF_MORE_DATA, 1, 1000);
 	memset(&s[1], 0, sizeof(s[1]));
 	s[1].extra.type = kind == 7 ? 9 : XPV_NETIF_EXTRA_TYPE_GSO;
-	s[1].extra.u.gso.type = XPV_NETIF_GSO_TYPE_TCPV4;
+	s[1].extra.u.gso.type = kind == 13 ? 3 : XPV_NETIF_GSO_TYPE_TCPV4;
 	s[1].extra.u.gso.size = kind == 8 ? 0 : 1000;
 	s[2] = req(ref, 0, 0, 2, 100);
 	if (kind == 10) {
@@ -641,6 +650,36 @@ static void test_tx_malformed(void **state)
 		assert_int_equal(tap_read("vif1.0", 0, &h, got), -1);
 	}
 	assert_int_equal(nf_be_state(&nf), 4);		/* still serving */
+}
+
+/* Both sides of the smallest MSS, on a 60,000-byte frame: 1250 segments pass. */
+static void test_tx_gso_min_mss(void **state)
+{
+	union xpv_netif_tx_slot s[20];
+	struct xpv_netif_tx_rsp rsp[20];
+	struct virtio_net_hdr h;
+	static uint8_t got[65536];
+	struct net_stats *st = &queue(1, 0)->stats;
+	unsigned int n;
+
+	(void)state;
+	tcp_frame(60000, 7);
+	n = chain(&nf, s, 60000, XPV_NETTXF_CSUM_BLANK, XPV_NETBACK_GSO_MIN_SIZE, 1);
+	nf_send(&nf, 0, s, n);
+	run_backend(&be, fx);
+	assert_int_equal(nf_tx_collect(&nf, 0, rsp, 20), (int)n);
+	assert_int_equal(rsp[0].status, XPV_NETIF_RSP_OKAY);
+	assert_int_equal(tap_read("vif1.0", 0, &h, got), 60000);
+	assert_int_equal(h.gso_size, XPV_NETBACK_GSO_MIN_SIZE);
+	assert_int_equal(h.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+	n = chain(&nf, s, 60000, XPV_NETTXF_CSUM_BLANK, XPV_NETBACK_GSO_MIN_SIZE - 1, 1);
+	nf_send(&nf, 0, s, n);
+	run_backend(&be, fx);
+	assert_int_equal(nf_tx_collect(&nf, 0, rsp, 20), (int)n);
+	assert_int_equal(rsp[0].status, XPV_NETIF_RSP_ERROR);
+	assert_int_equal(st->tx_bad[XPV_NETBACK_TX_BAD_GSO_SIZE], 1);
+	assert_int_equal(net_stats_drops(st), 1);
+	assert_int_equal(tap_read("vif1.0", 0, &h, got), -1);
 }
 
 static void test_tx_ring_lies(void **state)
@@ -959,6 +998,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_tx_single_and_gso, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_chain_in_two_pushes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_gso_min_mss, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_ring_lies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_gso_and_plain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_waits_for_buffers, setup, teardown),
