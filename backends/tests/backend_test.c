@@ -307,49 +307,7 @@ static const struct vbd_number vbd_numbers[] = {
 	{ "feature-large-sector-size", 1, 0, 1, FLAG_4K },
 };
 
-/* <g's frontend>/@node = a ref to a fresh granted page, unless it is there */
-static void spare_ref(struct fake_guest *g, const char *node)
-{
-	char p[256];
-
-	snprintf(p, sizeof(p), "%s/%s", g->fe, node);
-	fake_grant_node(fx, g->domid, p);
-}
-
-static void spare_queue(struct fake_guest *g, const char *dir)
-{
-	char p[96];
-
-	snprintf(p, sizeof(p), "%.32sring-ref", dir);
-	if (fake_read(fx, p))
-		return;
-	spare_ref(g, p);
-	snprintf(p, sizeof(p), "%.32sevent-channel", dir);
-	fake_dir_write(fx, g->fe, p, "%u", fake_offer_port(fx, g->domid));
-}
-
-/*
- * Publish what a lax reading of @node would go looking for (refs for the
- * order, dirs for the queues), so that such a reading connects and only
- * the parse itself can refuse the row.
- */
-static void publish_lax(struct fake_guest *g, const char *node, const struct boundary *b)
-{
-	const char *slash = strrchr(node, '/');
-	int dirlen = slash ? (int)(slash - node + 1) : 0;
-	char name[64];
-
-	if (strstr(node, "ring-page-order"))
-		for (unsigned int k = 0; k < 1u << boundary_lax(b); k++) {
-			snprintf(name, sizeof(name), "%.*sring-ref%u", dirlen, node, k);
-			spare_ref(g, name);
-		}
-	if (!strcmp(node, "multi-queue-num-queues"))
-		for (unsigned int i = 0; i < boundary_lax(b); i++) {
-			snprintf(name, sizeof(name), "queue-%u/", i);
-			spare_queue(g, name);
-		}
-}
+static const char *const blk_refs[] = { "ring-ref", NULL };
 
 static bool number_connects(const struct vbd_number *n, const struct boundary *b)
 {
@@ -374,7 +332,7 @@ static int number_row(const struct vbd_number *n, const struct boundary *b)
 	guest_publish(&g, n->queues, n->order);
 	if (b) {
 		fake_dir_write(fx, g.fe, n->node, "%s", b->value);
-		publish_lax(&g, n->node, b);
+		boundary_publish_lax(fx, g.domid, g.fe, n->node, b, blk_refs);
 	}
 	run_backend(&be, fx);
 	state = guest_be_state(&g);
@@ -425,7 +383,8 @@ static void test_ring_order_rewritten_while_connected(void **state)
 		run_backend(&be, fx);
 		assert_int_equal(guest_be_state(&g), 4);
 		fake_dir_write(fx, g.fe, "ring-page-order", "%s", rows[k].value);
-		publish_lax(&g, "ring-page-order", &rows[k]);
+		boundary_publish_lax(fx, g.domid, g.fe, "ring-page-order", &rows[k],
+				     blk_refs);
 		guest_state(&g, 4);
 		run_backend(&be, fx);
 		if (guest_be_state(&g) != (ok ? 4 : 5))

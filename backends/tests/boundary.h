@@ -11,6 +11,8 @@
 
 #include <stdbool.h>
 
+#include "fake_xen.h"
+
 #define BOUNDARY_ROWS	10
 
 struct boundary {
@@ -34,6 +36,16 @@ static inline unsigned int boundary_lax(const struct boundary *b)
 {
 	return b->lax > BOUNDARY_LAX_MAX ? BOUNDARY_LAX_MAX : (unsigned int)b->lax;
 }
+
+/*
+ * Publish in the frontend dir @fe what a lax reading of @node = @b would
+ * look for: for a ring-page-order, <dir><ref>N for every ref node in
+ * @refs (NULL-terminated) and N < 2^lax; for multi-queue-num-queues,
+ * queue-I/ with those refs granted and an event-channel offered, I < lax.
+ */
+void boundary_publish_lax(struct fake_xen *fx, uint16_t domid, const char *fe,
+			  const char *node, const struct boundary *b,
+			  const char *const *refs);
 
 /* a row that went wrong, on stderr; returns 1 to count it */
 unsigned int boundary_row_failed(const char *node, const struct boundary *b,

@@ -48,6 +48,7 @@ struct fake_port {
 struct fake_xen {
 	struct xpv_transport t;
 	struct fake_node nodes[FAKE_NODES];
+	unsigned int nr_nodes;	/* nodes[] past this were never used */
 	struct { char *path, *token; } watches[FAKE_WATCHES];
 	struct { char *path, *token; } events[FAKE_EVENTS];
 	unsigned int ev_head, ev_tail;

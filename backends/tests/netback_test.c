@@ -289,50 +289,7 @@ static const struct vif_number vif_numbers[] = {
 	{ "feature-no-csum-offload", 1, false, 1, OPTION },
 };
 
-/* <n's frontend>/@node = a ref to a fresh granted page, unless it is there */
-static void spare_ref(struct fake_netfront *n, const char *node)
-{
-	char p[256];
-
-	snprintf(p, sizeof(p), "%s/%s", n->fe, node);
-	fake_grant_node(fx, n->domid, p);
-}
-
-static void spare_queue(struct fake_netfront *n, const char *dir)
-{
-	char p[96];
-
-	snprintf(p, sizeof(p), "%.32stx-ring-ref", dir);
-	if (fake_read(fx, p))
-		return;
-	spare_ref(n, p);
-	snprintf(p, sizeof(p), "%.32srx-ring-ref", dir);
-	spare_ref(n, p);
-	snprintf(p, sizeof(p), "%.32sevent-channel", dir);
-	fake_dir_write(fx, n->fe, p, "%u", fake_offer_port(fx, n->domid));
-}
-
-/* What a lax reading of @node would go looking for; see boundary.h. */
-static void publish_lax(struct fake_netfront *n, const char *node,
-			const struct boundary *b)
-{
-	const char *slash = strrchr(node, '/');
-	int dirlen = slash ? (int)(slash - node + 1) : 0;
-	char name[64];
-
-	if (strstr(node, "ring-page-order"))
-		for (unsigned int k = 0; k < 1u << boundary_lax(b); k++) {
-			snprintf(name, sizeof(name), "%.*stx-ring-ref%u", dirlen, node, k);
-			spare_ref(n, name);
-			snprintf(name, sizeof(name), "%.*srx-ring-ref%u", dirlen, node, k);
-			spare_ref(n, name);
-		}
-	if (!strcmp(node, "multi-queue-num-queues"))
-		for (unsigned int i = 0; i < boundary_lax(b); i++) {
-			snprintf(name, sizeof(name), "queue-%u/", i);
-			spare_queue(n, name);
-		}
-}
+static const char *const vif_refs[] = { "tx-ring-ref", "rx-ring-ref", NULL };
 
 /* The TAP's offloads when nf_linux's features hold but @node is @on. */
 static unsigned int offloads_with(const char *node, bool on)
@@ -361,7 +318,7 @@ static int number_row(const struct vif_number *num, const struct boundary *b)
 	nf_publish(&n, num->queues, num->split, &nf_linux);
 	if (b) {
 		fake_dir_write(fx, n.fe, num->node, "%s", b->value);
-		publish_lax(&n, num->node, b);
+		boundary_publish_lax(fx, n.domid, n.fe, num->node, b, vif_refs);
 	}
 	run_backend(&be, fx);
 	if (nf_be_state(&n) == 4)
