@@ -4,7 +4,8 @@
  * and a blkfront played step by step, and what the daemon writes checked
  * after each. Covers discovery, InitWait, connect, Closing<->Closed both
  * ways, a frontend that starts over, removal by the toolstack, setup
- * failures reported through error/..., per-guest limits, multi-page and
+ * failures reported through error/..., every number the frontend writes
+ * at its boundaries (tests/boundary.c), per-guest limits, multi-page and
  * multi-queue rings, a guest destroyed mid-I/O and a daemon restart.
  */
 #include <stdarg.h>

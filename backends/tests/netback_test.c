@@ -4,7 +4,8 @@
  * way Linux's does, sends packets (single slot, multi-slot, GSO) that must
  * come out of the TAP byte for byte behind the right virtio_net_hdr, and
  * receives frames written into the TAP, laid over its posted buffers. Then
- * guests misbehave - a named table of malformed chains, grants never given,
+ * guests misbehave - every number the frontend writes at its boundaries
+ * (tests/boundary.c), a named table of malformed chains, grants never given,
  * a lying ring index, a guest destroyed mid-traffic, a flood - and the
  * daemon must drop, count and answer, stop only that ring, and go on
  * serving everyone else, leaving nothing mapped, bound or open.
