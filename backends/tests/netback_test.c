@@ -369,6 +369,32 @@ static void test_frontend_numbers_at_boundaries(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* The same orders written while connected: rechecked, not mapped. */
+static void test_ring_order_rewritten_while_connected(void **state)
+{
+	struct boundary rows[BOUNDARY_ROWS];
+	unsigned int nr = boundary_rows(limits.max_ring_order, rows), failed = 0;
+
+	(void)state;
+	for (unsigned int k = 0; k < nr; k++) {
+		struct fake_netfront n;
+		bool ok = rows[k].valid;
+
+		setup_bare(NULL);
+		connect_vif(&n, 1, 1, false);
+		fake_dir_write(fx, n.fe, "ring-page-order", "%s", rows[k].value);
+		boundary_publish_lax(fx, n.domid, n.fe, "ring-page-order", &rows[k],
+				     vif_refs);
+		fake_dir_write(fx, n.fe, "state", "4");
+		run_backend(&be, fx);
+		if (nf_be_state(&n) != (ok ? 4 : 5))
+			failed += boundary_row_failed("ring-page-order", &rows[k],
+						      ok ? "Connected" : "refused");
+		teardown(NULL);
+	}
+	assert_int_equal(failed, 0);
+}
+
 static void test_multi_queue_split(void **state)
 {
 	union xpv_netif_tx_slot s[4];
@@ -952,6 +978,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_offloads_negotiated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_frontend_refused, setup, teardown),
 		cmocka_unit_test(test_frontend_numbers_at_boundaries),
+		cmocka_unit_test(test_ring_order_rewritten_while_connected),
 		cmocka_unit_test_setup_teardown(test_multi_queue_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_single_and_gso, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_chain_in_two_pushes, setup, teardown),
