@@ -94,3 +94,16 @@ void boundary_publish_lax(struct fake_xen *fx, uint16_t domid, const char *fe,
 		for (unsigned int i = 0; i < n; i++)
 			spare_queue(fx, domid, fe, i, refs);
 }
+
+unsigned int boundary_run_rows(const char *node, unsigned long long max,
+			       int (*row)(const struct boundary *b))
+{
+	struct boundary rows[BOUNDARY_ROWS];
+	unsigned int nr = boundary_rows(max, rows), failed = 0;
+
+	for (unsigned int k = 0; k < nr; k++)
+		if (row(&rows[k]) != (rows[k].valid ? 4 : 5))
+			failed += boundary_row_failed(node, &rows[k], rows[k].valid ?
+						      "Connected" : "refused");
+	return failed;
+}

@@ -47,6 +47,14 @@ void boundary_publish_lax(struct fake_xen *fx, uint16_t domid, const char *fe,
 			  const char *node, const struct boundary *b,
 			  const char *const *refs);
 
+/*
+ * Run @row (a fresh daemon each, returning our state at the end) for each
+ * boundary string of @node at @max; returns how many rows did not end
+ * Connected (4) for a valid string or refused (5) for any other.
+ */
+unsigned int boundary_run_rows(const char *node, unsigned long long max,
+			       int (*row)(const struct boundary *b));
+
 /* a row that went wrong, on stderr; returns 1 to count it */
 unsigned int boundary_row_failed(const char *node, const struct boundary *b,
 				 const char *want);
