@@ -51,8 +51,11 @@ static enum xpv_netback_tx_verdict check_gso(const struct xpv_netif_extra *e,
 	u16 size = e->u.gso.size;
 
 	if (!((type == XPV_NETIF_GSO_TYPE_TCPV4 && caps->gso_tcpv4) ||
-	      (type == XPV_NETIF_GSO_TYPE_TCPV6 && caps->gso_tcpv6)) || !size)
+	      (type == XPV_NETIF_GSO_TYPE_TCPV6 && caps->gso_tcpv6)))
 		return XPV_NETBACK_TX_BAD_GSO;
+	/* WHY: dom0 may have to cut the frame into len / size packets */
+	if (size < XPV_NETBACK_GSO_MIN_SIZE)
+		return XPV_NETBACK_TX_BAD_GSO_SIZE;
 	pkt->gso_type = type;
 	pkt->gso_size = size;
 	return XPV_NETBACK_TX_OK;
@@ -197,6 +200,7 @@ const char *xpv_netback_tx_verdict_name(enum xpv_netback_tx_verdict v)
 		[XPV_NETBACK_TX_BAD_GREF] = "reserved grant",
 		[XPV_NETBACK_TX_BAD_EXTRA] = "bad extra info",
 		[XPV_NETBACK_TX_BAD_GSO] = "bad gso",
+		[XPV_NETBACK_TX_BAD_GSO_SIZE] = "gso size too small",
 	};
 
 	return (unsigned int)v < XPV_NETBACK_TX_NR_VERDICTS ? names[v] : "?";

@@ -158,6 +158,20 @@ struct bad_chain {
 	u16 want_slots;
 };
 
+/* 60000 bytes of TCPv4 GSO in 15 data slots, cut every @mss bytes */
+static u32 gso_chain(u16 mss)
+{
+	u32 i;
+
+	slots[0] = data(100, 0, XPV_NETTXF_EXTRA_INFO | XPV_NETTXF_MORE_DATA |
+			XPV_NETTXF_CSUM_BLANK, 1, 60000);
+	slots[1] = extra(XPV_NETIF_EXTRA_TYPE_GSO, 0, XPV_NETIF_GSO_TYPE_TCPV4, mss);
+	for (i = 2; i < 16; i++)
+		slots[i] = data(100 + i, 0, i < 15 ? XPV_NETTXF_MORE_DATA : 0,
+				(u16)i, 4096);
+	return 16;
+}
+
 /* A few chain shapes, each with one thing wrong. */
 static u32 build_bad(int shape)
 {
@@ -224,6 +238,9 @@ static u32 build_bad(int shape)
 		slots[2] = extra(XPV_NETIF_EXTRA_TYPE_GSO, 0, XPV_NETIF_GSO_TYPE_TCPV4, 1000);
 		slots[3] = data(101, 0, 0, 2, 100);
 		return 4;
+	case 16:		/* 60000 bytes cut every 47 */
+	case 17:		/* 60000 bytes cut every byte */
+		return gso_chain(shape == 16 ? 47 : 1);
 	default:		/* five extras */
 		for (i = 1; i <= 5; i++)
 			slots[i] = extra((u8)(i % 4 + 1), i < 5 ? XPV_NETIF_EXTRA_FLAG_MORE : 0,
@@ -247,11 +264,13 @@ static const struct bad_chain bad_chains[] = {
 	{ "reserved grant later", 8, false, false, XPV_NETBACK_TX_BAD_GREF, 2 },
 	{ "extra type none", 9, false, false, XPV_NETBACK_TX_BAD_EXTRA, 3 },
 	{ "extra type unknown", 10, false, false, XPV_NETBACK_TX_BAD_EXTRA, 3 },
-	{ "gso mss 0", 11, false, false, XPV_NETBACK_TX_BAD_GSO, 3 },
+	{ "gso mss 0", 11, false, false, XPV_NETBACK_TX_BAD_GSO_SIZE, 3 },
 	{ "gso type unknown", 12, false, false, XPV_NETBACK_TX_BAD_GSO, 3 },
 	{ "gso not offered", 13, false, true, XPV_NETBACK_TX_BAD_GSO, 3 },
 	{ "gso twice", 14, false, false, XPV_NETBACK_TX_BAD_EXTRA, 4 },
 	{ "five extras", 15, false, false, XPV_NETBACK_TX_BAD_EXTRA, 7 },
+	{ "gso mss one below the minimum", 16, false, false, XPV_NETBACK_TX_BAD_GSO_SIZE, 16 },
+	{ "gso mss 1 on 60000 bytes", 17, false, false, XPV_NETBACK_TX_BAD_GSO_SIZE, 16 },
 };
 
 static void netif_back_test_tx_malformed(XT_CTX)
@@ -271,6 +290,19 @@ static void netif_back_test_tx_malformed(XT_CTX)
 		XT_EQ_ROW(parse(n + 1, &c), t->want, t->name);
 		XT_EQ_ROW(pkt.nr_slots, t->want_slots, t->name);
 	}
+}
+
+/* The smallest MSS passes on the largest chain; one less is dropped. */
+static void netif_back_test_tx_gso_min_size(XT_CTX)
+{
+	gso_chain(XPV_NETBACK_GSO_MIN_SIZE);
+	XT_EQ(parse(16, &caps_all), XPV_NETBACK_TX_OK);
+	XT_EQ(pkt.len, 60000);
+	XT_EQ(pkt.gso_size, XPV_NETBACK_GSO_MIN_SIZE);
+	XT_TRUE((pkt.len + pkt.gso_size - 1) / pkt.gso_size <= XPV_NETBACK_GSO_MAX_SEGS);
+	gso_chain(XPV_NETBACK_GSO_MIN_SIZE - 1);
+	XT_EQ(parse(16, &caps_all), XPV_NETBACK_TX_BAD_GSO_SIZE);
+	XT_EQ(pkt.nr_slots, 16);
 }
 
 static void netif_back_test_tx_response(XT_CTX)
@@ -470,6 +502,7 @@ static void netif_back_test_csum_fill(XT_CTX)
 	X(netif_back_test_tx_gso)			\
 	X(netif_back_test_tx_incomplete)		\
 	X(netif_back_test_tx_malformed)			\
+	X(netif_back_test_tx_gso_min_size)		\
 	X(netif_back_test_tx_response)			\
 	X(netif_back_test_verdict_names)		\
 	X(netif_back_test_rx_slots)			\

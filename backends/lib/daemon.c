@@ -64,10 +64,9 @@ static int handle(int sig, void (*fn)(int))
 /** xpv_parse_uint() - a decimal option in [@lo, @hi]; 0 or -EINVAL */
 int xpv_parse_uint(const char *s, unsigned int lo, unsigned int hi, unsigned int *out)
 {
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
+	unsigned long long v;
 
-	if (!*s || *end || v < lo || v > hi)
+	if (xpv_parse_ull(s, hi, &v) || v < lo)
 		return -EINVAL;
 	*out = (unsigned int)v;
 	return 0;

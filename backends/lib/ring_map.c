@@ -44,6 +44,10 @@ static int read_refs(struct xpv_bdev *d, const char *dir, const char *ref_node,
 	err = xpv_bdev_read_uint(d, true, node, advertised_order(d), &order);
 	if (err && err != -ENOENT)
 		return err;
+	/* WHY again: both callers' refs[] hold 1 << XPV_RING_MAX_ORDER, so
+	 * this holds whatever the parser above lets through */
+	if (order > advertised_order(d))
+		return -ERANGE;
 	indexed = !err && order;	/* multi-page: ring-ref0..N-1 */
 	*pages = 1u << order;
 	for (i = 0; i < *pages; i++) {

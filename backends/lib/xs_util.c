@@ -63,20 +63,28 @@ char *xpv_bdev_read(struct xpv_bdev *d, bool fe, const char *node)
 	return d->be->t->ops->xs_read(d->be->t, path);
 }
 
-/* Strict decimal: digits only, no overflow, at most @max. */
-static int parse_uint(const char *s, unsigned long long max,
-		      unsigned long long *val)
+/**
+ * xpv_parse_ull() - a guest's number: strict decimal, at most @max
+ *
+ * Digits only (no sign, space, prefix or trailing junk), no overflow.
+ * Return: 0, -EINVAL when not a number, -ERANGE when above @max (@val
+ * untouched either way).
+ */
+int xpv_parse_ull(const char *s, unsigned long long max, unsigned long long *val)
 {
 	unsigned long long v = 0;
 
 	if (!*s)
 		return -EINVAL;
 	for (; *s; s++) {
+		unsigned int digit = (unsigned int)(*s - '0');
+
 		if (*s < '0' || *s > '9')
 			return -EINVAL;
-		if (v > (max - (unsigned int)(*s - '0')) / 10)
+		/* v * 10 + digit <= max, without letting max - digit wrap */
+		if (digit > max || v > (max - digit) / 10)
 			return -ERANGE;
-		v = v * 10 + (unsigned int)(*s - '0');
+		v = v * 10 + digit;
 	}
 	*val = v;
 	return 0;
@@ -96,7 +104,7 @@ int xpv_bdev_read_uint(struct xpv_bdev *d, bool fe, const char *node,
 
 	if (!s)
 		return -ENOENT;
-	err = parse_uint(s, max, val);
+	err = xpv_parse_ull(s, max, val);
 	free(s);
 	return err;
 }

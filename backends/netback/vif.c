@@ -334,14 +334,15 @@ static void vif_dump(struct xpv_bdev *d)
 		net_stats_add(&s, &v->queues[i].stats);
 	xpv_log("%s: %s, %u queue(s), tx %" PRIu64 " packets %" PRIu64 " bytes %" PRIu64
 		" gso, rx %" PRIu64 " packets %" PRIu64 " bytes %" PRIu64
-		" gso, drops %" PRIu64 " (tx refused %" PRIu64
-		", tx csum %" PRIu64 ", tx grant %" PRIu64 ", rx %" PRIu64 ", rx grant %"
+		" gso, drops %" PRIu64 " (tx refused %" PRIu64 " of which %" PRIu64
+		" gso mss, tx csum %" PRIu64 ", tx grant %" PRIu64 ", rx %" PRIu64 ", rx grant %"
 		PRIu64 "), tap write errors %" PRIu64 ", ring violations %" PRIu64
 		", rate limited %" PRIu64,
 		d->path, v->ifname, v->nr_queues, s.tx_packets, s.tx_bytes, s.tx_gso,
 		s.rx_packets, s.rx_bytes, s.rx_gso, net_stats_drops(&s),
 		net_stats_drops(&s) - s.tx_bad_csum - s.tx_grant_errors - s.rx_dropped -
-		s.rx_grant_errors, s.tx_bad_csum, s.tx_grant_errors, s.rx_dropped,
+		s.rx_grant_errors, s.tx_bad[XPV_NETBACK_TX_BAD_GSO_SIZE],
+		s.tx_bad_csum, s.tx_grant_errors, s.rx_dropped,
 		s.rx_grant_errors, s.tx_write_errors, s.broken, s.tx_throttled);
 }
 

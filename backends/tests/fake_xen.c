@@ -38,7 +38,7 @@ static void must(bool ok, const char *what)
 
 static struct fake_node *find(struct fake_xen *fx, const char *path)
 {
-	for (unsigned int i = 0; i < FAKE_NODES; i++)
+	for (unsigned int i = 0; i < fx->nr_nodes; i++)
 		if (fx->nodes[i].path && !strcmp(fx->nodes[i].path, path))
 			return &fx->nodes[i];
 	return NULL;
@@ -81,6 +81,8 @@ static void set_node(struct fake_xen *fx, const char *path, const char *val)
 		if (!fx->nodes[i].path) {
 			n = &fx->nodes[i];
 			n->path = strdup(path);
+			if (i >= fx->nr_nodes)
+				fx->nr_nodes = i + 1;
 		}
 	must(n != NULL, "xenstore full");
 	free(n->val);
@@ -123,7 +125,7 @@ void fake_rm(struct fake_xen *fx, const char *path)
 {
 	bool any = false;
 
-	for (unsigned int i = 0; i < FAKE_NODES; i++) {
+	for (unsigned int i = 0; i < fx->nr_nodes; i++) {
 		struct fake_node *n = &fx->nodes[i];
 
 		if (n->path && covers(path, n->path)) {
@@ -144,7 +146,7 @@ unsigned int fake_pending_watches(struct fake_xen *fx)
 
 static bool has_children(struct fake_xen *fx, const char *path)
 {
-	for (unsigned int i = 0; i < FAKE_NODES; i++)
+	for (unsigned int i = 0; i < fx->nr_nodes; i++)
 		if (fx->nodes[i].path && covers(path, fx->nodes[i].path) &&
 		    strcmp(path, fx->nodes[i].path))
 			return true;
@@ -184,7 +186,7 @@ static char **xs_directory(struct xpv_transport *t, const char *path,
 	size_t n = 0, len = strlen(path), bytes = 0;
 	char **out, *p;
 
-	for (unsigned int i = 0; i < FAKE_NODES; i++) {
+	for (unsigned int i = 0; i < fx->nr_nodes; i++) {
 		const char *s = fx->nodes[i].path;
 		size_t k, j;
 
@@ -289,6 +291,13 @@ uint32_t fake_grant(struct fake_xen *fx, uint16_t domid, uint32_t page)
 	*g = (struct fake_grant){ domid, 100 + fx->nr_grants, page, true };
 	fx->nr_grants++;
 	return g->ref;
+}
+
+/* @path = a ref to a fresh page granted by @domid, unless @path is set */
+void fake_grant_node(struct fake_xen *fx, uint16_t domid, const char *path)
+{
+	if (!fake_read(fx, path))
+		fake_write(fx, path, "%u", fake_grant(fx, domid, fake_alloc_page(fx)));
 }
 
 static struct fake_grant *lookup(struct fake_xen *fx, uint16_t domid, uint32_t ref)

@@ -18,8 +18,8 @@
 
 #include <xpvback/transport.h>
 
-#define FAKE_PAGES	2048
-#define FAKE_NODES	1024
+#define FAKE_PAGES	4096
+#define FAKE_NODES	4096
 #define FAKE_WATCHES	64
 #define FAKE_EVENTS	1024
 #define FAKE_GRANTS	4096
@@ -48,6 +48,7 @@ struct fake_port {
 struct fake_xen {
 	struct xpv_transport t;
 	struct fake_node nodes[FAKE_NODES];
+	unsigned int nr_nodes;	/* nodes[] past this were never used */
 	struct { char *path, *token; } watches[FAKE_WATCHES];
 	struct { char *path, *token; } events[FAKE_EVENTS];
 	unsigned int ev_head, ev_tail;
@@ -81,6 +82,7 @@ unsigned int fake_pending_watches(struct fake_xen *fx);
 uint32_t fake_alloc_page(struct fake_xen *fx);
 void *fake_page(struct fake_xen *fx, uint32_t page);
 uint32_t fake_grant(struct fake_xen *fx, uint16_t domid, uint32_t page);
+void fake_grant_node(struct fake_xen *fx, uint16_t domid, const char *path);
 
 /* event channels */
 uint32_t fake_offer_port(struct fake_xen *fx, uint16_t domid);

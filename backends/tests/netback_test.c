@@ -4,7 +4,8 @@
  * way Linux's does, sends packets (single slot, multi-slot, GSO) that must
  * come out of the TAP byte for byte behind the right virtio_net_hdr, and
  * receives frames written into the TAP, laid over its posted buffers. Then
- * guests misbehave - a named table of malformed chains, grants never given,
+ * guests misbehave - every number the frontend writes at its boundaries
+ * (tests/boundary.c), a named table of malformed chains, grants never given,
  * a lying ring index, a guest destroyed mid-traffic, a flood - and the
  * daemon must drop, count and answer, stop only that ring, and go on
  * serving everyone else, leaving nothing mapped, bound or open.
@@ -23,6 +24,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "boundary.h"
 #include "fake_guest.h"
 #include "fake_netfront.h"
 
@@ -250,6 +252,148 @@ static void test_bad_frontend_refused(void **state)
 	assert_int_equal(nf_be_state(&nf), 4);
 }
 
+/* --- every number the frontend writes, at its boundaries ------------------ */
+
+enum number_kind {
+	COUNT,		/* an order or a count: connects up to max */
+	HANDLE,		/* a grant ref or a port: only the guest's own connects */
+	REQUIRED,	/* a 0/1 flag that must be 1 */
+	OPTION,		/* a 0/1 flag: anything but 1 reads as 0 */
+};
+
+/* A node and the good setup around it: every other node is right. */
+struct vif_number {
+	const char *node;		/* under the frontend's dir */
+	unsigned int queues;		/* what nf_publish() writes first */
+	bool split;
+	unsigned long long max;
+	enum number_kind kind;
+};
+
+static const struct vif_number vif_numbers[] = {
+	{ "ring-page-order", 1, false, 0, COUNT },
+	{ "queue-1/ring-page-order", 2, false, 0, COUNT },
+	{ "multi-queue-num-queues", 2, false, 4, COUNT },
+	{ "tx-ring-ref", 1, false, UINT32_MAX, HANDLE },
+	{ "rx-ring-ref", 1, false, UINT32_MAX, HANDLE },
+	{ "queue-1/tx-ring-ref", 2, false, UINT32_MAX, HANDLE },
+	{ "event-channel", 1, false, UINT32_MAX, HANDLE },
+	{ "event-channel-tx", 1, true, UINT32_MAX, HANDLE },
+	{ "event-channel-rx", 1, true, UINT32_MAX, HANDLE },
+	{ "queue-1/event-channel", 2, false, UINT32_MAX, HANDLE },
+	{ "request-rx-copy", 1, false, 1, REQUIRED },
+	{ "feature-rx-notify", 1, false, 1, REQUIRED },
+	{ "feature-sg", 1, false, 1, OPTION },
+	{ "feature-gso-tcpv4", 1, false, 1, OPTION },
+	{ "feature-gso-tcpv6", 1, false, 1, OPTION },
+	{ "feature-ipv6-csum-offload", 1, false, 1, OPTION },
+	{ "feature-no-csum-offload", 1, false, 1, OPTION },
+};
+
+static const char *const vif_refs[] = { "tx-ring-ref", "rx-ring-ref", NULL };
+
+/* The TAP's offloads when nf_linux's features hold but @node is @on. */
+static unsigned int offloads_with(const char *node, bool on)
+{
+	bool sg = true, gso4 = true, gso6 = true, csum6 = true, nocsum = false;
+
+	sg = strcmp(node, "feature-sg") ? sg : on;
+	gso4 = strcmp(node, "feature-gso-tcpv4") ? gso4 : on;
+	gso6 = strcmp(node, "feature-gso-tcpv6") ? gso6 : on;
+	csum6 = strcmp(node, "feature-ipv6-csum-offload") ? csum6 : on;
+	nocsum = strcmp(node, "feature-no-csum-offload") ? nocsum : on;
+	return (!nocsum || csum6 ? TUN_F_CSUM : 0) |
+	       (!nocsum && sg && gso4 ? TUN_F_TSO4 : 0) |
+	       (csum6 && sg && gso6 ? TUN_F_TSO6 : 0);
+}
+
+/* -1 when refused, else the TAP's offloads; @b NULL: the good setup */
+static int number_row(const struct vif_number *num, const struct boundary *b)
+{
+	struct fake_netfront n;
+	int got = -2;
+
+	setup_bare(NULL);
+	nf_create_vif(&n, fx, 1, 0);
+	run_backend(&be, fx);
+	nf_publish(&n, num->queues, num->split, &nf_linux);
+	if (b) {
+		fake_dir_write(fx, n.fe, num->node, "%s", b->value);
+		boundary_publish_lax(fx, n.domid, n.fe, num->node, b, vif_refs);
+	}
+	run_backend(&be, fx);
+	if (nf_be_state(&n) == 4)
+		got = (int)fake_tap_offload("vif1.0");
+	else if (nf_be_state(&n) == 5 && fake_read(fx, "/local/domain/0/error/backend/vif/1/0/error"))
+		got = -1;
+	teardown(NULL);
+	return got;
+}
+
+static int number_want(const struct vif_number *num, const struct boundary *b)
+{
+	int all = (int)offloads_with("", false);
+
+	switch (num->kind) {
+	case COUNT:
+		return b->valid ? all : -1;
+	case REQUIRED:
+		return b->valid && b->lax == 1 ? all : -1;
+	case OPTION:
+		return (int)offloads_with(num->node, b->valid && b->lax == 1);
+	default:
+		return -1;
+	}
+}
+
+static void test_frontend_numbers_at_boundaries(void **state)
+{
+	struct boundary rows[BOUNDARY_ROWS];
+	unsigned int failed = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(vif_numbers) / sizeof(vif_numbers[0]); i++) {
+		const struct vif_number *num = &vif_numbers[i];
+		unsigned int nr = boundary_rows(num->max, rows);
+
+		if (number_row(num, NULL) != (int)offloads_with("", false))
+			failed += boundary_row_failed(num->node, NULL, "Connected");
+		for (unsigned int k = 0; k < nr; k++) {
+			int want = number_want(num, &rows[k]);
+
+			if (number_row(num, &rows[k]) != want)
+				failed += boundary_row_failed(num->node, &rows[k], want < 0 ?
+							      "refused" : "these offloads");
+		}
+	}
+	assert_int_equal(failed, 0);
+}
+
+/* A connected vif whose frontend rewrites its order as @b; our state. */
+static int rewritten_order_row(const struct boundary *b)
+{
+	struct fake_netfront n;
+	int state;
+
+	setup_bare(NULL);
+	connect_vif(&n, 1, 1, false);
+	fake_dir_write(fx, n.fe, "ring-page-order", "%s", b->value);
+	boundary_publish_lax(fx, n.domid, n.fe, "ring-page-order", b, vif_refs);
+	fake_dir_write(fx, n.fe, "state", "4");
+	run_backend(&be, fx);
+	state = nf_be_state(&n);
+	teardown(NULL);
+	return state;
+}
+
+/* The same orders written while connected: rechecked, not mapped. */
+static void test_ring_order_rewritten_while_connected(void **state)
+{
+	(void)state;
+	assert_int_equal(boundary_run_rows("ring-page-order", limits.max_ring_order,
+					   rewritten_order_row), 0);
+}
+
 static void test_multi_queue_split(void **state)
 {
 	union xpv_netif_tx_slot s[4];
@@ -371,6 +515,7 @@ static uint64_t *c_offset(struct net_stats *s) { return &s->tx_bad[XPV_NETBACK_T
 static uint64_t *c_gref(struct net_stats *s) { return &s->tx_bad[XPV_NETBACK_TX_BAD_GREF]; }
 static uint64_t *c_extra(struct net_stats *s) { return &s->tx_bad[XPV_NETBACK_TX_BAD_EXTRA]; }
 static uint64_t *c_gso(struct net_stats *s) { return &s->tx_bad[XPV_NETBACK_TX_BAD_GSO]; }
+static uint64_t *c_mss(struct net_stats *s) { return &s->tx_bad[XPV_NETBACK_TX_BAD_GSO_SIZE]; }
 static uint64_t *c_grant(struct net_stats *s) { return &s->tx_grant_errors; }
 static uint64_t *c_csum(struct net_stats *s) { return &s->tx_bad_csum; }
 
@@ -383,7 +528,10 @@ static const struct bad_tx bad_txs[] = {
 	{ "grant never given", 5, c_grant, 2 },
 	{ "toolstack's grant", 6, c_gref, 1 },
 	{ "extra of unknown type", 7, c_extra, 3 },
-	{ "gso with mss 0", 8, c_gso, 3 },
+	{ "gso with mss 0", 8, c_mss, 3 },
+	{ "gso of 60000 bytes, mss one below the minimum", 11, c_mss, 16 },
+	{ "gso of 60000 bytes, mss 1", 12, c_mss, 16 },
+	{ "gso of unknown type", 13, c_gso, 3 },
 	{ "csum blank on ARP", 9, c_csum, 1 },
 	{ "gso v4 on an IPv6 frame", 10, c_csum, 3 },
 };
@@ -423,6 +571,11 @@ static unsigned int bad_chain(int kind, union xpv_netif_tx_slot *s)
 	case 6:
 		s[0] = req(2, 0, 0, 1, 100);
 		return 1;
+	case 11:
+	case 12:
+		tcp_frame(60000, 9);
+		return chain(&nf, s, 60000, XPV_NETTXF_CSUM_BLANK,
+			     kind == 11 ? XPV_NETBACK_GSO_MIN_SIZE - 1 : 1, 1);
 	case 9:
 		frame[13] = 0x06;		/* ARP */
 		memcpy(mem, frame, 1000);
@@ -434,7 +587,7 @@ static unsigned int bad_chain(int kind, union xpv_netif_tx_slot *s)
 	s[0] = req(ref, 0, XPV_NETTXF_EXTRA_INFO | XPV_NETTXF_MORE_DATA, 1, 1000);
 	memset(&s[1], 0, sizeof(s[1]));
 	s[1].extra.type = kind == 7 ? 9 : XPV_NETIF_EXTRA_TYPE_GSO;
-	s[1].extra.u.gso.type = XPV_NETIF_GSO_TYPE_TCPV4;
+	s[1].extra.u.gso.type = kind == 13 ? 3 : XPV_NETIF_GSO_TYPE_TCPV4;
 	s[1].extra.u.gso.size = kind == 8 ? 0 : 1000;
 	s[2] = req(ref, 0, 0, 2, 100);
 	if (kind == 10) {
@@ -480,6 +633,36 @@ static void test_tx_malformed(void **state)
 		assert_int_equal(tap_read("vif1.0", 0, &h, got), -1);
 	}
 	assert_int_equal(nf_be_state(&nf), 4);		/* still serving */
+}
+
+/* Both sides of the smallest MSS, on a 60,000-byte frame: 1250 segments pass. */
+static void test_tx_gso_min_mss(void **state)
+{
+	union xpv_netif_tx_slot s[20];
+	struct xpv_netif_tx_rsp rsp[20];
+	struct virtio_net_hdr h;
+	static uint8_t got[65536];
+	struct net_stats *st = &queue(1, 0)->stats;
+	unsigned int n;
+
+	(void)state;
+	tcp_frame(60000, 7);
+	n = chain(&nf, s, 60000, XPV_NETTXF_CSUM_BLANK, XPV_NETBACK_GSO_MIN_SIZE, 1);
+	nf_send(&nf, 0, s, n);
+	run_backend(&be, fx);
+	assert_int_equal(nf_tx_collect(&nf, 0, rsp, 20), (int)n);
+	assert_int_equal(rsp[0].status, XPV_NETIF_RSP_OKAY);
+	assert_int_equal(tap_read("vif1.0", 0, &h, got), 60000);
+	assert_int_equal(h.gso_size, XPV_NETBACK_GSO_MIN_SIZE);
+	assert_int_equal(h.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+	n = chain(&nf, s, 60000, XPV_NETTXF_CSUM_BLANK, XPV_NETBACK_GSO_MIN_SIZE - 1, 1);
+	nf_send(&nf, 0, s, n);
+	run_backend(&be, fx);
+	assert_int_equal(nf_tx_collect(&nf, 0, rsp, 20), (int)n);
+	assert_int_equal(rsp[0].status, XPV_NETIF_RSP_ERROR);
+	assert_int_equal(st->tx_bad[XPV_NETBACK_TX_BAD_GSO_SIZE], 1);
+	assert_int_equal(net_stats_drops(st), 1);
+	assert_int_equal(tap_read("vif1.0", 0, &h, got), -1);
 }
 
 static void test_tx_ring_lies(void **state)
@@ -793,10 +976,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_offloads_offered, setup_bare, teardown),
 		cmocka_unit_test_setup_teardown(test_offloads_negotiated, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_frontend_refused, setup, teardown),
+		cmocka_unit_test(test_frontend_numbers_at_boundaries),
+		cmocka_unit_test(test_ring_order_rewritten_while_connected),
 		cmocka_unit_test_setup_teardown(test_multi_queue_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_single_and_gso, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_chain_in_two_pushes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_malformed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_gso_min_mss, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_ring_lies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_gso_and_plain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_waits_for_buffers, setup, teardown),

@@ -137,6 +137,7 @@ struct xpv_bdev *xpv_backend_find(struct xpv_backend *be, uint16_t domid,
 int xpv_path(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 char *xpv_bdev_read(struct xpv_bdev *d, bool fe, const char *node);
+int xpv_parse_ull(const char *s, unsigned long long max, unsigned long long *val);
 int xpv_bdev_read_uint(struct xpv_bdev *d, bool fe, const char *node,
 		       unsigned long long max, unsigned long long *val);
 int xpv_bdev_printf(struct xpv_bdev *d, const char *node, const char *fmt, ...)

@@ -33,6 +33,22 @@
 /* Slots of the RX ring one packet may take (64 KiB of data + GSO). */
 #define XPV_NETBACK_RX_MAX_SLOTS	(XPV_NETIF_MAX_TX_SIZE / XPV_NETIF_PAGE_SIZE + 2)
 
+/*
+ * The smallest MSS a TX GSO packet may carry. WHY: wherever dom0 lacks TSO
+ * (a bridge port, a route) it cuts a GSO frame into len / MSS packets, so
+ * the MSS is what bounds the work one slot chain makes: with MSS 1, a
+ * 60,000-byte chain would become 60,000 packets. Linux's TCP never sends
+ * a segment below net.ipv4.tcp_min_snd_mss, whose floor (and default) is
+ * 48: 40 bytes of options and 8 of data. A smaller MSS comes from no real
+ * guest, and 48 bounds a chain (at most 64 KiB) to XPV_NETBACK_GSO_MAX_SEGS
+ * packets - as many as a guest's own TCP makes at that MSS, so no bound
+ * below it would spare a well-behaved guest. Linux's netback refuses only
+ * MSS 0.
+ */
+#define XPV_NETBACK_GSO_MIN_SIZE	48
+#define XPV_NETBACK_GSO_MAX_SEGS	\
+	((XPV_NETIF_MAX_TX_SIZE + XPV_NETBACK_GSO_MIN_SIZE - 1) / XPV_NETBACK_GSO_MIN_SIZE)
+
 /* What the backend advertised, i.e. what the frontend may send. */
 struct xpv_netback_tx_caps {
 	bool sg;		/* feature-sg: more than one data slot */
@@ -55,7 +71,8 @@ enum xpv_netback_tx_verdict {
 	XPV_NETBACK_TX_BAD_OFFSET,	/* offset + bytes past the page */
 	XPV_NETBACK_TX_BAD_GREF,	/* a grant ref reserved for the toolstack */
 	XPV_NETBACK_TX_BAD_EXTRA,	/* unknown, repeated or too many extras */
-	XPV_NETBACK_TX_BAD_GSO,		/* GSO type not advertised, or MSS 0 */
+	XPV_NETBACK_TX_BAD_GSO,		/* GSO type unknown or not advertised */
+	XPV_NETBACK_TX_BAD_GSO_SIZE,	/* MSS below XPV_NETBACK_GSO_MIN_SIZE */
 	XPV_NETBACK_TX_NR_VERDICTS
 };
 
