@@ -66,20 +66,12 @@ struct xpv_worker *xpv_sup_find(struct xpv_sup *s, uint16_t domid)
 	return NULL;
 }
 
-/* A guest's domid: decimal digits, 1 .. DOMID_FIRST_RESERVED - 1, nothing else. */
+/* A guest's domid as the toolstack writes it: 1 .. DOMID_FIRST_RESERVED - 1. */
 static int parse_domid(const char *name, uint16_t *domid)
 {
-	unsigned int v = 0;
-	const char *p;
+	unsigned long long v;
 
-	if (name[0] < '1' || name[0] > '9' || strlen(name) > 5)
-		return -EINVAL;
-	for (p = name; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned int)(*p - '0');
-	}
-	if (v > 0x7fef)
+	if (name[0] == '0' || xpv_parse_ull(name, 0x7fef, &v))
 		return -EINVAL;
 	*domid = (uint16_t)v;
 	return 0;
