@@ -14,10 +14,12 @@
  * most BLKFRONT_MAX_SEGS pages long; the queue's limits say so.
  *
  * The backend is not trusted (XSA-376/391): lib/ring.c copies each
- * response out of the ring after checking the indices, and a response is
+ * response out of the ring after checking the indices, and lib's
+ * blkif_front judges it against our shadow of the slots: a response is
  * taken only if its id names a request in flight with the same
- * operation. Anything else marks the device broken: every request in
- * flight and every later one fails with an I/O error.
+ * operation. Anything else latches the ring broken (the ring's own latch,
+ * the only one): every request in flight and every later one fails with
+ * an I/O error.
  *
  * xenbus, as the frontend sees it (the backend's state drives ours):
  *
@@ -37,6 +39,7 @@
 #include <linux/slab.h>
 #include <asm/xpv/events.h>
 #include <xpv/blkif.h>
+#include <xpv/blkif_front.h>
 #include <xpv/grant.h>
 #include <xpv/ring.h>
 #include <xpv/xenbus.h>
@@ -47,9 +50,9 @@
 #define BLKFRONT_RING_BYTES	PAGE_SIZE
 #define BLKFRONT_RING_SLOT	sizeof(union xpv_blkif_req)
 
+/* A ring slot's request and pages; whether it is in flight is the shadow's. */
 struct blkfront_slot {
 	struct request *rq;		/* in flight, or NULL */
-	u8 operation;
 	unsigned int nr_segs;
 	struct page *bounce[BLKFRONT_MAX_SEGS];
 	grant_ref_t gref[BLKFRONT_MAX_SEGS];	/* granted while in flight */
@@ -57,15 +60,15 @@ struct blkfront_slot {
 
 struct blkfront {
 	struct xpv_xenbus_device *xd;
-	spinlock_t lock;		/* ring, slots, broken */
-	struct xpv_ring ring;
+	spinlock_t lock;		/* ring, slots, shadow */
+	struct xpv_ring ring;		/* broken: its latch is the device's */
 	void *ring_page;
 	int ring_ref;
 	evtchn_port_t port;
 	int irq;
-	bool broken;
 	unsigned int depth;		/* slots: what the ring holds */
 	struct blkfront_slot *slots;
+	struct xpv_blkfront_shadow *shadow;	/* per slot: in flight, operation */
 
 	unsigned int vdevice;
 	unsigned int sector_size;	/* the disk's logical block size */
@@ -149,7 +152,7 @@ static blk_status_t slot_finish(struct blkfront *bf, struct blkfront_slot *s,
 	dev_warn_ratelimited(&bf->xd->dev,
 			     "backend still maps a page of a finished request: failed\n");
 	if (rc == -ENOMEM)
-		bf->broken = true;	/* a slot without pages: stop */
+		xpv_ring_set_broken(&bf->ring);	/* a slot without pages: stop */
 	return BLK_STS_IOERR;
 }
 
@@ -169,63 +172,67 @@ static void fail_all(struct blkfront *bf)
 {
 	unsigned int i;
 
-	for (i = 0; i < bf->depth; i++)
+	for (i = 0; i < bf->depth; i++) {
+		bf->shadow[i].in_flight = false;
 		if (bf->slots[i].rq)
 			slot_complete(bf, &bf->slots[i], BLK_STS_IOERR);
+	}
 }
 
-static blk_status_t status_of(struct blkfront *bf, const struct xpv_blkif_rsp *rsp)
+static blk_status_t status_of(struct blkfront *bf, enum xpv_blkfront_verdict v,
+			      const struct xpv_blkif_rsp *rsp)
 {
-	switch (rsp->status) {
-	case XPV_BLKIF_RSP_OKAY:
+	switch (v) {
+	case XPV_BLKFRONT_RSP_OKAY:
 		return BLK_STS_OK;
-	case XPV_BLKIF_RSP_EOPNOTSUPP:
+	case XPV_BLKFRONT_RSP_NOTSUPP:
 		return BLK_STS_NOTSUPP;
 	default:
-		dev_err_ratelimited(&bf->xd->dev, "backend: error %d on operation %u\n",
-				    rsp->status, rsp->operation);
+		dev_err_ratelimited(&bf->xd->dev, "backend: %s %d on operation %u\n",
+				    xpv_blkfront_verdict_name(v), rsp->status,
+				    rsp->operation);
 		return BLK_STS_IOERR;
 	}
 }
 
-static irqreturn_t blkfront_interrupt(int irq, void *data)
+/* Take every response there is; false when the backend broke the protocol. */
+static bool take_responses(struct blkfront *bf)
 {
-	struct blkfront *bf = data;
 	/* the ring copies out a whole slot, which is a request's size */
 	union {
 		struct xpv_blkif_rsp rsp;
 		union xpv_blkif_req slot;
 	} buf;
 	struct xpv_blkif_rsp *rsp = &buf.rsp;
-	unsigned long flags;
+	enum xpv_blkfront_verdict v;
 	int rc;
 
-	spin_lock_irqsave(&bf->lock, flags);
-	if (!bf->connected || bf->broken)
-		goto out;
 	do {
 		while ((rc = xpv_ring_consume(&bf->ring, &buf)) == 1) {
-			struct blkfront_slot *s = rsp->id < bf->depth ? &bf->slots[rsp->id] : NULL;
-
-			if (!s || !s->rq || s->operation != rsp->operation) {
+			v = xpv_blkfront_check(bf->shadow, bf->depth, rsp);
+			if (xpv_blkfront_violation(v)) {
 				dev_err(&bf->xd->dev,
-					"backend answered id %llu, op %u, which is not in flight: device broken\n",
-					rsp->id, rsp->operation);
-				bf->broken = true;
-				break;
+					"backend answered id %llu, op %u: %s: device broken\n",
+					rsp->id, rsp->operation, xpv_blkfront_verdict_name(v));
+				xpv_ring_set_broken(&bf->ring);
+				return false;
 			}
-			slot_complete(bf, s, status_of(bf, rsp));
+			slot_complete(bf, &bf->slots[rsp->id], status_of(bf, v, rsp));
 		}
-		if (rc < 0 || bf->broken)
-			break;
-	} while (xpv_ring_final_check(&bf->ring));
+	} while (rc == 0 && xpv_ring_final_check(&bf->ring));
 	if (rc < 0)
 		dev_err(&bf->xd->dev, "backend broke the ring: device broken\n");
-	if (rc < 0 || bf->broken) {
-		bf->broken = true;
+	return rc == 0 && !xpv_ring_is_broken(&bf->ring);
+}
+
+static irqreturn_t blkfront_interrupt(int irq, void *data)
+{
+	struct blkfront *bf = data;
+	unsigned long flags;
+
+	spin_lock_irqsave(&bf->lock, flags);
+	if (bf->connected && !xpv_ring_is_broken(&bf->ring) && !take_responses(bf))
 		fail_all(bf);
-	}
-out:
 	spin_unlock_irqrestore(&bf->lock, flags);
 	if (bf->disk)
 		blk_mq_start_stopped_hw_queues(bf->disk->queue, true);
@@ -254,10 +261,9 @@ static bool build_request(struct blkfront *bf, struct request *rq, unsigned int 
 	unsigned int bytes = blk_rq_bytes(rq), i;
 	bool write = req_op(rq) == REQ_OP_WRITE;
 
-	s->operation = operation_of(rq);
 	s->nr_segs = DIV_ROUND_UP(bytes, PAGE_SIZE);
 	memset(req, 0, sizeof(*req));
-	req->rw.operation = s->operation;
+	req->rw.operation = operation_of(rq);
 	req->rw.handle = bf->vdevice;
 	req->rw.id = id;
 	req->rw.sector_number = blk_rq_pos(rq);
@@ -296,7 +302,7 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return BLK_STS_IOERR;	/* the queue's limits forbid both */
 	blk_mq_start_request(rq);
 	spin_lock_irqsave(&bf->lock, flags);
-	if (bf->broken || !bf->connected) {
+	if (xpv_ring_is_broken(&bf->ring) || !bf->connected) {
 		spin_unlock_irqrestore(&bf->lock, flags);
 		return BLK_STS_IOERR;
 	}
@@ -309,6 +315,8 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 	}
 	memcpy(xpv_ring_produce(&bf->ring), &req, sizeof(req));
 	bf->slots[id].rq = rq;
+	/* free: the block layer gives a tag to one request at a time */
+	xpv_blkfront_start(bf->shadow, bf->depth, id, req.rw.operation);
 	if (xpv_ring_push(&bf->ring))
 		xpv_evtchn_notify(bf->port);
 	spin_unlock_irqrestore(&bf->lock, flags);
@@ -325,6 +333,8 @@ static void free_slots(struct blkfront *bf)
 {
 	unsigned int i, j;
 
+	kfree(bf->shadow);
+	bf->shadow = NULL;
 	if (!bf->slots)
 		return;
 	for (i = 0; i < bf->depth; i++)
@@ -340,7 +350,8 @@ static int alloc_slots(struct blkfront *bf)
 	unsigned int i, j;
 
 	bf->slots = kcalloc(bf->depth, sizeof(*bf->slots), GFP_KERNEL);
-	if (!bf->slots)
+	bf->shadow = kcalloc(bf->depth, sizeof(*bf->shadow), GFP_KERNEL);
+	if (!bf->slots || !bf->shadow)
 		return -ENOMEM;
 	for (i = 0; i < bf->depth; i++)
 		for (j = 0; j < BLKFRONT_MAX_SEGS; j++) {

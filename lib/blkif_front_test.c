@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-only OR MIT
+/*
+ * Tests of blkif_front, built as a KUnit suite (CONFIG_XPV_LIB_KUNIT_TEST)
+ * and as a cmocka program (tests/unit): the responses a backend may send
+ * for requests in flight, honest ones first, then a table of malicious
+ * ones, each bent from an honest response in one field and each caught
+ * for its own reason, with the shadow left as it was.
+ */
+#include <xpv/blkif_front.h>
+#include <xpv/xtest.h>
+
+#define NR	32u	/* slots: a one-page ring's */
+
+static struct xpv_blkfront_shadow sh[NR];
+
+/* Requests in flight: id 3 a read, id 7 a write, id 31 a flush. */
+static void start_three(void)
+{
+	memset(sh, 0, sizeof(sh));
+	xpv_blkfront_start(sh, NR, 3, XPV_BLKIF_OP_READ);
+	xpv_blkfront_start(sh, NR, 7, XPV_BLKIF_OP_WRITE);
+	xpv_blkfront_start(sh, NR, 31, XPV_BLKIF_OP_FLUSH_DISKCACHE);
+}
+
+static struct xpv_blkif_rsp rsp(u64 id, u8 op, s16 status)
+{
+	struct xpv_blkif_rsp r;
+
+	memset(&r, 0, sizeof(r));
+	r.id = id;
+	r.operation = op;
+	r.status = status;
+	return r;
+}
+
+static void blkif_front_test_start(XT_CTX)
+{
+	memset(sh, 0, sizeof(sh));
+	XT_EQ(xpv_blkfront_start(sh, NR, 0, XPV_BLKIF_OP_READ), 0);
+	XT_EQ(xpv_blkfront_start(sh, NR, 0, XPV_BLKIF_OP_READ), -EBUSY);	/* in flight */
+	XT_EQ(xpv_blkfront_start(sh, NR, NR - 1, XPV_BLKIF_OP_WRITE), 0);
+	XT_EQ(xpv_blkfront_start(sh, NR, NR, XPV_BLKIF_OP_WRITE), -EBUSY);	/* no such slot */
+}
+
+/* Honest responses end their request, once, with their outcome. */
+static void blkif_front_test_outcomes(XT_CTX)
+{
+	struct xpv_blkif_rsp r;
+
+	start_three();
+	r = rsp(3, XPV_BLKIF_OP_READ, XPV_BLKIF_RSP_OKAY);
+	XT_EQ(xpv_blkfront_check(sh, NR, &r), XPV_BLKFRONT_RSP_OKAY);
+	XT_FALSE(sh[3].in_flight);
+	r = rsp(7, XPV_BLKIF_OP_WRITE, XPV_BLKIF_RSP_ERROR);
+	XT_EQ(xpv_blkfront_check(sh, NR, &r), XPV_BLKFRONT_RSP_ERROR);
+	r = rsp(31, XPV_BLKIF_OP_FLUSH_DISKCACHE, XPV_BLKIF_RSP_EOPNOTSUPP);
+	XT_EQ(xpv_blkfront_check(sh, NR, &r), XPV_BLKFRONT_RSP_NOTSUPP);
+	/* the id is free again: a new request may take it */
+	XT_EQ(xpv_blkfront_start(sh, NR, 3, XPV_BLKIF_OP_WRITE), 0);
+	r = rsp(3, XPV_BLKIF_OP_WRITE, -77);	/* a status with no name: failed */
+	XT_EQ(xpv_blkfront_check(sh, NR, &r), XPV_BLKFRONT_RSP_BAD_STATUS);
+	XT_FALSE(xpv_blkfront_violation(XPV_BLKFRONT_RSP_BAD_STATUS));
+}
+
+/* What a hostile backend sends; each row differs from an honest one once. */
+static void blkif_front_test_malicious(XT_CTX)
+{
+	static const struct {
+		const char *name;
+		u64 id;
+		u8 op;
+		s16 status;
+		enum xpv_blkfront_verdict want;
+	} rows[] = {
+		{ "id one past the ring", NR, XPV_BLKIF_OP_READ, 0, XPV_BLKFRONT_RSP_BAD_ID },
+		{ "id with high bits", (1ull << 32) | 3, XPV_BLKIF_OP_READ, 0,
+		  XPV_BLKFRONT_RSP_BAD_ID },
+		{ "id all ones", ~0ull, XPV_BLKIF_OP_READ, 0, XPV_BLKFRONT_RSP_BAD_ID },
+		{ "id a pointer", 0xffff888004000000ull, XPV_BLKIF_OP_READ, 0,
+		  XPV_BLKFRONT_RSP_BAD_ID },
+		{ "id never sent", 4, XPV_BLKIF_OP_READ, 0, XPV_BLKFRONT_RSP_NOT_IN_FLIGHT },
+		{ "id 0, never sent", 0, XPV_BLKIF_OP_READ, 0,
+		  XPV_BLKFRONT_RSP_NOT_IN_FLIGHT },
+		{ "read answered as write", 3, XPV_BLKIF_OP_WRITE, 0, XPV_BLKFRONT_RSP_WRONG_OP },
+		{ "write answered as read", 7, XPV_BLKIF_OP_READ, 0, XPV_BLKFRONT_RSP_WRONG_OP },
+		{ "flush answered as discard", 31, XPV_BLKIF_OP_DISCARD, 0,
+		  XPV_BLKFRONT_RSP_WRONG_OP },
+		{ "unknown operation", 3, 0xff, 0, XPV_BLKFRONT_RSP_WRONG_OP },
+		{ "wrong op with an error", 7, XPV_BLKIF_OP_INDIRECT, -1,
+		  XPV_BLKFRONT_RSP_WRONG_OP },
+	};
+	struct xpv_blkif_rsp r;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		start_three();
+		r = rsp(rows[i].id, rows[i].op, rows[i].status);
+		XT_EQ_ROW(xpv_blkfront_check(sh, NR, &r), rows[i].want, rows[i].name);
+		XT_EQ_ROW(xpv_blkfront_violation(rows[i].want), 1, rows[i].name);
+		/* nothing was ended by it */
+		XT_EQ_ROW(sh[3].in_flight && sh[7].in_flight && sh[31].in_flight, 1,
+			  rows[i].name);
+	}
+}
+
+/* The same response twice: the second is a duplicate, a violation. */
+static void blkif_front_test_duplicate(XT_CTX)
+{
+	struct xpv_blkif_rsp r = rsp(7, XPV_BLKIF_OP_WRITE, XPV_BLKIF_RSP_OKAY);
+
+	start_three();
+	XT_EQ(xpv_blkfront_check(sh, NR, &r), XPV_BLKFRONT_RSP_OKAY);
+	XT_EQ(xpv_blkfront_check(sh, NR, &r), XPV_BLKFRONT_RSP_NOT_IN_FLIGHT);
+}
+
+static void blkif_front_test_names(XT_CTX)
+{
+	unsigned int v;
+
+	for (v = 0; v < XPV_BLKFRONT_NR_VERDICTS; v++)
+		XT_NOT_NULL(xpv_blkfront_verdict_name(v));
+	XT_MEM_EQ(xpv_blkfront_verdict_name(XPV_BLKFRONT_NR_VERDICTS), "?", 2);
+}
+
+#define XPV_BLKIF_FRONT_TESTS(X)		\
+	X(blkif_front_test_start)		\
+	X(blkif_front_test_outcomes)		\
+	X(blkif_front_test_malicious)		\
+	X(blkif_front_test_duplicate)		\
+	X(blkif_front_test_names)
+
+XT_SUITE(xpv_lib_blkif_front, XPV_BLKIF_FRONT_TESTS,
+	 "KUnit tests for the xpv blkif frontend response checks");
