@@ -75,6 +75,7 @@ defaults() {
 	DOM0_SETUP=
 	DOM0_FILES=
 	GUEST_TIMEOUT=300
+	SOAK_CYCLES=0
 	QEMU_TIMEOUT=
 	EXPECT=pass
 	REQUIRE_CHECKS=
@@ -99,7 +100,8 @@ load_scenario() {
 	done
 	[[ $GUESTS =~ ^[1-9]$ ]] || die "$NAME: GUESTS must be 1..9"
 	[[ $GUEST_BOOTS =~ ^[1-9]$ ]] || die "$NAME: GUEST_BOOTS must be 1..9"
-	: "${QEMU_TIMEOUT:=$((GUEST_TIMEOUT * GUEST_BOOTS + 420))}"
+	[[ $SOAK_CYCLES =~ ^[0-9]+$ ]] || die "$NAME: SOAK_CYCLES must be a number"
+	: "${QEMU_TIMEOUT:=$((GUEST_TIMEOUT * GUEST_BOOTS + 420 + 60 * SOAK_CYCLES))}"
 	case $EXPECT in pass | crash | timeout | dom0-crash | qemu-timeout) ;;
 	*) die "$NAME: EXPECT must be pass|crash|timeout|dom0-crash|qemu-timeout" ;;
 	esac
@@ -193,6 +195,7 @@ write_envs() {
 	DISKS=$(q "$DISKS")
 	VIFS=$(q "$VIFS")
 	GUEST_TIMEOUT=$GUEST_TIMEOUT
+	SOAK_CYCLES=$SOAK_CYCLES
 	GUESTS=$GUESTS
 	GUEST_BOOTS=$GUEST_BOOTS
 	GUEST_IP=$GUEST_IP

@@ -33,6 +33,46 @@ disk_image() {
 
 stage_line() { echo "XPV-STAGE $*"; }
 
+vdev_name() { printf 'xvd%s' "$(echo abcdefghijklmnop | cut -c$(($1 + 1)))"; }
+
+# xl_config I NAME WORDS: on stdout, an xl configuration with guest I's
+# disks (DISKS, its images) and NICs (VIFS, its MACs) named NAME, whose
+# kernel command line is GUEST_CMDLINE plus WORDS. The runner writes each
+# boot's with "xpv.guest=I xpv.boot=B"; a scenario may create more domains
+# from it (tests/e2e/backends-soak).
+xl_config() {
+	local gi=$1 k=0 d v sep=''
+	echo "name = \"$2\""
+	echo 'type = "pv"'
+	echo 'kernel = "/scenario/guest-kernel"'
+	[ "$GUEST_INITRD" = none ] ||
+		echo 'ramdisk = "/scenario/guest-initrd.cpio"'
+	echo "extra = \"$GUEST_CMDLINE $3\""
+	echo "memory = $GUEST_MEMORY"
+	echo "vcpus = $GUEST_VCPUS"
+	echo 'on_poweroff = "destroy"'
+	echo 'on_reboot = "destroy"'
+	echo 'on_crash = "preserve"'
+	echo 'on_watchdog = "preserve"'
+	printf 'disk = ['
+	for d in $DISKS; do
+		printf '%s"format=raw,vdev=%s,access=rw,backendtype=phy,script=/etc/xen/scripts/xpv-block,target=%s"' \
+			"$sep" "$(vdev_name $k)" "$(disk_image "$gi" $k)"
+		sep=', '
+		k=$((k + 1))
+	done
+	echo ']'
+	printf 'vif = ['
+	sep='' k=0
+	for v in $VIFS; do
+		printf '%s"mac=00:16:3e:00:%02x:%02x,bridge=xenbr0,script=/etc/xen/scripts/xpv-vif"' \
+			"$sep" $((gi - 1)) $((k + 2))
+		sep=', '
+		k=$((k + 1))
+	done
+	echo ']'
+}
+
 # dom0_exit STATUS: end the QEMU run. isa-debug-exit at port 0xf4 makes QEMU
 # exit with (16+STATUS)*2+1; if /dev/port fails, power off instead (the host
 # then reports "no status").
@@ -99,18 +139,21 @@ guest_gone_cap() {
 guest_wait() { guest_wait_on 1 "$@"; }
 
 # guest_wait_on I REGEX [TIMEOUT]: the same in guest I's console log.
-guest_wait_on() {
-	local gi=$1 re=$2 t=${3:-120} line log
-	log=$(guest_log "$gi")
+guest_wait_on() { log_wait "$(guest_log "$1")" "$2" "${3:-120}" "$1"; }
+
+# log_wait LOG REGEX [TIMEOUT [I]]: the same in any console log LOG; with I,
+# cut short once guest I has ended (guest_gone_cap).
+log_wait() {
+	local log=$1 re=$2 t=${3:-120} line
 	while [ "$t" -gt 0 ]; do
 		line=$(grep -E -m1 -- "$re" "$log" 2>/dev/null) && {
 			printf '%s\n' "$line" | tr -d '\r'
 			return 0
 		}
 		sleep 1
-		t=$(($(guest_gone_cap "$t" "$gi") - 1))
+		t=$(($(guest_gone_cap "$t" "${4:-}") - 1))
 	done
-	echo "xpv: timed out waiting for /$re/ in $(guest_name "$gi")'s console" >&2
+	echo "xpv: timed out waiting for /$re/ in $log" >&2
 	return 1
 }
 
