@@ -110,6 +110,23 @@ crash_one_worker() {
 	check other-worker-untouched test "$(worker_pid "$d2")" = "$w2"
 }
 
+# workers_gone: every worker the supervisor started has exited (within
+# 30 s): each guest's went with it.
+workers_gone() {
+	local t=30 pid live
+	while [ $t -gt 0 ]; do
+		live=
+		for pid in $(sed -n 's/.*domain [0-9]*: worker \([0-9]*\)$/\1/p' "$LOG"); do
+			! kill -0 "$pid" 2>/dev/null || live="$live $pid"
+		done
+		[ -n "$live" ] || return 0
+		sleep 1
+		t=$((t - 1))
+	done
+	echo "workers still running:$live"
+	return 1
+}
+
 kill_daemon() {
 	local pid
 	pid=$(cat "$PIDFILE")
@@ -163,5 +180,6 @@ restart_mid_run
 for i in 1 2; do guest_wait_on "$i" 'XPV-GUEST-BOOT [0-9] 2' 240 >/dev/null; done
 for i in 1 2; do guest_wait_on "$i" 'XPV-GUEST-POWEROFF' 240 >/dev/null; done
 check daemon-alive kill -0 "$(cat "$PIDFILE")"
+check workers-exited workers_gone
 check no-errors-logged no_errors_logged
 sed 's/^/[xpv-blkback] /' "$LOG.old" "$LOG"
