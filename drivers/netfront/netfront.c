@@ -3,11 +3,13 @@
  * netfront: the network frontend of the xpv port.
  *
  * One xenbus device "vif" becomes one Ethernet device (eth0, ...) with the
- * MAC address the toolstack wrote, served over one queue (queue.c: a TX
- * and an RX ring, one event channel) by dom0's xen-netback or our
- * xpv-netback daemon.
+ * MAC address the toolstack wrote, served over one or more queues
+ * (queue.c: a TX and an RX ring, one event channel or two) by dom0's
+ * xen-netback or our xpv-netback daemon.
  *
- * Features, each min(ours, the backend's): we always ask for rx-copy and
+ * Features, each min(ours, the backend's): queues (max_queues, default one
+ * per CPU) and split event channels as the backend offers them; we
+ * always ask for rx-copy and
  * promise RX notifications, and offer sg, GSO TCPv4/TCPv6 and IPv6
  * checksum offload on RX (what queue.c accepts); on TX we use checksum
  * offload, sg and GSO only as far as the backend advertised them
@@ -33,18 +35,37 @@
 #include <net/tcp.h>
 #include "netfront.h"
 
+static unsigned int max_queues;
+module_param(max_queues, uint, 0444);
+MODULE_PARM_DESC(max_queues, "Queues per device at most (0: one per CPU), up to 4");
+
 #define NETFRONT_OFFLOADS	(NETIF_F_SG | NETIF_F_IP_CSUM | NETIF_F_IPV6_CSUM | \
 				 NETIF_F_TSO | NETIF_F_TSO6)
 
 /* ---- net_device ---- */
 
+/* Every queue's NAPI, used or not: unused ones are never scheduled. */
+static void napi_all(struct netfront *nf, bool enable)
+{
+	unsigned int i;
+
+	for (i = 0; i < NETFRONT_MAX_QUEUES; i++) {
+		if (enable)
+			napi_enable(&nf->queues[i].napi);
+		else
+			napi_disable(&nf->queues[i].napi);
+	}
+}
+
 static int netfront_open(struct net_device *dev)
 {
 	struct netfront *nf = netdev_priv(dev);
+	unsigned int i;
 
-	napi_enable(&nf->q.napi);
-	napi_schedule(&nf->q.napi);	/* what came while we were down */
-	netif_start_queue(dev);
+	napi_all(nf, true);
+	for (i = 0; i < nf->nr_queues; i++)
+		napi_schedule(&nf->queues[i].napi);	/* what came while we were down */
+	netif_tx_start_all_queues(dev);
 	return 0;
 }
 
@@ -53,7 +74,7 @@ static int netfront_stop(struct net_device *dev)
 	struct netfront *nf = netdev_priv(dev);
 
 	netif_tx_disable(dev);
-	napi_disable(&nf->q.napi);
+	napi_all(nf, false);
 	return 0;
 }
 
@@ -87,6 +108,40 @@ static const struct net_device_ops netfront_netdev_ops = {
 
 /* ---- xenbus ---- */
 
+/* One queue's rings and channels: in queue-<i>/ when there are several. */
+static int publish_queue(struct netfront *nf, xpv_xs_tx tx, unsigned int i)
+{
+	struct netfront_queue *q = &nf->queues[i];
+	char *dir = nf->nr_queues == 1 ? kstrdup(nf->xd->nodename, GFP_KERNEL) :
+		    kasprintf(GFP_KERNEL, "%s/queue-%u", nf->xd->nodename, i);
+	int rc;
+
+	if (!dir)
+		return -ENOMEM;
+	rc = xpv_xs_printf(tx, dir, "tx-ring-ref", "%d", q->tx_ref) ?:
+	     xpv_xs_printf(tx, dir, "rx-ring-ref", "%d", q->rx_ref);
+	if (!rc && nf->split)
+		rc = xpv_xs_printf(tx, dir, "event-channel-tx", "%u", q->port) ?:
+		     xpv_xs_printf(tx, dir, "event-channel-rx", "%u", q->port_rx);
+	else if (!rc)
+		rc = xpv_xs_printf(tx, dir, "event-channel", "%u", q->port);
+	kfree(dir);
+	return rc;
+}
+
+static int publish_queues(struct netfront *nf, xpv_xs_tx tx)
+{
+	unsigned int i;
+	int rc = 0;
+
+	if (nf->nr_queues > 1)
+		rc = xpv_xs_printf(tx, nf->xd->nodename, "multi-queue-num-queues", "%u",
+				   nf->nr_queues);
+	for (i = 0; !rc && i < nf->nr_queues; i++)
+		rc = publish_queue(nf, tx, i);
+	return rc;
+}
+
 static int publish(struct netfront *nf)
 {
 	const char *dir = nf->xd->nodename;
@@ -97,9 +152,7 @@ static int publish(struct netfront *nf)
 		rc = xpv_xs_transaction_start(&tx);
 		if (rc)
 			return rc;
-		rc = xpv_xs_printf(tx, dir, "tx-ring-ref", "%d", nf->q.tx_ref) ?:
-		     xpv_xs_printf(tx, dir, "rx-ring-ref", "%d", nf->q.rx_ref) ?:
-		     xpv_xs_printf(tx, dir, "event-channel", "%u", nf->q.port) ?:
+		rc = publish_queues(nf, tx) ?:
 		     xpv_xs_printf(tx, dir, "request-rx-copy", "1") ?:
 		     xpv_xs_printf(tx, dir, "feature-rx-notify", "1") ?:
 		     xpv_xs_printf(tx, dir, "feature-sg", "%d", netfront_rx_caps.sg) ?:
@@ -115,20 +168,56 @@ static int publish(struct netfront *nf)
 	return rc;
 }
 
-/* Release the queue; NAPI must not poll meanwhile. Under rtnl. */
-static void release_queue(struct netfront *nf)
+static bool backend_has(struct netfront *nf, const char *feature)
+{
+	unsigned long long v = 0;
+
+	return !xpv_xs_read_uint(0, nf->xd->otherend, feature, &v) && v;
+}
+
+/* min(ours, the backend's); a backend that says nothing has one queue */
+static unsigned int nr_queues_wanted(struct netfront *nf)
+{
+	unsigned long long theirs = 1;
+	unsigned int ours = max_queues ?: num_online_cpus();
+
+	xpv_xs_read_uint(0, nf->xd->otherend, "multi-queue-max-queues", &theirs);
+	return clamp_t(unsigned long long, min_t(unsigned long long, ours, theirs),
+		       1, NETFRONT_MAX_QUEUES);
+}
+
+/* Release the queues; NAPI must not poll meanwhile. Under rtnl. */
+static void release_queues(struct netfront *nf)
 {
 	bool running = netif_running(nf->dev);
+	unsigned int i;
 
 	netif_carrier_off(nf->dev);
 	if (running) {
 		netif_tx_disable(nf->dev);
-		napi_disable(&nf->q.napi);
+		napi_all(nf, false);
 	}
-	netfront_queue_release(&nf->q);
+	for (i = 0; i < nf->nr_queues; i++)
+		netfront_queue_release(&nf->queues[i]);
 	if (running)
-		napi_enable(&nf->q.napi);
-	nf->rings = false;
+		napi_all(nf, true);
+	nf->nr_queues = 0;
+}
+
+static int setup_queues(struct netfront *nf)
+{
+	unsigned int i;
+	int rc;
+
+	nf->split = backend_has(nf, "feature-split-event-channels");
+	nf->nr_queues = nr_queues_wanted(nf);
+	for (i = 0; i < nf->nr_queues; i++) {
+		rc = netfront_queue_setup(&nf->queues[i], nf->split);
+		if (rc)
+			return rc;
+	}
+	return netif_set_real_num_tx_queues(nf->dev, nf->nr_queues) ?:
+	       netif_set_real_num_rx_queues(nf->dev, nf->nr_queues);
 }
 
 static void talk_to_backend(struct netfront *nf)
@@ -136,14 +225,13 @@ static void talk_to_backend(struct netfront *nf)
 	int rc;
 
 	rtnl_lock();
-	if (nf->rings) {
+	if (nf->nr_queues) {
 		rtnl_unlock();
 		return;		/* done already: the watch repeated */
 	}
-	nf->rings = true;
-	rc = netfront_queue_setup(&nf->q) ?: publish(nf);
+	rc = setup_queues(nf) ?: publish(nf);
 	if (rc)
-		release_queue(nf);
+		release_queues(nf);
 	rtnl_unlock();
 	if (rc) {
 		dev_err(&nf->xd->dev, "cannot set up the rings: %d\n", rc);
@@ -151,13 +239,6 @@ static void talk_to_backend(struct netfront *nf)
 		return;
 	}
 	xpv_xenbus_switch_state(nf->xd, XenbusStateConnected);
-}
-
-static bool backend_has(struct netfront *nf, const char *feature)
-{
-	unsigned long long v = 0;
-
-	return !xpv_xs_read_uint(0, nf->xd->otherend, feature, &v) && v;
 }
 
 /* What we may send: checksum offload always, the rest if advertised. */
@@ -183,15 +264,16 @@ static void connect(struct netfront *nf)
 	talk_to_backend(nf);	/* a backend that skipped InitWait */
 	f = read_backend_features(nf);
 	rtnl_lock();
-	if (nf->rings && !netif_carrier_ok(nf->dev)) {
+	if (nf->nr_queues && !netif_carrier_ok(nf->dev)) {
 		nf->backend_features = f;
 		if (!(f & NETIF_F_SG) && nf->dev->mtu > ETH_DATA_LEN)
 			dev_set_mtu(nf->dev, ETH_DATA_LEN);
 		netdev_update_features(nf->dev);
 		netif_carrier_on(nf->dev);
 		if (netif_running(nf->dev))
-			netif_wake_queue(nf->dev);
-		netdev_info(nf->dev, "connected, offloads %pNF\n", &f);
+			netif_tx_wake_all_queues(nf->dev);
+		netdev_info(nf->dev, "connected: %u queue(s)%s, offloads %pNF\n",
+			    nf->nr_queues, nf->split ? ", split channels" : "", &f);
 	}
 	rtnl_unlock();
 }
@@ -199,8 +281,8 @@ static void connect(struct netfront *nf)
 static void disconnect(struct netfront *nf)
 {
 	rtnl_lock();
-	if (nf->rings)
-		release_queue(nf);
+	if (nf->nr_queues)
+		release_queues(nf);
 	rtnl_unlock();
 }
 
@@ -219,7 +301,7 @@ static void netfront_otherend_changed(struct xpv_xenbus_device *xd,
 	case XenbusStateClosing:
 	case XenbusStateClosed:
 	case XenbusStateUnknown:
-		if (!nf->rings && xpv_xenbus_read_state(xd->nodename) == XenbusStateClosed)
+		if (!nf->nr_queues && xpv_xenbus_read_state(xd->nodename) == XenbusStateClosed)
 			break;
 		disconnect(nf);
 		xpv_xenbus_switch_state(xd, XenbusStateClosed);
@@ -233,8 +315,12 @@ static void netfront_otherend_changed(struct xpv_xenbus_device *xd,
 static void netfront_broken(struct work_struct *work)
 {
 	struct netfront *nf = container_of(work, struct netfront, broken_work);
-	const char *why = READ_ONCE(nf->q.broken_why);
 	char *path = kasprintf(GFP_KERNEL, "error/%s", nf->xd->nodename);
+	const char *why = NULL;
+	unsigned int i;
+
+	for (i = 0; !why && i < NETFRONT_MAX_QUEUES; i++)
+		why = READ_ONCE(nf->queues[i].broken_why);
 
 	netdev_err(nf->dev, "backend broke the protocol (%s): device down\n", why);
 	rtnl_lock();
@@ -269,6 +355,8 @@ static void netdev_setup(struct net_device *dev, const u8 *mac)
 	dev->features = NETFRONT_OFFLOADS | NETIF_F_RXCSUM;
 	dev->max_mtu = XPV_NETIF_MAX_TX_SIZE - ETH_HLEN;
 	netif_set_tso_max_size(dev, XPV_NETIF_MAX_TX_SIZE - MAX_TCP_HEADER);
+	netif_set_real_num_tx_queues(dev, 1);
+	netif_set_real_num_rx_queues(dev, 1);
 	netif_carrier_off(dev);
 }
 
@@ -277,19 +365,21 @@ static int netfront_probe(struct xpv_xenbus_device *xd)
 	struct net_device *dev;
 	struct netfront *nf;
 	u8 mac[ETH_ALEN];
+	unsigned int i;
 	int rc;
 
 	rc = read_mac(xd, mac);
 	if (rc)
 		return rc;
-	dev = alloc_etherdev(sizeof(*nf));
+	dev = alloc_etherdev_mqs(sizeof(*nf), NETFRONT_MAX_QUEUES, NETFRONT_MAX_QUEUES);
 	if (!dev)
 		return -ENOMEM;
 	nf = netdev_priv(dev);
 	nf->xd = xd;
 	nf->dev = dev;
 	INIT_WORK(&nf->broken_work, netfront_broken);
-	netfront_queue_init(nf);
+	for (i = 0; i < NETFRONT_MAX_QUEUES; i++)
+		netfront_queue_init(nf, i);
 	netdev_setup(dev, mac);
 	SET_NETDEV_DEV(dev, &xd->dev);
 	rc = register_netdev(dev);
@@ -305,14 +395,16 @@ free_netdev:
 static void netfront_remove(struct xpv_xenbus_device *xd)
 {
 	struct netfront *nf = dev_get_drvdata(&xd->dev);
+	unsigned int i;
 
 	unregister_netdev(nf->dev);
 	cancel_work_sync(&nf->broken_work);
 	rtnl_lock();
-	if (nf->rings)
-		release_queue(nf);
+	if (nf->nr_queues)
+		release_queues(nf);
 	rtnl_unlock();
-	netif_napi_del(&nf->q.napi);
+	for (i = 0; i < NETFRONT_MAX_QUEUES; i++)
+		netif_napi_del(&nf->queues[i].napi);
 	free_netdev(nf->dev);
 }
 

@@ -12,6 +12,9 @@
 #include <xpv/ring.h>
 #include <xpv/xenbus.h>
 
+/* Queues we offer at most; the number used is min(ours, the backend's). */
+#define NETFRONT_MAX_QUEUES	4
+
 /* Data slots of the largest TX packet (64 KiB, bounced page by page). */
 #define NETFRONT_TX_MAX_DATA	DIV_ROUND_UP(XPV_NETIF_MAX_TX_SIZE, PAGE_SIZE)
 /* ... and its GSO extra-info slot. */
@@ -31,16 +34,20 @@ struct netfront_rx_slot {
 };
 
 /*
- * A pair of rings with one event channel. Set up and torn down under
- * rtnl with NAPI disabled or not yet polling (ready false); in between,
- * TX state is guarded by tx_lock and RX state belongs to NAPI.
+ * A pair of rings with one event channel, or one per ring when split.
+ * Set up and torn down under rtnl with NAPI disabled or not yet polling
+ * (ready false); in between, TX state is guarded by tx_lock and RX state
+ * belongs to NAPI.
  */
 struct netfront_queue {
-	struct netfront *nf;
+	struct netfront *nf;			/* const after probe */
+	unsigned int id;			/* const after probe: TX queue index */
 	struct napi_struct napi;
 	bool ready;				/* rings usable: store-release/load-acquire */
-	evtchn_port_t port;			/* rtnl */
-	int irq;				/* rtnl */
+	evtchn_port_t port;			/* rtnl: TX (and RX unless split) */
+	evtchn_port_t port_rx;			/* rtnl: RX, == port unless split */
+	int irq, irq_rx;			/* rtnl: requested, or 0 */
+	char irq_name[2][IFNAMSIZ + 8];		/* rtnl */
 	const char *broken_why;			/* first violation seen, or NULL */
 
 	spinlock_t tx_lock;			/* guards the TX fields below */
@@ -64,16 +71,17 @@ struct netfront_queue {
 struct netfront {
 	struct xpv_xenbus_device *xd;		/* const after probe */
 	struct net_device *dev;			/* const after probe */
-	struct netfront_queue q;
-	bool rings;				/* rtnl: q is set up */
+	struct netfront_queue queues[NETFRONT_MAX_QUEUES];
+	unsigned int nr_queues;			/* rtnl: set up, or 0 */
+	bool split;				/* rtnl: split event channels */
 	netdev_features_t backend_features;	/* rtnl; read racily by xmit */
 	struct work_struct broken_work;		/* takes the device down */
 };
 
 extern const struct xpv_netfront_rx_caps netfront_rx_caps;
 
-void netfront_queue_init(struct netfront *nf);
-int netfront_queue_setup(struct netfront_queue *q);
+void netfront_queue_init(struct netfront *nf, unsigned int id);
+int netfront_queue_setup(struct netfront_queue *q, bool split);
 void netfront_queue_release(struct netfront_queue *q);
 netdev_tx_t netfront_start_xmit(struct sk_buff *skb, struct net_device *dev);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * netfront's queue: a TX ring, an RX ring and one event channel.
+ * netfront's queue: a TX ring, an RX ring and one event channel, or one
+ * for each ring when the backend offers split channels. A device has one
+ * or more queues; each is all of what follows, on its own.
  *
  * TX: a packet is copied into bounce pages, one per TX id, packed from
  * offset 0, so the backend sees whole pages holding only packet bytes
@@ -179,19 +181,21 @@ finish_ids:
 netdev_tx_t netfront_start_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct netfront *nf = netdev_priv(dev);
-	struct netfront_queue *q = &nf->q;
+	u16 id = skb_get_queue_mapping(skb);
+	struct netfront_queue *q = &nf->queues[id < nf->nr_queues ? id : 0];
+	struct netdev_queue *txq = netdev_get_tx_queue(dev, q->id);
 	unsigned int len = skb->len;
 	int rc;
 
 	spin_lock(&q->tx_lock);
 	rc = q->tx_up && !queue_is_broken(q) ? tx_post(q, skb) : -ENODEV;
 	if (rc == -EBUSY) {
-		netif_stop_queue(dev);
+		netif_tx_stop_queue(txq);
 		spin_unlock(&q->tx_lock);
 		return NETDEV_TX_BUSY;
 	}
 	if (q->tx_up && !tx_room(q))
-		netif_stop_queue(dev);
+		netif_tx_stop_queue(txq);
 	spin_unlock(&q->tx_lock);
 	if (rc) {
 		DEV_STATS_INC(dev, tx_dropped);
@@ -224,6 +228,7 @@ static bool tx_complete(struct netfront_queue *q, const struct xpv_netif_tx_rsp 
 static void tx_gc(struct netfront_queue *q)
 {
 	union xpv_netif_tx_slot slot;
+	struct netdev_queue *txq;
 	int rc;
 
 	spin_lock(&q->tx_lock);
@@ -234,8 +239,9 @@ static void tx_gc(struct netfront_queue *q)
 	} while (rc >= 0 && !xpv_ring_is_broken(&q->tx) && xpv_ring_final_check(&q->tx));
 	if (rc < 0)
 		queue_broken(q, &q->tx, "TX ring indices");
-	if (q->tx_up && netif_queue_stopped(q->nf->dev) && tx_room(q))
-		netif_wake_queue(q->nf->dev);
+	txq = netdev_get_tx_queue(q->nf->dev, q->id);
+	if (q->tx_up && netif_tx_queue_stopped(txq) && tx_room(q))
+		netif_tx_wake_queue(txq);
 	spin_unlock(&q->tx_lock);
 }
 
@@ -285,7 +291,7 @@ static void rx_refill(struct netfront_queue *q)
 		req->gref = ref;
 	}
 	if (xpv_ring_push(&q->rx))
-		xpv_evtchn_notify(q->port);
+		xpv_evtchn_notify(q->port_rx);
 }
 
 /* End access to the chain's pages; false if the backend kept one. */
@@ -522,27 +528,57 @@ static void slots_release(struct netfront_queue *q)
 	q->rx_slots = NULL;
 }
 
-static int evtchn_setup(struct netfront_queue *q)
+/* A port for the backend, bound and requested as "<dev>-q<id>-<what>". */
+static int evtchn_one(struct netfront_queue *q, evtchn_port_t *port, int *irqp,
+		      unsigned int which)
 {
+	static const char *const what[] = { "tx", "rx" };
 	int rc = xpv_evtchn_alloc_unbound(backend_id(q)), irq;
 
 	if (rc < 0)
 		return rc;
-	q->port = rc;
-	irq = xpv_evtchn_bind_irq(q->port);
+	*port = rc;
+	irq = xpv_evtchn_bind_irq(*port);
 	if (irq < 0)
 		return irq;
-	rc = request_irq(irq, netfront_interrupt, 0, q->nf->dev->name, q);
+	snprintf(q->irq_name[which], sizeof(q->irq_name[which]), "%s-q%u-%s",
+		 q->nf->dev->name, q->id, what[which]);
+	rc = request_irq(irq, netfront_interrupt, 0, q->irq_name[which], q);
 	if (!rc)
-		q->irq = irq;
+		*irqp = irq;
 	return rc;
 }
 
-void netfront_queue_init(struct netfront *nf)
+static int evtchn_setup(struct netfront_queue *q, bool split)
 {
-	struct netfront_queue *q = &nf->q;
+	int rc = evtchn_one(q, &q->port, &q->irq, 0);
+
+	q->port_rx = q->port;
+	if (rc || !split)
+		return rc;
+	return evtchn_one(q, &q->port_rx, &q->irq_rx, 1);
+}
+
+static void evtchn_release(struct netfront_queue *q)
+{
+	if (q->irq_rx > 0)
+		free_irq(q->irq_rx, q);
+	if (q->irq > 0)
+		free_irq(q->irq, q);
+	if (q->port_rx && q->port_rx != q->port)
+		xpv_evtchn_close(q->port_rx);
+	if (q->port)
+		xpv_evtchn_close(q->port);
+	q->irq = q->irq_rx = 0;
+	q->port = q->port_rx = 0;
+}
+
+void netfront_queue_init(struct netfront *nf, unsigned int id)
+{
+	struct netfront_queue *q = &nf->queues[id];
 
 	q->nf = nf;
+	q->id = id;
 	spin_lock_init(&q->tx_lock);
 	netif_napi_add(nf->dev, &q->napi, netfront_poll);
 }
@@ -553,7 +589,7 @@ void netfront_queue_init(struct netfront *nf)
  * Called under rtnl with the queue released. On error the caller calls
  * netfront_queue_release().
  */
-int netfront_queue_setup(struct netfront_queue *q)
+int netfront_queue_setup(struct netfront_queue *q, bool split)
 {
 	int rc;
 
@@ -570,7 +606,7 @@ int netfront_queue_setup(struct netfront_queue *q)
 	spin_unlock_bh(&q->tx_lock);
 	/* publish the rings to NAPI; pairs with the acquire in poll */
 	smp_store_release(&q->ready, true);
-	return evtchn_setup(q);
+	return evtchn_setup(q, split);
 }
 
 /**
@@ -581,12 +617,7 @@ int netfront_queue_setup(struct netfront_queue *q)
  */
 void netfront_queue_release(struct netfront_queue *q)
 {
-	if (q->irq > 0)
-		free_irq(q->irq, q);
-	q->irq = 0;
-	if (q->port)
-		xpv_evtchn_close(q->port);
-	q->port = 0;
+	evtchn_release(q);
 	WRITE_ONCE(q->ready, false);
 	spin_lock_bh(&q->tx_lock);
 	q->tx_up = false;
