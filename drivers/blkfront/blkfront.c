@@ -19,12 +19,12 @@
  * operation. Anything else marks the device broken: every request in
  * flight and every later one fails with an I/O error.
  *
- * xenbus, as the frontend sees it (the backend's state drives ours):
+ * xenbus, as the frontend sees it (the bus drives it from the backend's
+ * state, drivers/xenbus/bus.c):
  *
- *	backend InitWait   ring, grants, event channel, nodes -> Initialised
- *	backend Connected  read the disk's size and features, add it -> Connected
- *	backend Closing    take the disk away, release the ring -> Closed
- *	backend Closed/gone    the same, if not done yet
+ *	setup       ring, grants, event channel, nodes -> Initialised
+ *	connect     read the disk's size and features, add it -> Connected
+ *	disconnect  take the disk away, release the ring (the bus: -> Closed)
  */
 #define pr_fmt(fmt) "xpv-blkfront: " fmt
 
@@ -541,30 +541,26 @@ static void disconnect(struct blkfront *bf)
 	release_ring(bf);
 }
 
-static void blkfront_otherend_changed(struct xpv_xenbus_device *xd,
-				      enum xenbus_state state)
+static void blkfront_setup(struct xpv_xenbus_device *xd)
+{
+	talk_to_backend(dev_get_drvdata(&xd->dev));
+}
+
+static void blkfront_connect(struct xpv_xenbus_device *xd)
+{
+	connect(dev_get_drvdata(&xd->dev));
+}
+
+static void blkfront_disconnect(struct xpv_xenbus_device *xd)
+{
+	disconnect(dev_get_drvdata(&xd->dev));
+}
+
+static bool blkfront_set_up(struct xpv_xenbus_device *xd)
 {
 	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 
-	switch (state) {
-	case XenbusStateInitWait:
-		talk_to_backend(bf);
-		break;
-	case XenbusStateConnected:
-		talk_to_backend(bf);	/* a backend that skipped InitWait */
-		connect(bf);
-		break;
-	case XenbusStateClosing:
-	case XenbusStateClosed:
-	case XenbusStateUnknown:
-		if (!bf->ring_page && xpv_xenbus_read_state(xd->nodename) == XenbusStateClosed)
-			break;
-		disconnect(bf);
-		xpv_xenbus_switch_state(xd, XenbusStateClosed);
-		break;
-	default:
-		break;
-	}
+	return bf->ring_page;
 }
 
 static int blkfront_probe(struct xpv_xenbus_device *xd)
@@ -600,7 +596,10 @@ static struct xpv_xenbus_driver blkfront_driver = {
 	.type = "vbd",
 	.probe = blkfront_probe,
 	.remove = blkfront_remove,
-	.otherend_changed = blkfront_otherend_changed,
+	.setup = blkfront_setup,
+	.connect = blkfront_connect,
+	.disconnect = blkfront_disconnect,
+	.set_up = blkfront_set_up,
 	.driver = { .name = "xpv-blkfront" },
 };
 

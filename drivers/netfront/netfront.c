@@ -15,12 +15,12 @@
  * offload, sg and GSO only as far as the backend advertised them
  * (ndo_fix_features). MTU above 1500 needs the backend's sg.
  *
- * xenbus, as the frontend sees it (the backend's state drives ours):
+ * xenbus, as the frontend sees it (the bus drives it from the backend's
+ * state, drivers/xenbus/bus.c):
  *
- *	backend InitWait   queue, grants, event channel, nodes -> Connected
- *	backend Connected  read its features, carrier on
- *	backend Closing    carrier off, release the queue -> Closed
- *	backend Closed/gone    the same, if not done yet
+ *	setup       queues, grants, event channels, nodes -> Connected
+ *	connect     read the backend's features, carrier on
+ *	disconnect  carrier off, release the queues (the bus: -> Closed)
  *
  * A backend that breaks the protocol latches the queue broken (queue.c);
  * the device is then closed, the reason goes to error/<nodename>/error,
@@ -259,10 +259,8 @@ static netdev_features_t read_backend_features(struct netfront *nf)
 
 static void connect(struct netfront *nf)
 {
-	netdev_features_t f;
+	netdev_features_t f = read_backend_features(nf);
 
-	talk_to_backend(nf);	/* a backend that skipped InitWait */
-	f = read_backend_features(nf);
 	rtnl_lock();
 	if (nf->nr_queues && !netif_carrier_ok(nf->dev)) {
 		nf->backend_features = f;
@@ -286,29 +284,26 @@ static void disconnect(struct netfront *nf)
 	rtnl_unlock();
 }
 
-static void netfront_otherend_changed(struct xpv_xenbus_device *xd,
-				      enum xenbus_state state)
+static void netfront_setup(struct xpv_xenbus_device *xd)
+{
+	talk_to_backend(dev_get_drvdata(&xd->dev));
+}
+
+static void netfront_connect(struct xpv_xenbus_device *xd)
+{
+	connect(dev_get_drvdata(&xd->dev));
+}
+
+static void netfront_disconnect(struct xpv_xenbus_device *xd)
+{
+	disconnect(dev_get_drvdata(&xd->dev));
+}
+
+static bool netfront_set_up(struct xpv_xenbus_device *xd)
 {
 	struct netfront *nf = dev_get_drvdata(&xd->dev);
 
-	switch (state) {
-	case XenbusStateInitWait:
-		talk_to_backend(nf);
-		break;
-	case XenbusStateConnected:
-		connect(nf);
-		break;
-	case XenbusStateClosing:
-	case XenbusStateClosed:
-	case XenbusStateUnknown:
-		if (!nf->nr_queues && xpv_xenbus_read_state(xd->nodename) == XenbusStateClosed)
-			break;
-		disconnect(nf);
-		xpv_xenbus_switch_state(xd, XenbusStateClosed);
-		break;
-	default:
-		break;
-	}
+	return READ_ONCE(nf->nr_queues);
 }
 
 /* The queue latched broken: close the device, say why, leave. */
@@ -412,7 +407,10 @@ static struct xpv_xenbus_driver netfront_driver = {
 	.type = "vif",
 	.probe = netfront_probe,
 	.remove = netfront_remove,
-	.otherend_changed = netfront_otherend_changed,
+	.setup = netfront_setup,
+	.connect = netfront_connect,
+	.disconnect = netfront_disconnect,
+	.set_up = netfront_set_up,
 	.driver = { .name = "xpv-netfront" },
 };
 

@@ -5,7 +5,8 @@
 # each way with checksums, GSO counted by the driver's own counters (more
 # bytes per packet than a 1500-byte MTU allows means GSO); 50 short HTTP
 # fetches from dom0; then MTU 9000: pings of 8972 bytes that need no IP
-# fragments either way, and 8 MiB of TCP each way.
+# fragments either way, and 8 MiB of TCP each way; last the link down and
+# up again at MTU 1500.
 
 small_flows() {
 	local i want got
@@ -78,4 +79,12 @@ check tcp-from-dom0-9000 tcp_receive_wait 600
 value rx9000-sha "$(sha /tmp/rx.bin)"
 rm -f /tmp/rx.bin
 grep eth0 /proc/interrupts
+
+# down and up again, back to MTU 1500: the link comes back and carries
+link_cycle() {
+	ip link set eth0 down && ip link set eth0 mtu 1500 && ip link set eth0 up &&
+		[ "$(cat /sys/class/net/eth0/carrier)" = 1 ] &&
+		ping -c 3 -W 5 -s 1472 "$DOM0_IP"
+}
+check link-down-up link_cycle
 check net-done true
