@@ -398,8 +398,9 @@ static int publish(struct blkfront *bf)
 	return rc;
 }
 
-static void talk_to_backend(struct blkfront *bf)
+static void blkfront_setup(struct xpv_xenbus_device *xd)
 {
+	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 	int rc;
 
 	if (bf->ring_page)
@@ -509,8 +510,9 @@ static int create_disk(struct blkfront *bf)
 	return 0;
 }
 
-static void connect(struct blkfront *bf)
+static void blkfront_connect(struct xpv_xenbus_device *xd)
 {
+	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 	int rc;
 
 	if (bf->connected || !bf->ring_page)
@@ -524,8 +526,9 @@ static void connect(struct blkfront *bf)
 	xpv_xenbus_switch_state(bf->xd, XenbusStateConnected);
 }
 
-static void disconnect(struct blkfront *bf)
+static void blkfront_disconnect(struct xpv_xenbus_device *xd)
 {
+	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 	unsigned long flags;
 
 	if (bf->disk) {
@@ -539,21 +542,6 @@ static void disconnect(struct blkfront *bf)
 		bf->disk = NULL;
 	}
 	release_ring(bf);
-}
-
-static void blkfront_setup(struct xpv_xenbus_device *xd)
-{
-	talk_to_backend(dev_get_drvdata(&xd->dev));
-}
-
-static void blkfront_connect(struct xpv_xenbus_device *xd)
-{
-	connect(dev_get_drvdata(&xd->dev));
-}
-
-static void blkfront_disconnect(struct xpv_xenbus_device *xd)
-{
-	disconnect(dev_get_drvdata(&xd->dev));
 }
 
 static bool blkfront_set_up(struct xpv_xenbus_device *xd)
@@ -588,7 +576,7 @@ static void blkfront_remove(struct xpv_xenbus_device *xd)
 {
 	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 
-	disconnect(bf);
+	blkfront_disconnect(xd);
 	kfree(bf);
 }
 

@@ -220,8 +220,9 @@ static int setup_queues(struct netfront *nf)
 	       netif_set_real_num_rx_queues(nf->dev, nf->nr_queues);
 }
 
-static void talk_to_backend(struct netfront *nf)
+static void netfront_setup(struct xpv_xenbus_device *xd)
 {
+	struct netfront *nf = dev_get_drvdata(&xd->dev);
 	int rc;
 
 	rtnl_lock();
@@ -257,8 +258,9 @@ static netdev_features_t read_backend_features(struct netfront *nf)
 	return f;
 }
 
-static void connect(struct netfront *nf)
+static void netfront_connect(struct xpv_xenbus_device *xd)
 {
+	struct netfront *nf = dev_get_drvdata(&xd->dev);
 	netdev_features_t f = read_backend_features(nf);
 
 	rtnl_lock();
@@ -276,27 +278,14 @@ static void connect(struct netfront *nf)
 	rtnl_unlock();
 }
 
-static void disconnect(struct netfront *nf)
+static void netfront_disconnect(struct xpv_xenbus_device *xd)
 {
+	struct netfront *nf = dev_get_drvdata(&xd->dev);
+
 	rtnl_lock();
 	if (nf->nr_queues)
 		release_queues(nf);
 	rtnl_unlock();
-}
-
-static void netfront_setup(struct xpv_xenbus_device *xd)
-{
-	talk_to_backend(dev_get_drvdata(&xd->dev));
-}
-
-static void netfront_connect(struct xpv_xenbus_device *xd)
-{
-	connect(dev_get_drvdata(&xd->dev));
-}
-
-static void netfront_disconnect(struct xpv_xenbus_device *xd)
-{
-	disconnect(dev_get_drvdata(&xd->dev));
 }
 
 static bool netfront_set_up(struct xpv_xenbus_device *xd)
