@@ -21,12 +21,12 @@
  * the only one): every request in flight and every later one fails with
  * an I/O error.
  *
- * xenbus, as the frontend sees it (the backend's state drives ours):
+ * xenbus, as the frontend sees it (the bus drives it from the backend's
+ * state, drivers/xenbus/bus.c):
  *
- *	backend InitWait   ring, grants, event channel, nodes -> Initialised
- *	backend Connected  read the disk's size and features, add it -> Connected
- *	backend Closing    take the disk away, release the ring -> Closed
- *	backend Closed/gone    the same, if not done yet
+ *	setup       ring, grants, event channel, nodes -> Initialised
+ *	connect     read the disk's size and features, add it -> Connected
+ *	disconnect  take the disk away, release the ring (the bus: -> Closed)
  */
 #define pr_fmt(fmt) "xpv-blkfront: " fmt
 
@@ -434,8 +434,9 @@ static int publish(struct blkfront *bf)
 	return rc;
 }
 
-static void talk_to_backend(struct blkfront *bf)
+static void blkfront_setup(struct xpv_xenbus_device *xd)
 {
+	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 	int rc;
 
 	if (bf->ring_page)
@@ -545,8 +546,9 @@ static int create_disk(struct blkfront *bf)
 	return 0;
 }
 
-static void connect(struct blkfront *bf)
+static void blkfront_connect(struct xpv_xenbus_device *xd)
 {
+	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 	int rc;
 
 	if (bf->connected || !bf->ring_page)
@@ -560,8 +562,9 @@ static void connect(struct blkfront *bf)
 	xpv_xenbus_switch_state(bf->xd, XenbusStateConnected);
 }
 
-static void disconnect(struct blkfront *bf)
+static void blkfront_disconnect(struct xpv_xenbus_device *xd)
 {
+	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 	unsigned long flags;
 
 	if (bf->disk) {
@@ -577,30 +580,11 @@ static void disconnect(struct blkfront *bf)
 	release_ring(bf);
 }
 
-static void blkfront_otherend_changed(struct xpv_xenbus_device *xd,
-				      enum xenbus_state state)
+static bool blkfront_set_up(struct xpv_xenbus_device *xd)
 {
 	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 
-	switch (state) {
-	case XenbusStateInitWait:
-		talk_to_backend(bf);
-		break;
-	case XenbusStateConnected:
-		talk_to_backend(bf);	/* a backend that skipped InitWait */
-		connect(bf);
-		break;
-	case XenbusStateClosing:
-	case XenbusStateClosed:
-	case XenbusStateUnknown:
-		if (!bf->ring_page && xpv_xenbus_read_state(xd->nodename) == XenbusStateClosed)
-			break;
-		disconnect(bf);
-		xpv_xenbus_switch_state(xd, XenbusStateClosed);
-		break;
-	default:
-		break;
-	}
+	return bf->ring_page;
 }
 
 static int blkfront_probe(struct xpv_xenbus_device *xd)
@@ -628,7 +612,7 @@ static void blkfront_remove(struct xpv_xenbus_device *xd)
 {
 	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 
-	disconnect(bf);
+	blkfront_disconnect(xd);
 	kfree(bf);
 }
 
@@ -636,7 +620,10 @@ static struct xpv_xenbus_driver blkfront_driver = {
 	.type = "vbd",
 	.probe = blkfront_probe,
 	.remove = blkfront_remove,
-	.otherend_changed = blkfront_otherend_changed,
+	.setup = blkfront_setup,
+	.connect = blkfront_connect,
+	.disconnect = blkfront_disconnect,
+	.set_up = blkfront_set_up,
 	.driver = { .name = "xpv-blkfront" },
 };
 

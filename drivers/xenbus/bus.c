@@ -9,10 +9,13 @@
  * "xpv-xenbus" bus, named <type>-<id>, and binds to the driver of its
  * type. A device whose directory disappeared is unregistered.
  *
- * Each bound device has a watch on the backend's state node; the driver
- * hears of every change through otherend_changed() and re-reads what it
- * needs (watches are hints). What a frontend does in each state is the
- * driver's, written as a table there.
+ * Each bound device has a watch on the backend's state node; at every
+ * change the bus re-reads it (watches are hints) and drives the driver's
+ * half of the handshake, the same for every frontend (front_changed()):
+ *
+ *	backend InitWait       setup()
+ *	backend Connected      setup() (a backend that skipped InitWait), connect()
+ *	backend Closing/Closed/gone    disconnect(), then we are Closed
  */
 #define pr_fmt(fmt) "xpv-xenbus: " fmt
 
@@ -63,6 +66,30 @@ static int xpv_xenbus_match(struct device *dev, struct device_driver *drv)
 	return !strcmp(to_xpv_xenbus_device(dev)->type, to_xpv_driver(drv)->type);
 }
 
+static void front_changed(struct xpv_xenbus_driver *drv,
+			  struct xpv_xenbus_device *xd, enum xenbus_state state)
+{
+	switch (state) {
+	case XenbusStateInitWait:
+		drv->setup(xd);
+		break;
+	case XenbusStateConnected:
+		drv->setup(xd);
+		drv->connect(xd);
+		break;
+	case XenbusStateClosing:
+	case XenbusStateClosed:
+	case XenbusStateUnknown:
+		if (!drv->set_up(xd) && xpv_xenbus_read_state(xd->nodename) == XenbusStateClosed)
+			break;
+		drv->disconnect(xd);
+		xpv_xenbus_switch_state(xd, XenbusStateClosed);
+		break;
+	default:
+		break;
+	}
+}
+
 static void otherend_changed(struct xpv_xs_watch *w, const char *path)
 {
 	struct xpv_xenbus_device *xd =
@@ -72,8 +99,8 @@ static void otherend_changed(struct xpv_xs_watch *w, const char *path)
 	xd->otherend_state = xpv_xenbus_read_state(xd->otherend);
 	device_lock(&xd->dev);
 	drv = xd->dev.driver ? to_xpv_driver(xd->dev.driver) : NULL;
-	if (drv && drv->otherend_changed)
-		drv->otherend_changed(xd, xd->otherend_state);
+	if (drv)
+		front_changed(drv, xd, xd->otherend_state);
 	device_unlock(&xd->dev);
 }
 

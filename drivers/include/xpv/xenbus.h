@@ -79,9 +79,19 @@ struct xpv_xenbus_driver {
 	const char *type;
 	int (*probe)(struct xpv_xenbus_device *xd);
 	void (*remove)(struct xpv_xenbus_device *xd);
-	/* the backend's state node changed (re-read, may be the same) */
-	void (*otherend_changed)(struct xpv_xenbus_device *xd,
-				 enum xenbus_state state);
+	/*
+	 * The frontend's half of the handshake, which the bus drives from
+	 * the backend's state (re-read at every watch, so a call may
+	 * repeat): setup() when the backend is in InitWait, or Connected
+	 * having skipped it, publishes rings and channels and does nothing
+	 * if done already; connect() when it is Connected; disconnect() when
+	 * it closes or goes away, before the bus moves us to Closed, unless
+	 * set_up() says nothing is set up and we are Closed already.
+	 */
+	void (*setup)(struct xpv_xenbus_device *xd);
+	void (*connect)(struct xpv_xenbus_device *xd);
+	void (*disconnect)(struct xpv_xenbus_device *xd);
+	bool (*set_up)(struct xpv_xenbus_device *xd);
 	struct device_driver driver;
 };
 

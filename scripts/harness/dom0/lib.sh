@@ -195,5 +195,36 @@ tcp_receive_wait() {
 # sha FILE: the sha256 of FILE alone.
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
+# netback_removed VIF: xpv-netback logs VIF's removal within 50 s.
+netback_removed() {
+	local t=50
+	while [ "$t" -gt 0 ]; do
+		grep -q "$1 removed" /var/log/xpv-netback.log && return 0
+		sleep 1
+		t=$((t - 1))
+	done
+	return 1
+}
+
+# netback_gone_checks VIF: after the guest of xpv-netback's interface VIF
+# powered off, the daemon logged its removal and is still alive, the TAP
+# device went, and the interface's last counters show no drops and GSO
+# both ways. Checks vif-removed, tap-gone, daemon-alive, drops-zero,
+# tx-gso, rx-gso.
+netback_gone_checks() {
+	local vif=$1 log=/var/log/xpv-netback.log line drops tx_gso rx_gso
+	check vif-removed netback_removed "$vif"
+	check tap-gone test ! -e "/sys/class/net/$vif"
+	check daemon-alive kill -0 "$(cat /run/xpv-netback.pid)"
+	line=$(grep "$vif, " "$log" | tail -n 1)
+	echo "xpv-netback: $line"
+	drops=$(echo "$line" | sed -n 's/.*, drops \([0-9]*\) .*/\1/p')
+	tx_gso=$(echo "$line" | sed -n 's/.*, tx [0-9]* packets [0-9]* bytes \([0-9]*\) gso,.*/\1/p')
+	rx_gso=$(echo "$line" | sed -n 's/.*, rx [0-9]* packets [0-9]* bytes \([0-9]*\) gso,.*/\1/p')
+	check_eq drops-zero 0 "$drops"
+	check tx-gso test "${tx_gso:-0}" -gt 0
+	check rx-gso test "${rx_gso:-0}" -gt 0
+}
+
 # bench METRIC VALUE UNIT: a measurement for make bench (scripts/bench/run.sh).
 bench() { echo "XPV-BENCH $1 $2 $3"; }

@@ -39,6 +39,18 @@ value() { echo "XPV-VALUE $1 $2"; }
 # bench METRIC VALUE UNIT: a measurement for make bench (scripts/bench/run.sh).
 bench() { echo "XPV-BENCH $1 $2 $3"; }
 
+# small_flows N: N short HTTP fetches of http://$DOM0_IP:8080/small, each
+# its own TCP connection, each checked (dom0.sh serves `seq 1 3000` there).
+small_flows() {
+	local i want got
+	want=$(seq 1 3000 | sha256sum | cut -d' ' -f1)
+	for i in $(seq 1 "$1"); do
+		got=$(wget -q -O - "http://$DOM0_IP:8080/small" | sha256sum | cut -d' ' -f1)
+		[ "$got" = "$want" ] || { echo "flow $i: got $got"; return 1; }
+	done
+	echo "$1 flows, each $want"
+}
+
 # uptime_s: seconds since the kernel booted, to 10 ms.
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 

@@ -5,7 +5,6 @@
 # removed it (no drops for a well-behaved guest, GSO both ways) and the TAP
 # device went with it.
 
-log=/var/log/xpv-netback.log
 mkdir -p "$XPV_RUN/www"
 seq 1 3000 >"$XPV_RUN/www/small"
 httpd -p 8080 -h "$XPV_RUN/www"
@@ -30,24 +29,5 @@ rm -f "$XPV_RUN/tx.bin"
 check guest-done guest_wait 'XPV-CHECK small-flows' 600
 
 # the guest powers off now; libxl removes the vif
-removed() {
-	local t=50
-	while [ "$t" -gt 0 ]; do
-		grep -q "$vif removed" "$log" && return 0
-		sleep 1
-		t=$((t - 1))
-	done
-	return 1
-}
-check vif-removed removed
-check tap-gone test ! -e "/sys/class/net/$vif"
-check daemon-alive kill -0 "$(cat /run/xpv-netback.pid)"
-line=$(grep "$vif, " "$log" | tail -n 1)
-echo "xpv-netback: $line"
-drops=$(echo "$line" | sed -n 's/.*, drops \([0-9]*\) .*/\1/p')
-tx_gso=$(echo "$line" | sed -n 's/.*, tx [0-9]* packets [0-9]* bytes \([0-9]*\) gso,.*/\1/p')
-rx_gso=$(echo "$line" | sed -n 's/.*, rx [0-9]* packets [0-9]* bytes \([0-9]*\) gso,.*/\1/p')
-check_eq drops-zero 0 "$drops"
-check tx-gso test "${tx_gso:-0}" -gt 0
-check rx-gso test "${rx_gso:-0}" -gt 0
-sed "s/^/xpv-netback.log: /" "$log"
+netback_gone_checks "$vif"
+sed "s/^/xpv-netback.log: /" /var/log/xpv-netback.log

@@ -1,0 +1,80 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Guest side of our netfront, on either backend (xpv-domu-net and
+# xpv-domu-net-kernel): two queues with split event channels; pings of every size
+# (1472 bytes fills the MTU, 8000 goes as IP fragments); 64 MiB of TCP
+# each way with checksums, GSO counted by the driver's own counters (more
+# bytes per packet than a 1500-byte MTU allows means GSO); 50 short HTTP
+# fetches from dom0; then MTU 9000: pings of 8972 bytes that need no IP
+# fragments either way, and 8 MiB of TCP each way; last the link down and
+# up again at MTU 1500.
+
+counter() { cat "/sys/class/net/eth0/statistics/$1"; }
+
+# bytes per packet of direction $1 (tx, rx) since the counts $2 $3
+per_packet() {
+	echo $((($(counter "$1_bytes") - $2) / ($(counter "$1_packets") - $3 + 1)))
+}
+
+# an Ip: counter of /proc/net/snmp by name
+ip_counter() {
+	awk -v k="$1" '/^Ip:/ { if (!n) { for (i = 1; i <= NF; i++) if ($i == k) c = i; n = 1 }
+		else print $c }' /proc/net/snmp
+}
+
+# 8972-byte pings answered without IP fragments: dom0 raised its MTU too
+ping_9000() {
+	local t=60 reasm
+	while [ "$t" -gt 0 ]; do
+		reasm=$(ip_counter ReasmReqds)
+		ping -c 3 -W 5 -s 8972 "$DOM0_IP" >/dev/null &&
+			[ "$(ip_counter ReasmReqds)" = "$reasm" ] && return 0
+		sleep 1
+		t=$((t - 1))
+	done
+	return 1
+}
+
+tcp_receive 5001 /tmp/rx.bin
+# two queues (netfront.max_queues=2), each with a TX and an RX channel
+check_eq queues 2 "$(ls -d /sys/class/net/eth0/queues/tx-* | wc -l)"
+check_eq split-channels 4 "$(grep -c 'eth0-q[01]-[rt]x' /proc/interrupts)"
+value net-ready 1
+check ping-dom0 ping -c 3 -W 5 "$DOM0_IP"
+check ping-dom0-mtu ping -c 3 -W 5 -s 1472 "$DOM0_IP"
+check ping-dom0-frag ping -c 3 -W 5 -s 8000 "$DOM0_IP"
+dd if=/dev/urandom of=/tmp/tx.bin bs=1M count=64 2>/dev/null
+value tx-sha "$(sha /tmp/tx.bin)"
+b=$(counter tx_bytes) p=$(counter tx_packets)
+check tcp-to-dom0 nc -w 30 "$DOM0_IP" 5000 </tmp/tx.bin
+tx_pp=$(per_packet tx "$b" "$p")
+rm -f /tmp/tx.bin
+b=$(counter rx_bytes) p=$(counter rx_packets)
+check tcp-from-dom0 tcp_receive_wait 600
+rx_pp=$(per_packet rx "$b" "$p")
+value rx-sha "$(sha /tmp/rx.bin)"
+rm -f /tmp/rx.bin
+check gso-to-dom0 test "$tx_pp" -gt 1514
+check gso-from-dom0 test "$rx_pp" -gt 1514
+check small-flows small_flows 50
+
+tcp_receive 5003 /tmp/rx.bin
+check mtu-9000 ip link set eth0 mtu 9000
+value mtu 9000
+check ping-dom0-9000 ping_9000
+dd if=/dev/urandom of=/tmp/tx.bin bs=1M count=8 2>/dev/null
+value tx9000-sha "$(sha /tmp/tx.bin)"
+check tcp-to-dom0-9000 nc -w 30 "$DOM0_IP" 5002 </tmp/tx.bin
+rm -f /tmp/tx.bin
+check tcp-from-dom0-9000 tcp_receive_wait 600
+value rx9000-sha "$(sha /tmp/rx.bin)"
+rm -f /tmp/rx.bin
+grep eth0 /proc/interrupts
+
+# down and up again, back to MTU 1500: the link comes back and carries
+link_cycle() {
+	ip link set eth0 down && ip link set eth0 mtu 1500 && ip link set eth0 up &&
+		[ "$(cat /sys/class/net/eth0/carrier)" = 1 ] &&
+		ping -c 3 -W 5 -s 1472 "$DOM0_IP"
+}
+check link-down-up link_cycle
+check net-done true
