@@ -6,9 +6,10 @@
 #   make                  build the domU kernel (build/xenU/arch/x86/boot/bzImage)
 #                         and the dom0 backend daemons (backends/out/)
 #   make menuconfig       any other *config target goes to the kernel too
-#   make run              build, boot Xen in QEMU, start a guest with a disk and
-#                         a NIC, show its console; KERNEL=path for another guest
-#                         kernel (e.g. build/xenU/vmlinux)
+#   make run              build, boot Xen in QEMU, start our kernel as a guest
+#                         with a disk and a NIC on our daemons, show its
+#                         console; KERNEL=debian (Debian's 6.1) or KERNEL=path
+#                         for another guest kernel
 #   make check            every test lane; ends with "N passed, N failed"
 #   make e2e              only the scenarios under Xen (SCENARIOS="a b" for some)
 #   make bench            ours against upstream Linux's Xen pieces, as ratios

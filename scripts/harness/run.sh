@@ -6,8 +6,9 @@
 # and ends the run); without one (CI), the guest shows its devices, powers
 # off, and the run is judged like a scenario.
 #
-# Usage: run.sh [--kernel FILE] [--set KEY=VALUE]...
-#   --kernel   the guest kernel (default: Debian's), e.g. our vmlinux
+# Usage: run.sh [--kernel FILE|debian] [--set KEY=VALUE]...
+#   --kernel   the guest kernel (default: ours, build/xenU/vmlinux);
+#              'debian' for Debian's 6.1, the reference
 #   --set      any scenario setting (tests/e2e/README.md), e.g. GUEST_MEMORY=512
 # The scenario is scripts/harness/run-guest/; logs in $XPV_BUILD/e2e/run-guest/.
 set -euo pipefail
@@ -18,7 +19,12 @@ SETS=()
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--kernel) SETS+=(--set "GUEST_KERNEL=$(realpath "$2")"); shift ;;
+		--kernel)
+			case $2 in
+			debian | debian-bzimage) SETS+=(--set "GUEST_KERNEL=$2") ;;
+			*) SETS+=(--set "GUEST_KERNEL=$(realpath "$2")") ;;
+			esac
+			shift ;;
 		--set) SETS+=(--set "$2"); shift ;;
 		*) sed -n '/^# Usage:/,/^# The scenario/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 		esac
