@@ -14,8 +14,15 @@ for w in $(cat /proc/cmdline); do
 done
 
 # load PORT: the writer and the stream, in the background, until /tmp/stop.
+# The stream connects again until then: the bridge may not forward yet
+# when the first try goes out (seen once in 100 cycles: no route to host).
 load() {
-	nc "$DOM0_IP" "$1" </dev/zero >/dev/null &
+	(
+		while [ ! -e /tmp/stop ]; do
+			nc "$DOM0_IP" "$1" </dev/zero >/dev/null
+			sleep 1
+		done
+	) &
 	NC_PID=$!
 	(
 		i=0
