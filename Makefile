@@ -36,6 +36,10 @@ export CCACHE_NOHASHDIR ?= 1
 export CCACHE_MAXSIZE ?= 5G
 
 KMAKE = $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=x86_64 CC="$(KCC)" -j$(JOBS)
+# The same kernel with the debug checks of arch/x86/configs/xpv_debug.config,
+# for the scenarios that play a hostile peer against it.
+KOBJ_DEBUG := $(XPV_ROOT)/build/xenU-debug
+KMAKE_DEBUG = $(MAKE) -C $(KSRC) O=$(KOBJ_DEBUG) ARCH=x86_64 CC="$(KCC)" -j$(JOBS)
 
 all: kernel backends
 
@@ -51,6 +55,11 @@ kernel: prepare
 		exit 1; }
 	+@$(KMAKE) bzImage
 	@echo "xpv: built $(KOBJ)/arch/x86/boot/bzImage and $(KOBJ)/vmlinux"
+
+debug-kernel: prepare
+	+@$(KMAKE_DEBUG) -s xenU_defconfig xpv_debug.config
+	+@$(KMAKE_DEBUG) vmlinux
+	@echo "xpv: built $(KOBJ_DEBUG)/vmlinux"
 
 backends:
 	+@$(MAKE) -s -C backends all
@@ -89,4 +98,4 @@ clean:
 distclean: clean
 	rm -rf build
 
-.PHONY: all prepare kernel backends unit e2e run bench early-boot check clean distclean
+.PHONY: all prepare kernel debug-kernel backends unit e2e run bench early-boot check clean distclean

@@ -27,7 +27,7 @@ STAMP=$KSRC/.xpv-prepared
 # What the kernel sees of us, relative to both the repo and build/linux/xpv.
 XPV_LINKS=(Kbuild Kconfig arch drivers lib)
 # Files we add to the kernel's own directories.
-XPV_EXTRA_LINKS=(arch/x86/configs/xenU_defconfig)
+XPV_EXTRA_LINKS=(arch/x86/configs/xenU_defconfig arch/x86/configs/xpv_debug.config)
 
 # Packages to unpack the tarball, apply patches and build a kernel.
 BUILD_DEPS=(xz-utils patch make gcc bc bison flex libelf-dev libssl-dev cpio
