@@ -56,8 +56,13 @@ kernel: prepare
 	+@$(KMAKE) bzImage
 	@echo "xpv: built $(KOBJ)/arch/x86/boot/bzImage and $(KOBJ)/vmlinux"
 
+# configured again only when the defconfig or the fragment changed
+DEBUG_CONFIGS := arch/x86/configs/xenU_defconfig arch/x86/configs/xpv_debug.config
+
 debug-kernel: prepare
-	+@$(KMAKE_DEBUG) -s xenU_defconfig xpv_debug.config
+	+@for f in $(DEBUG_CONFIGS); do \
+		test $(KOBJ_DEBUG)/.config -nt $$f || { \
+		$(KMAKE_DEBUG) -s xenU_defconfig xpv_debug.config; break; }; done
 	+@$(KMAKE_DEBUG) vmlinux
 	@echo "xpv: built $(KOBJ_DEBUG)/vmlinux"
 
