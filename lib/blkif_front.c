@@ -13,6 +13,17 @@ int xpv_blkfront_start(struct xpv_blkfront_shadow *sh, u32 nr, u32 id, u8 operat
 	return 0;
 }
 
+/*
+ * An indirect request is answered with the operation it carries inside
+ * (Linux's blkback and blkfront agree on that), anything else with its own.
+ */
+u8 xpv_blkfront_rsp_op(const union xpv_blkif_req *req)
+{
+	if (req->operation == XPV_BLKIF_OP_INDIRECT)
+		return req->indirect.indirect_op;
+	return req->operation;
+}
+
 static enum xpv_blkfront_verdict outcome(s16 status)
 {
 	switch (status) {

@@ -103,6 +103,72 @@ static void blkif_front_test_malicious(XT_CTX)
 	}
 }
 
+/* What the shadow records: an indirect request's inner operation. */
+static void blkif_front_test_rsp_op(XT_CTX)
+{
+	union xpv_blkif_req req;
+
+	memset(&req, 0, sizeof(req));
+	req.rw.operation = XPV_BLKIF_OP_WRITE;
+	XT_EQ(xpv_blkfront_rsp_op(&req), XPV_BLKIF_OP_WRITE);
+	req.discard.operation = XPV_BLKIF_OP_DISCARD;
+	XT_EQ(xpv_blkfront_rsp_op(&req), XPV_BLKIF_OP_DISCARD);
+	req.indirect.operation = XPV_BLKIF_OP_INDIRECT;
+	req.indirect.indirect_op = XPV_BLKIF_OP_READ;
+	XT_EQ(xpv_blkfront_rsp_op(&req), XPV_BLKIF_OP_READ);
+}
+
+/*
+ * Indirect requests (id 5 an indirect read of 256 pages, id 9 a discard)
+ * and a second queue's ring (its own shadow): the answers a hostile
+ * backend may give them.
+ */
+static void blkif_front_test_indirect_and_queues(XT_CTX)
+{
+	static struct xpv_blkfront_shadow q1[NR];
+	static const struct {
+		const char *name;
+		u64 id;
+		u8 op;
+		enum xpv_blkfront_verdict want;
+	} rows[] = {
+		{ "indirect read answered as indirect", 5, XPV_BLKIF_OP_INDIRECT,
+		  XPV_BLKFRONT_RSP_WRONG_OP },
+		{ "indirect read answered as write", 5, XPV_BLKIF_OP_WRITE,
+		  XPV_BLKFRONT_RSP_WRONG_OP },
+		{ "discard answered as write", 9, XPV_BLKIF_OP_WRITE, XPV_BLKFRONT_RSP_WRONG_OP },
+		{ "discard answered as flush", 9, XPV_BLKIF_OP_FLUSH_DISKCACHE,
+		  XPV_BLKFRONT_RSP_WRONG_OP },
+		{ "queue 1's id answered on queue 0", 12, XPV_BLKIF_OP_WRITE,
+		  XPV_BLKFRONT_RSP_NOT_IN_FLIGHT },
+		{ "id of an indirect segment count", 256, XPV_BLKIF_OP_READ,
+		  XPV_BLKFRONT_RSP_BAD_ID },
+		{ "indirect read, honest", 5, XPV_BLKIF_OP_READ, XPV_BLKFRONT_RSP_OKAY },
+		{ "discard, honest", 9, XPV_BLKIF_OP_DISCARD, XPV_BLKFRONT_RSP_OKAY },
+	};
+	enum xpv_blkfront_verdict v;
+	union xpv_blkif_req req;
+	struct xpv_blkif_rsp r;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		memset(sh, 0, sizeof(sh));
+		memset(q1, 0, sizeof(q1));
+		memset(&req, 0, sizeof(req));
+		req.indirect.operation = XPV_BLKIF_OP_INDIRECT;
+		req.indirect.indirect_op = XPV_BLKIF_OP_READ;
+		req.indirect.nr_segments = 256;
+		xpv_blkfront_start(sh, NR, 5, xpv_blkfront_rsp_op(&req));
+		xpv_blkfront_start(sh, NR, 9, XPV_BLKIF_OP_DISCARD);
+		xpv_blkfront_start(q1, NR, 12, XPV_BLKIF_OP_WRITE);
+		r = rsp(rows[i].id, rows[i].op, XPV_BLKIF_RSP_OKAY);
+		v = xpv_blkfront_check(sh, NR, &r);	/* the macro reads it twice */
+		XT_EQ_ROW(v, rows[i].want, rows[i].name);
+		/* queue 1's request is untouched by anything said on queue 0 */
+		XT_EQ_ROW(q1[12].in_flight, 1, rows[i].name);
+	}
+}
+
 /* The same response twice: the second is a duplicate, a violation. */
 static void blkif_front_test_duplicate(XT_CTX)
 {
@@ -126,6 +192,8 @@ static void blkif_front_test_names(XT_CTX)
 	X(blkif_front_test_start)		\
 	X(blkif_front_test_outcomes)		\
 	X(blkif_front_test_malicious)		\
+	X(blkif_front_test_rsp_op)		\
+	X(blkif_front_test_indirect_and_queues)	\
 	X(blkif_front_test_duplicate)		\
 	X(blkif_front_test_names)
 

@@ -54,6 +54,7 @@ int blk_disk_discard(struct blk_disk *k, uint64_t off, uint64_t len);
 
 struct blk_stats {
 	uint64_t requests;		/* taken off the ring */
+	uint64_t indirect;		/* of which indirect, past the slot's checks */
 	uint64_t bad[XPV_BLKBACK_NR_VERDICTS];	/* refused, by verdict */
 	uint64_t grant_errors;		/* grant copy failed */
 	uint64_t disk_errors;		/* the disk failed a request */

@@ -176,8 +176,10 @@ s16 blk_handle(struct blk_queue *q, const union xpv_blkif_req *wire,
 
 	q->stats.requests++;
 	v = xpv_blkback_parse(wire, &q->vbd->geom, req, q->segs);
-	if (v == XPV_BLKBACK_NEED_INDIRECT)
+	if (v == XPV_BLKBACK_NEED_INDIRECT) {
+		q->stats.indirect++;
 		v = fetch_indirect(q, req);
+	}
 	if (v != XPV_BLKBACK_OK) {
 		q->stats.bad[v]++;
 		return xpv_blkback_status(v);

@@ -229,6 +229,7 @@ static void add_stats(struct blk_stats *to, const struct blk_stats *s)
 	unsigned int i;
 
 	to->requests += s->requests;
+	to->indirect += s->indirect;
 	for (i = 0; i < XPV_BLKBACK_NR_VERDICTS; i++)
 		to->bad[i] += s->bad[i];
 	to->grant_errors += s->grant_errors;
@@ -305,9 +306,10 @@ static void vbd_dump(struct xpv_bdev *d)
 	xpv_log("%s: %u queue(s), %" PRIu64 " requests, %u refused, %" PRIu64
 		" grant errors, %" PRIu64 " disk errors, %" PRIu64 " ring violations; "
 		"done: %" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64 " flushes, %"
-		PRIu64 " discards",
+		PRIu64 " discards; %" PRIu64 " indirect requests",
 		d->path, v->nr_queues, s.requests, bad, s.grant_errors,
-		s.disk_errors, s.broken, s.reads, s.writes, s.flushes, s.discards);
+		s.disk_errors, s.broken, s.reads, s.writes, s.flushes, s.discards,
+		s.indirect);
 }
 
 const struct xpv_bdev_ops blk_vbd_ops = {

@@ -39,9 +39,8 @@ static int read_refs(struct xpv_bdev *d, const char *dir, const char *ref_node,
 	uint32_t i;
 	int err;
 
-	if (fe_node(node, sizeof(node), dir, "ring-page-order"))
-		return -ENAMETOOLONG;
-	err = xpv_bdev_read_uint(d, true, node, advertised_order(d), &order);
+	/* one order for every queue, in the frontend's own dir (blkif.h) */
+	err = xpv_bdev_read_uint(d, true, "ring-page-order", advertised_order(d), &order);
 	if (err && err != -ENOENT)
 		return err;
 	/* WHY again: both callers' refs[] hold 1 << XPV_RING_MAX_ORDER, so

@@ -298,7 +298,7 @@ struct vbd_number {
 
 static const struct vbd_number vbd_numbers[] = {
 	{ "ring-page-order", 1, 2, 2, COUNT },
-	{ "queue-1/ring-page-order", 2, 2, 2, COUNT },
+	{ "ring-page-order", 2, 2, 2, COUNT },	/* one order for every queue */
 	{ "multi-queue-num-queues", 2, 0, 2, COUNT },
 	{ "ring-ref", 1, 0, UINT32_MAX, HANDLE },
 	{ "ring-ref3", 1, 2, UINT32_MAX, HANDLE },

@@ -233,7 +233,7 @@ static void test_dump_counts_operations(void **state)
 	assert_true(fread(out, 1, sizeof(out) - 1, log) > 0);
 	fclose(log);
 	assert_non_null(strstr(out, "backend/vbd/1/51712: 1 queue(s), 3 requests, 0 refused"));
-	assert_non_null(strstr(out, "done: 0 reads, 0 writes, 2 flushes, 1 discards\n"));
+	assert_non_null(strstr(out, "done: 0 reads, 0 writes, 2 flushes, 1 discards; 0 indirect requests\n"));
 }
 
 static void test_read_only(void **state)
@@ -349,6 +349,7 @@ static void test_indirect(void **state)
 	r.indirect.id = 35;
 	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_ERROR);
 	assert_int_equal(queue0()->stats.bad[XPV_BLKBACK_BAD_SECT], 1);
+	assert_int_equal(queue0()->stats.indirect, 4);	/* all but the one refused in its slot */
 }
 
 /* The indirect response carries the inner op, as Linux's blkfront checks. */

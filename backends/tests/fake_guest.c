@@ -108,8 +108,7 @@ static void publish_queue(struct fake_guest *g, unsigned int i, unsigned int ord
 			    (size_t)pages * 4096, sizeof(union xpv_blkif_req));
 	q->port = fake_offer_port(g->fx, g->domid);
 	if (order) {
-		snprintf(node, sizeof(node), "%sring-page-order", dir);
-		FE(node, "%u", order);
+		FE("ring-page-order", "%u", order);	/* one for all queues */
 		for (unsigned int k = 0; k < pages; k++) {
 			snprintf(node, sizeof(node), "%sring-ref%u", dir, k);
 			FE(node, "%u", q->refs[k]);

@@ -272,7 +272,7 @@ struct vif_number {
 
 static const struct vif_number vif_numbers[] = {
 	{ "ring-page-order", 1, false, 0, COUNT },
-	{ "queue-1/ring-page-order", 2, false, 0, COUNT },
+	{ "ring-page-order", 2, false, 0, COUNT },	/* one order for every queue */
 	{ "multi-queue-num-queues", 2, false, 4, COUNT },
 	{ "tx-ring-ref", 1, false, UINT32_MAX, HANDLE },
 	{ "rx-ring-ref", 1, false, UINT32_MAX, HANDLE },

@@ -2,419 +2,164 @@
 /*
  * blkfront: the block frontend of the xpv port.
  *
- * One xenbus device "vbd" becomes one disk, xvd<letter>, served over one
- * shared ring (one page) by whatever backend the toolstack named: dom0's
- * xen-blkback or our xpv-blkback daemon.
- *
- * Data never goes to the backend in the pages the block layer gave us:
- * each ring slot owns BLKFRONT_MAX_SEGS bounce pages, and a request's
- * bytes are packed into them (copied in for a write, out after a read).
- * The backend thus sees whole pages holding only the request's data, and
- * the grants of a slot are the same pages every time. A request is at
- * most BLKFRONT_MAX_SEGS pages long; the queue's limits say so.
- *
- * The backend is not trusted (XSA-376/391): lib/ring.c copies each
- * response out of the ring after checking the indices, and lib's
- * blkif_front judges it against our shadow of the slots: a response is
- * taken only if its id names a request in flight with the same
- * operation. Anything else latches the ring broken (the ring's own latch,
- * the only one): every request in flight and every later one fails with
- * an I/O error.
+ * One xenbus device "vbd" becomes one disk, xvd<letter>, served by
+ * whatever backend the toolstack named: dom0's xen-blkback or our
+ * xpv-blkback daemon, over 1..BLKFRONT_MAX_QUEUES rings (queue.c). What
+ * the backend offers is used as min(ours, its): ring pages
+ * (max-ring-page-order), queues (multi-queue-max-queues), pages per
+ * request (feature-max-indirect-segments), flush and discard; its disk
+ * may be read-only and have 512- or 4096-byte sectors.
  *
  * xenbus, as the frontend sees it (the bus drives it from the backend's
- * state, drivers/xenbus/bus.c):
+ * state, drivers/xenbus/bus.c; the device lock serialises the calls):
  *
- *	setup       ring, grants, event channel, nodes -> Initialised
- *	connect     read the disk's size and features, add it -> Connected
- *	disconnect  take the disk away, release the ring (the bus: -> Closed)
+ *	setup       rings, grants, event channels, nodes -> Initialised
+ *	connect     read the disk's size and features; add the disk, or
+ *	            resume it on the new rings -> Connected
+ *	disconnect  the backend closes: quiesce the disk, stop the
+ *	            interrupts, hand what was in flight back to the block
+ *	            layer, release the rings. The disk stays: a backend that
+ *	            comes back (a restarted daemon) gets them again on its
+ *	            new rings, so no acknowledged write is lost - a write is
+ *	            acknowledged only once the backend answered it.
+ *	remove      stop the interrupts, fail what is outstanding, then
+ *	            remove the disk
+ *
+ * A failed device (blkfront_fail: a protocol violation, or no answer
+ * within blkfront.timeout seconds) fails its requests with -EIO, writes
+ * error/<nodename>/error and moves to Closing; the rest of the kernel
+ * goes on.
  */
 #define pr_fmt(fmt) "xpv-blkfront: " fmt
 
 #include <linux/kernel.h>
-#include <linux/blk-mq.h>
-#include <linux/blkdev.h>
-#include <linux/highmem.h>
-#include <linux/interrupt.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <asm/xpv/events.h>
-#include <xpv/blkif.h>
-#include <xpv/blkif_front.h>
-#include <xpv/grant.h>
-#include <xpv/ring.h>
-#include <xpv/xenbus.h>
+#include "blkfront.h"
 
 #define BLKFRONT_MAJOR		202		/* Xen's virtual disks */
 #define BLKFRONT_MINORS		16		/* partitions per disk */
-#define BLKFRONT_MAX_SEGS	XPV_BLKIF_MAX_SEGS
-#define BLKFRONT_RING_BYTES	PAGE_SIZE
-#define BLKFRONT_RING_SLOT	sizeof(union xpv_blkif_req)
 
-/* A ring slot's request and pages; whether it is in flight is the shadow's. */
-struct blkfront_slot {
-	struct request *rq;		/* in flight, or NULL */
-	unsigned int nr_segs;
-	struct page *bounce[BLKFRONT_MAX_SEGS];
-	grant_ref_t gref[BLKFRONT_MAX_SEGS];	/* granted while in flight */
-};
+unsigned int blkfront_timeout = 30;
+module_param_named(timeout, blkfront_timeout, uint, 0444);
+MODULE_PARM_DESC(timeout, "Seconds a request may wait for the backend before the device fails");
 
-struct blkfront {
-	struct xpv_xenbus_device *xd;
-	spinlock_t lock;		/* ring, slots, shadow */
-	struct xpv_ring ring;		/* broken: its latch is the device's */
-	void *ring_page;
-	int ring_ref;
-	evtchn_port_t port;
-	int irq;
-	unsigned int depth;		/* slots: what the ring holds */
-	struct blkfront_slot *slots;
-	struct xpv_blkfront_shadow *shadow;	/* per slot: in flight, operation */
+static unsigned int max_queues = 1;
+module_param(max_queues, uint, 0444);
+MODULE_PARM_DESC(max_queues, "Queues (rings) per disk at most, up to 4");
 
-	unsigned int vdevice;
-	unsigned int sector_size;	/* the disk's logical block size */
-	u64 sectors;			/* in 512-byte units */
-	bool readonly, flush;
-	struct blk_mq_tag_set tags;
-	struct gendisk *disk;
-	bool connected;
-};
+static unsigned int max_ring_page_order = 2;
+module_param(max_ring_page_order, uint, 0444);
+MODULE_PARM_DESC(max_ring_page_order, "log2 of the pages of each ring at most, up to 4");
+
+static unsigned int max_indirect_segments = BLKFRONT_MAX_INDIRECT;
+module_param(max_indirect_segments, uint, 0444);
+MODULE_PARM_DESC(max_indirect_segments, "Pages per request at most (indirect), up to 256");
 
 static const struct block_device_operations blkfront_fops = {
 	.owner = THIS_MODULE,
 };
 
-/* ---- requests ---- */
-
-/* Copy the request's bytes into (@in) or out of the slot's bounce pages. */
-static void bounce_copy(struct request *rq, struct blkfront_slot *s, bool in)
+static unsigned int min3u(unsigned int a, unsigned int b, unsigned int c)
 {
-	struct req_iterator iter;
-	struct bio_vec bv;
-	size_t off = 0;
+	return min(a, min(b, c));
+}
 
-	rq_for_each_segment(bv, rq, iter) {
-		size_t done = 0;
+/* ---- setup: the rings ---- */
 
-		while (done < bv.bv_len) {
-			char *b = page_address(s->bounce[off / PAGE_SIZE]) + off % PAGE_SIZE;
-			size_t n = min_t(size_t, bv.bv_len - done, PAGE_SIZE - off % PAGE_SIZE);
-			char *p = bvec_kmap_local(&bv);
+/* An unsigned node of the backend's, @def when it has none. */
+static unsigned long long backend_uint(struct blkfront *bf, const char *node,
+				       unsigned long long def)
+{
+	unsigned long long v;
 
-			if (in)
-				memcpy(b, p + done, n);
-			else
-				memcpy(p + done, b, n);
-			kunmap_local(p);
-			done += n;
-			off += n;
-		}
-	}
+	return xpv_xs_read_uint(0, bf->xd->otherend, node, &v) ? def : v;
 }
 
 /*
- * slot_ungrant - end the slot's grants
- *
- * WHY: a backend may keep mapping a page after it answered (XSA-396). Such
- * a page is given up to the grant table, which frees it only once the
- * backend lets go, and a zeroed page takes its place: the next request
- * must not grant the backend a page that held other data. What the page
- * holds now is the backend's to change at any time, so the request fails.
- *
- * Return: 0; -EBUSY when a page was still mapped (and replaced); -ENOMEM
- * when a replacement could not be had (the slot has a NULL bounce page and
- * must not be used again).
+ * Ring pages and queues, min(ours, the backend's). A disk that exists
+ * already keeps its queues (blk-mq's hardware queues) and needs rings as
+ * deep as its tags.
  */
-static int slot_ungrant(struct blkfront_slot *s)
+static int negotiate_rings(struct blkfront *bf)
+{
+	unsigned int order = min3u(max_ring_page_order, BLKFRONT_MAX_RING_ORDER,
+				   backend_uint(bf, "max-ring-page-order", 0));
+	unsigned int nr = min3u(max(max_queues, 1u), BLKFRONT_MAX_QUEUES,
+				max(backend_uint(bf, "multi-queue-max-queues", 1), 1ull));
+
+	if (bf->disk && (order < bf->ring_order || nr < bf->nr_queues))
+		return -EPROTO;		/* the backend came back smaller */
+	if (bf->disk) {
+		order = bf->ring_order;
+		nr = bf->nr_queues;
+	}
+	bf->ring_order = order;
+	bf->nr_queues = nr;
+	bf->depth = xpv_ring_nr_ents(PAGE_SIZE << order, BLKFRONT_RING_SLOT);
+	return 0;
+}
+
+static void release_queues(struct blkfront *bf)
+{
+	unsigned int i;
+
+	for (i = 0; i < BLKFRONT_MAX_QUEUES; i++)
+		blkfront_queue_release(&bf->queues[i]);
+}
+
+static int setup_queues(struct blkfront *bf)
 {
 	unsigned int i;
 	int rc = 0;
 
-	for (i = 0; i < s->nr_segs; i++) {
-		if (xpv_gnttab_end(s->gref[i]))
-			continue;
-		xpv_gnttab_end_free_page(s->gref[i], s->bounce[i]);
-		s->bounce[i] = alloc_page(GFP_ATOMIC | __GFP_ZERO);
-		if (rc != -ENOMEM)
-			rc = s->bounce[i] ? -EBUSY : -ENOMEM;
-	}
-	s->nr_segs = 0;
+	for (i = 0; !rc && i < bf->nr_queues; i++)
+		rc = blkfront_queue_setup(&bf->queues[i]);
 	return rc;
 }
 
-/* End the slot's grants; the status its request may complete with. */
-static blk_status_t slot_finish(struct blkfront *bf, struct blkfront_slot *s,
-				blk_status_t status)
-{
-	int rc = slot_ungrant(s);
-
-	if (!rc)
-		return status;
-	dev_warn_ratelimited(&bf->xd->dev,
-			     "backend still maps a page of a finished request: failed\n");
-	if (rc == -ENOMEM)
-		xpv_ring_set_broken(&bf->ring);	/* a slot without pages: stop */
-	return BLK_STS_IOERR;
-}
-
-static void slot_complete(struct blkfront *bf, struct blkfront_slot *s,
-			  blk_status_t status)
-{
-	struct request *rq = s->rq;
-
-	status = slot_finish(bf, s, status);
-	if (status == BLK_STS_OK && req_op(rq) == REQ_OP_READ)
-		bounce_copy(rq, s, false);
-	s->rq = NULL;
-	blk_mq_end_request(rq, status);
-}
-
-static void fail_all(struct blkfront *bf)
+/* ring-ref or ring-ref0.., event-channel of queue @q under @dir. */
+static int publish_queue(struct blkfront *bf, xpv_xs_tx tx, const char *dir,
+			 struct blkfront_queue *q)
 {
 	unsigned int i;
+	int rc = 0;
 
-	for (i = 0; i < bf->depth; i++) {
-		bf->shadow[i].in_flight = false;
-		if (bf->slots[i].rq)
-			slot_complete(bf, &bf->slots[i], BLK_STS_IOERR);
+	if (!bf->ring_order)
+		rc = xpv_xs_printf(tx, dir, "ring-ref", "%u", q->ring_ref[0]);
+	for (i = 0; !rc && bf->ring_order && i < q->nr_ring_refs; i++) {
+		char node[16];
+
+		snprintf(node, sizeof(node), "ring-ref%u", i);
+		rc = xpv_xs_printf(tx, dir, node, "%u", q->ring_ref[i]);
 	}
+	return rc ?: xpv_xs_printf(tx, dir, "event-channel", "%u", q->port);
 }
 
-static blk_status_t status_of(struct blkfront *bf, enum xpv_blkfront_verdict v,
-			      const struct xpv_blkif_rsp *rsp)
+static int publish_nodes(struct blkfront *bf, xpv_xs_tx tx)
 {
-	switch (v) {
-	case XPV_BLKFRONT_RSP_OKAY:
-		return BLK_STS_OK;
-	case XPV_BLKFRONT_RSP_NOTSUPP:
-		return BLK_STS_NOTSUPP;
-	default:
-		dev_err_ratelimited(&bf->xd->dev, "backend: %s %d on operation %u\n",
-				    xpv_blkfront_verdict_name(v), rsp->status,
-				    rsp->operation);
-		return BLK_STS_IOERR;
-	}
-}
-
-/* Take every response there is; false when the backend broke the protocol. */
-static bool take_responses(struct blkfront *bf)
-{
-	/* the ring copies out a whole slot, which is a request's size */
-	union {
-		struct xpv_blkif_rsp rsp;
-		union xpv_blkif_req slot;
-	} buf;
-	struct xpv_blkif_rsp *rsp = &buf.rsp;
-	enum xpv_blkfront_verdict v;
+	const char *dir = bf->xd->nodename;
+	unsigned int i;
 	int rc;
 
-	do {
-		while ((rc = xpv_ring_consume(&bf->ring, &buf)) == 1) {
-			v = xpv_blkfront_check(bf->shadow, bf->depth, rsp);
-			if (xpv_blkfront_violation(v)) {
-				dev_err(&bf->xd->dev,
-					"backend answered id %llu, op %u: %s: device broken\n",
-					rsp->id, rsp->operation, xpv_blkfront_verdict_name(v));
-				xpv_ring_set_broken(&bf->ring);
-				return false;
-			}
-			slot_complete(bf, &bf->slots[rsp->id], status_of(bf, v, rsp));
-		}
-	} while (rc == 0 && xpv_ring_final_check(&bf->ring));
-	if (rc < 0)
-		dev_err(&bf->xd->dev, "backend broke the ring: device broken\n");
-	return rc == 0 && !xpv_ring_is_broken(&bf->ring);
-}
+	rc = xpv_xs_printf(tx, dir, "protocol", "%s", "x86_64-abi");
+	if (!rc && bf->ring_order)
+		rc = xpv_xs_printf(tx, dir, "ring-page-order", "%u", bf->ring_order);
+	if (!rc && bf->nr_queues == 1)
+		return publish_queue(bf, tx, dir, &bf->queues[0]);
+	if (!rc)
+		rc = xpv_xs_printf(tx, dir, "multi-queue-num-queues", "%u", bf->nr_queues);
+	for (i = 0; !rc && i < bf->nr_queues; i++) {
+		char *qdir = kasprintf(GFP_KERNEL, "%s/queue-%u", dir, i);
 
-static irqreturn_t blkfront_interrupt(int irq, void *data)
-{
-	struct blkfront *bf = data;
-	unsigned long flags;
-
-	spin_lock_irqsave(&bf->lock, flags);
-	if (bf->connected && !xpv_ring_is_broken(&bf->ring) && !take_responses(bf))
-		fail_all(bf);
-	spin_unlock_irqrestore(&bf->lock, flags);
-	if (bf->disk)
-		blk_mq_start_stopped_hw_queues(bf->disk->queue, true);
-	return IRQ_HANDLED;
-}
-
-static u8 operation_of(struct request *rq)
-{
-	switch (req_op(rq)) {
-	case REQ_OP_READ:
-		return XPV_BLKIF_OP_READ;
-	case REQ_OP_WRITE:
-		return XPV_BLKIF_OP_WRITE;
-	case REQ_OP_FLUSH:
-		return XPV_BLKIF_OP_FLUSH_DISKCACHE;
-	default:
-		return 0xff;
+		rc = qdir ? publish_queue(bf, tx, qdir, &bf->queues[i]) : -ENOMEM;
+		kfree(qdir);
 	}
-}
-
-/* Fill the ring slot for @rq in slot @id; false when a grant failed. */
-static bool build_request(struct blkfront *bf, struct request *rq, unsigned int id,
-			  union xpv_blkif_req *req)
-{
-	struct blkfront_slot *s = &bf->slots[id];
-	unsigned int bytes = blk_rq_bytes(rq), i;
-	bool write = req_op(rq) == REQ_OP_WRITE;
-
-	s->nr_segs = DIV_ROUND_UP(bytes, PAGE_SIZE);
-	memset(req, 0, sizeof(*req));
-	req->rw.operation = operation_of(rq);
-	req->rw.handle = bf->vdevice;
-	req->rw.id = id;
-	req->rw.sector_number = blk_rq_pos(rq);
-	req->rw.nr_segments = s->nr_segs;
-	if (write)
-		bounce_copy(rq, s, true);
-	for (i = 0; i < s->nr_segs; i++) {
-		unsigned int len = min_t(unsigned int, bytes - i * PAGE_SIZE, PAGE_SIZE);
-		int ref = xpv_gnttab_grant_page(bf->xd->otherend_id, s->bounce[i], write);
-
-		if (ref < 0) {
-			s->nr_segs = i;
-			slot_ungrant(s);	/* not yet sent: nothing maps them */
-			return false;
-		}
-		s->gref[i] = ref;
-		req->rw.seg[i].gref = ref;
-		req->rw.seg[i].first_sect = 0;
-		req->rw.seg[i].last_sect = (len >> XPV_BLKIF_SECTOR_SHIFT) - 1;
-	}
-	return true;
-}
-
-static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
-				      const struct blk_mq_queue_data *bd)
-{
-	struct blkfront *bf = hctx->queue->queuedata;
-	struct request *rq = bd->rq;
-	union xpv_blkif_req req;
-	unsigned long flags;
-	unsigned int id = rq->tag;
-
-	if (operation_of(rq) == 0xff)
-		return BLK_STS_NOTSUPP;
-	if (blk_rq_bytes(rq) > BLKFRONT_MAX_SEGS * PAGE_SIZE || id >= bf->depth)
-		return BLK_STS_IOERR;	/* the queue's limits forbid both */
-	blk_mq_start_request(rq);
-	spin_lock_irqsave(&bf->lock, flags);
-	if (xpv_ring_is_broken(&bf->ring) || !bf->connected) {
-		spin_unlock_irqrestore(&bf->lock, flags);
-		return BLK_STS_IOERR;
-	}
-	/* built aside, then copied into the ring: a failed grant costs no slot */
-	if (!xpv_ring_free_slots(&bf->ring) || bf->slots[id].rq ||
-	    !build_request(bf, rq, id, &req)) {
-		spin_unlock_irqrestore(&bf->lock, flags);
-		blk_mq_stop_hw_queue(hctx);
-		return BLK_STS_DEV_RESOURCE;
-	}
-	memcpy(xpv_ring_produce(&bf->ring), &req, sizeof(req));
-	bf->slots[id].rq = rq;
-	/* free: the block layer gives a tag to one request at a time */
-	xpv_blkfront_start(bf->shadow, bf->depth, id, req.rw.operation);
-	if (xpv_ring_push(&bf->ring))
-		xpv_evtchn_notify(bf->port);
-	spin_unlock_irqrestore(&bf->lock, flags);
-	return BLK_STS_OK;
-}
-
-static const struct blk_mq_ops blkfront_mq_ops = {
-	.queue_rq = blkfront_queue_rq,
-};
-
-/* ---- connecting ---- */
-
-static void free_slots(struct blkfront *bf)
-{
-	unsigned int i, j;
-
-	kfree(bf->shadow);
-	bf->shadow = NULL;
-	if (!bf->slots)
-		return;
-	for (i = 0; i < bf->depth; i++)
-		for (j = 0; j < BLKFRONT_MAX_SEGS; j++)
-			if (bf->slots[i].bounce[j])
-				__free_page(bf->slots[i].bounce[j]);
-	kfree(bf->slots);
-	bf->slots = NULL;
-}
-
-static int alloc_slots(struct blkfront *bf)
-{
-	unsigned int i, j;
-
-	bf->slots = kcalloc(bf->depth, sizeof(*bf->slots), GFP_KERNEL);
-	bf->shadow = kcalloc(bf->depth, sizeof(*bf->shadow), GFP_KERNEL);
-	if (!bf->slots || !bf->shadow)
-		return -ENOMEM;
-	for (i = 0; i < bf->depth; i++)
-		for (j = 0; j < BLKFRONT_MAX_SEGS; j++) {
-			bf->slots[i].bounce[j] = alloc_page(GFP_KERNEL | __GFP_ZERO);
-			if (!bf->slots[i].bounce[j])
-				return -ENOMEM;
-		}
-	return 0;
-}
-
-/* The ring page, granted; the event channel; the slots. */
-static int setup_ring(struct blkfront *bf)
-{
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	int rc;
-
-	if (!page)
-		return -ENOMEM;
-	bf->ring_page = page_address(page);
-	rc = xpv_ring_init_front(&bf->ring, bf->ring_page, BLKFRONT_RING_BYTES,
-				 BLKFRONT_RING_SLOT);
-	if (rc)
-		return rc;
-	bf->depth = bf->ring.nr_ents;
-	rc = alloc_slots(bf);
-	if (rc)
-		return rc;
-	bf->ring_ref = xpv_gnttab_grant_page(bf->xd->otherend_id, page, false);
-	if (bf->ring_ref < 0)
-		return bf->ring_ref;
-	rc = xpv_evtchn_alloc_unbound(bf->xd->otherend_id);
-	if (rc < 0)
-		return rc;
-	bf->port = rc;
-	bf->irq = xpv_evtchn_bind_irq(bf->port);
-	if (bf->irq < 0)
-		return bf->irq;
-	return request_irq(bf->irq, blkfront_interrupt, 0, dev_name(&bf->xd->dev), bf);
-}
-
-static void release_ring(struct blkfront *bf)
-{
-	if (bf->irq > 0) {
-		free_irq(bf->irq, bf);
-		bf->irq = 0;
-	}
-	if (bf->port) {
-		xpv_evtchn_close(bf->port);
-		bf->port = 0;
-	}
-	if (bf->ring_ref > 0) {
-		xpv_gnttab_end_free_page(bf->ring_ref, virt_to_page(bf->ring_page));
-		bf->ring_ref = 0;
-	} else if (bf->ring_page) {
-		free_page((unsigned long)bf->ring_page);
-	}
-	bf->ring_page = NULL;
-	free_slots(bf);
+	return rc;
 }
 
 static int publish(struct blkfront *bf)
 {
-	const char *dir = bf->xd->nodename;
 	xpv_xs_tx tx;
 	int rc;
 
@@ -422,9 +167,7 @@ static int publish(struct blkfront *bf)
 		rc = xpv_xs_transaction_start(&tx);
 		if (rc)
 			return rc;
-		rc = xpv_xs_printf(tx, dir, "ring-ref", "%d", bf->ring_ref) ?:
-		     xpv_xs_printf(tx, dir, "event-channel", "%u", bf->port) ?:
-		     xpv_xs_printf(tx, dir, "protocol", "%s", "x86_64-abi");
+		rc = publish_nodes(bf, tx);
 		if (rc) {
 			xpv_xs_transaction_end(tx, true);
 			return rc;
@@ -439,31 +182,39 @@ static void blkfront_setup(struct xpv_xenbus_device *xd)
 	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 	int rc;
 
-	if (bf->ring_page)
+	if (bf->life != BLKFRONT_CLOSED)
 		return;		/* done already: the watch repeated */
-	rc = setup_ring(bf) ?: publish(bf);
+	WRITE_ONCE(bf->fail_why, NULL);
+	rc = negotiate_rings(bf) ?: setup_queues(bf) ?: publish(bf);
 	if (rc) {
-		dev_err(&bf->xd->dev, "cannot set up the ring: %d\n", rc);
-		release_ring(bf);
-		xpv_xenbus_switch_state(bf->xd, XenbusStateClosing);
+		release_queues(bf);
+		xpv_xenbus_dev_fatal(xd, rc, "setting up %u rings of %u pages",
+				     bf->nr_queues, 1u << bf->ring_order);
 		return;
 	}
-	xpv_xenbus_switch_state(bf->xd, XenbusStateInitialised);
+	bf->life = BLKFRONT_READY;
+	xpv_xenbus_switch_state(xd, XenbusStateInitialised);
 }
 
-/* xvda..xvdz, xvdaa.. from the index in the virtual-device number */
-static void xvd_name(char *buf, size_t len, unsigned int index)
+/* ---- connect: the disk ---- */
+
+static void read_features(struct blkfront *bf)
 {
-	if (index < 26)
-		snprintf(buf, len, "xvd%c", 'a' + index);
-	else
-		snprintf(buf, len, "xvd%c%c", 'a' + index / 26 - 1, 'a' + index % 26);
+	unsigned int indirect = backend_uint(bf, "feature-max-indirect-segments", 0);
+
+	bf->flush = backend_uint(bf, "feature-flush-cache", 0);
+	bf->discard = backend_uint(bf, "feature-discard", 0);
+	bf->discard_granularity = backend_uint(bf, "discard-granularity", 0);
+	if (bf->discard_granularity > (1u << 30) || !is_power_of_2(bf->discard_granularity))
+		bf->discard_granularity = bf->sector_size;
+	bf->max_segs = min3u(indirect, max_indirect_segments, BLKFRONT_MAX_INDIRECT);
+	bf->max_segs = max_t(unsigned int, bf->max_segs, XPV_BLKIF_MAX_SEGS);
 }
 
 static int read_disk(struct blkfront *bf)
 {
 	const char *be = bf->xd->otherend;
-	unsigned long long sectors, ssize, info, flush = 0;
+	unsigned long long sectors, ssize, info;
 	int rc;
 
 	rc = xpv_xs_read_uint(0, be, "sectors", &sectors) ?:
@@ -475,45 +226,90 @@ static int read_disk(struct blkfront *bf)
 		dev_err(&bf->xd->dev, "backend says sector-size %llu\n", ssize);
 		return -EINVAL;
 	}
-	xpv_xs_read_uint(0, be, "feature-flush-cache", &flush);
+	if (bf->disk && ssize != bf->sector_size)
+		return -EPROTO;		/* the disk changed under its users */
 	bf->sector_size = ssize;
 	bf->sectors = sectors;	/* 512-byte units, whatever sector-size says */
 	bf->readonly = info & XPV_VDISK_READONLY;
-	bf->flush = flush;
+	read_features(bf);
 	return 0;
+}
+
+/* xvda..xvdz, xvdaa.. from the index in the virtual-device number */
+static void xvd_name(char *buf, size_t len, unsigned int index)
+{
+	if (index < 26)
+		snprintf(buf, len, "xvd%c", 'a' + index);
+	else
+		snprintf(buf, len, "xvd%c%c", 'a' + index / 26 - 1, 'a' + index % 26);
+}
+
+/* The disk's index from 202:(disk << 4 | part) or 1 << 28 | disk << 8 | part. */
+static int disk_index(struct blkfront *bf, unsigned int *index)
+{
+	if (bf->vdevice & (1u << 28))
+		*index = (bf->vdevice & ((1u << 28) - 1)) >> 8;
+	else if ((bf->vdevice >> 8) == BLKFRONT_MAJOR)
+		*index = (bf->vdevice & 0xff) >> 4;
+	else
+		*index = UINT_MAX;	/* hd, sd: emulated disks' numbers */
+	if (*index < 26 * 27 && *index * BLKFRONT_MINORS < MINORMASK)
+		return 0;
+	dev_err(&bf->xd->dev, "virtual-device %#x is not an xvd disk we can name\n",
+		bf->vdevice);
+	return -EINVAL;
+}
+
+/* What the queue accepts: the negotiated features and the disk's geometry. */
+static void set_limits(struct blkfront *bf, struct request_queue *rq)
+{
+	blk_queue_logical_block_size(rq, bf->sector_size);
+	blk_queue_physical_block_size(rq, bf->sector_size);
+	blk_queue_max_hw_sectors(rq, bf->max_segs * (PAGE_SIZE >> 9));
+	blk_queue_max_segments(rq, bf->max_segs);
+	blk_queue_max_segment_size(rq, PAGE_SIZE);
+	blk_queue_segment_boundary(rq, PAGE_SIZE - 1);
+	blk_queue_write_cache(rq, bf->flush, false);
+	blk_queue_max_discard_sectors(rq, bf->discard ? UINT_MAX >> 9 : 0);
+	if (bf->discard)
+		rq->limits.discard_granularity = bf->discard_granularity;
+	set_capacity_and_notify(bf->disk, bf->sectors);
+	set_disk_ro(bf->disk, bf->readonly);
+}
+
+static int alloc_tags(struct blkfront *bf)
+{
+	memset(&bf->tags, 0, sizeof(bf->tags));
+	bf->tags.ops = &blkfront_mq_ops;
+	bf->tags.nr_hw_queues = bf->nr_queues;
+	bf->tags.queue_depth = bf->depth;
+	bf->tags.numa_node = NUMA_NO_NODE;
+	bf->tags.flags = BLK_MQ_F_SHOULD_MERGE;
+	bf->tags.driver_data = bf;
+	bf->tags.timeout = max(blkfront_timeout, 1u) * HZ;
+	return blk_mq_alloc_tag_set(&bf->tags);
+}
+
+static void connect_queues(struct blkfront *bf, bool connected)
+{
+	unsigned int i;
+
+	for (i = 0; i < bf->nr_queues; i++)
+		blkfront_queue_set_connected(&bf->queues[i], connected);
 }
 
 static int create_disk(struct blkfront *bf)
 {
 	struct gendisk *disk;
 	unsigned int index;
-	int rc;
+	int rc = disk_index(bf, &index) ?: alloc_tags(bf);
 
-	/* 202:(disk << 4 | partition), or 1 << 28 | disk << 8 | partition */
-	if (bf->vdevice & (1u << 28))
-		index = (bf->vdevice & ((1u << 28) - 1)) >> 8;
-	else if ((bf->vdevice >> 8) == BLKFRONT_MAJOR)
-		index = (bf->vdevice & 0xff) >> 4;
-	else
-		index = UINT_MAX;	/* hd, sd: emulated disks' numbers */
-	if (index >= 26 * 27 || index * BLKFRONT_MINORS >= MINORMASK) {
-		dev_err(&bf->xd->dev, "virtual-device %#x is not an xvd disk we can name\n",
-			bf->vdevice);
-		return -EINVAL;
-	}
-	memset(&bf->tags, 0, sizeof(bf->tags));
-	bf->tags.ops = &blkfront_mq_ops;
-	bf->tags.nr_hw_queues = 1;
-	bf->tags.queue_depth = bf->depth;
-	bf->tags.numa_node = NUMA_NO_NODE;
-	bf->tags.flags = BLK_MQ_F_SHOULD_MERGE;
-	rc = blk_mq_alloc_tag_set(&bf->tags);
 	if (rc)
 		return rc;
 	disk = blk_mq_alloc_disk(&bf->tags, bf);
 	if (IS_ERR(disk)) {
-		blk_mq_free_tag_set(&bf->tags);
-		return PTR_ERR(disk);
+		rc = PTR_ERR(disk);
+		goto free_tags;
 	}
 	disk->major = BLKFRONT_MAJOR;
 	disk->first_minor = index * BLKFRONT_MINORS;
@@ -521,70 +317,135 @@ static int create_disk(struct blkfront *bf)
 	disk->fops = &blkfront_fops;
 	disk->private_data = bf;
 	xvd_name(disk->disk_name, sizeof(disk->disk_name), index);
-	blk_queue_logical_block_size(disk->queue, bf->sector_size);
-	blk_queue_physical_block_size(disk->queue, bf->sector_size);
-	blk_queue_max_hw_sectors(disk->queue, BLKFRONT_MAX_SEGS * (PAGE_SIZE >> 9));
-	blk_queue_max_segments(disk->queue, BLKFRONT_MAX_SEGS);
-	blk_queue_max_segment_size(disk->queue, PAGE_SIZE);
-	blk_queue_segment_boundary(disk->queue, PAGE_SIZE - 1);
-	blk_queue_write_cache(disk->queue, bf->flush, false);
-	set_capacity(disk, bf->sectors);
-	set_disk_ro(disk, bf->readonly);
 	bf->disk = disk;
-	bf->connected = true;
+	set_limits(bf, disk->queue);
+	connect_queues(bf, true);	/* adding it reads the partition table */
 	rc = device_add_disk(&bf->xd->dev, disk, NULL);
-	if (rc) {
-		bf->connected = false;
-		put_disk(disk);
-		blk_mq_free_tag_set(&bf->tags);
-		bf->disk = NULL;
-		return rc;
-	}
-	dev_info(&bf->xd->dev, "%s: %llu sectors of %u bytes%s%s\n", disk->disk_name,
-		 bf->sectors * 512 / bf->sector_size, bf->sector_size,
-		 bf->readonly ? ", read-only" : "", bf->flush ? ", flush" : "");
+	if (rc)
+		goto put_disk;
 	return 0;
+
+put_disk:
+	connect_queues(bf, false);
+	bf->disk = NULL;
+	put_disk(disk);
+free_tags:
+	blk_mq_free_tag_set(&bf->tags);
+	return rc;
+}
+
+/* The disk again, on new rings: what was handed back goes out again. */
+static void resume_disk(struct blkfront *bf)
+{
+	set_limits(bf, bf->disk->queue);
+	connect_queues(bf, true);
+	if (bf->quiesced)
+		blk_mq_unquiesce_queue(bf->disk->queue);
+	bf->quiesced = false;
+	blk_mq_kick_requeue_list(bf->disk->queue);
 }
 
 static void blkfront_connect(struct xpv_xenbus_device *xd)
 {
 	struct blkfront *bf = dev_get_drvdata(&xd->dev);
+	bool resumed = bf->disk;
 	int rc;
 
-	if (bf->connected || !bf->ring_page)
+	if (bf->life != BLKFRONT_READY)
 		return;
-	rc = read_disk(bf) ?: create_disk(bf);
+	rc = read_disk(bf);
+	if (!rc && resumed)
+		resume_disk(bf);
+	else if (!rc)
+		rc = create_disk(bf);
 	if (rc) {
-		dev_err(&bf->xd->dev, "cannot connect: %d\n", rc);
-		xpv_xenbus_switch_state(bf->xd, XenbusStateClosing);
+		xpv_xenbus_dev_fatal(xd, rc, "connecting to the backend");
 		return;
 	}
-	xpv_xenbus_switch_state(bf->xd, XenbusStateConnected);
+	bf->life = BLKFRONT_CONNECTED;
+	dev_info(&xd->dev, "%s%s: %llu sectors of %u bytes, %u queue(s), ring of %u pages, %u pages per request%s%s%s\n",
+		 resumed ? "reconnected " : "", bf->disk->disk_name,
+		 bf->sectors * 512 / bf->sector_size, bf->sector_size, bf->nr_queues,
+		 1u << bf->ring_order, bf->max_segs, bf->readonly ? ", read-only" : "",
+		 bf->flush ? ", flush" : "", bf->discard ? ", discard" : "");
+	xpv_xenbus_switch_state(xd, XenbusStateConnected);
 }
 
+/* ---- disconnect, remove ---- */
+
+static void stop_irqs(struct blkfront *bf)
+{
+	unsigned int i;
+
+	for (i = 0; i < BLKFRONT_MAX_QUEUES; i++)
+		blkfront_queue_stop_irq(&bf->queues[i]);
+}
+
+/* Every queue's requests in flight, handed back (@requeue) or failed. */
+static unsigned int take_back(struct blkfront *bf, bool requeue)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < BLKFRONT_MAX_QUEUES; i++)
+		n += blkfront_queue_take_back(&bf->queues[i], requeue);
+	return n;
+}
+
+/*
+ * The backend closes. Its rings go; the disk waits, quiesced, for the next
+ * connect with what was in flight - unless the device failed, whose
+ * requests keep failing until a backend connects it again.
+ */
 static void blkfront_disconnect(struct xpv_xenbus_device *xd)
 {
 	struct blkfront *bf = dev_get_drvdata(&xd->dev);
-	unsigned long flags;
+	bool failed = READ_ONCE(bf->fail_why);
+	unsigned int n;
 
-	if (bf->disk) {
-		spin_lock_irqsave(&bf->lock, flags);
-		bf->connected = false;
-		fail_all(bf);
-		spin_unlock_irqrestore(&bf->lock, flags);
-		del_gendisk(bf->disk);
-		put_disk(bf->disk);
-		blk_mq_free_tag_set(&bf->tags);
-		bf->disk = NULL;
+	/* queue_rq reads the slots: they go only while it cannot run */
+	if (bf->disk && !bf->quiesced) {
+		blk_mq_quiesce_queue(bf->disk->queue);
+		bf->quiesced = true;
 	}
-	release_ring(bf);
+	stop_irqs(bf);
+	n = take_back(bf, !failed);
+	release_queues(bf);
+	if (bf->disk && failed) {
+		blk_mq_unquiesce_queue(bf->disk->queue);	/* -EIO from now */
+		bf->quiesced = false;
+	}
+	if (bf->life != BLKFRONT_CLOSED && bf->disk)
+		dev_info(&xd->dev, "backend closed: %u request(s) %s\n", n,
+			 failed ? "failed" : "kept for the next connection");
+	bf->life = BLKFRONT_CLOSED;
 }
 
 static bool blkfront_set_up(struct xpv_xenbus_device *xd)
 {
 	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 
-	return bf->ring_page;
+	return bf->life != BLKFRONT_CLOSED;
+}
+
+static void blkfront_fail_work(struct work_struct *work)
+{
+	struct blkfront *bf = container_of(work, struct blkfront, fail_work);
+
+	xpv_xenbus_dev_fatal(bf->xd, -EIO, "%s: device failed", READ_ONCE(bf->fail_why));
+}
+
+void blkfront_init(struct blkfront *bf, struct xpv_xenbus_device *xd, unsigned int vdevice)
+{
+	unsigned int i;
+
+	bf->xd = xd;
+	bf->vdevice = vdevice;
+	INIT_WORK(&bf->fail_work, blkfront_fail_work);
+	for (i = 0; i < BLKFRONT_MAX_QUEUES; i++) {
+		spin_lock_init(&bf->queues[i].lock);
+		bf->queues[i].bf = bf;
+		bf->queues[i].index = i;
+	}
 }
 
 static int blkfront_probe(struct xpv_xenbus_device *xd)
@@ -601,18 +462,34 @@ static int blkfront_probe(struct xpv_xenbus_device *xd)
 	bf = kzalloc(sizeof(*bf), GFP_KERNEL);
 	if (!bf)
 		return -ENOMEM;
-	spin_lock_init(&bf->lock);
-	bf->xd = xd;
-	bf->vdevice = vdev;
+	blkfront_init(bf, xd, vdev);
 	dev_set_drvdata(&xd->dev, bf);
-	return xpv_xenbus_switch_state(xd, XenbusStateInitialising);
+	rc = xpv_xenbus_switch_state(xd, XenbusStateInitialising);
+	if (rc) {
+		dev_set_drvdata(&xd->dev, NULL);
+		kfree(bf);
+	}
+	return rc;
 }
 
+/* In order: no interrupt, nothing outstanding, then no disk. */
 static void blkfront_remove(struct xpv_xenbus_device *xd)
 {
 	struct blkfront *bf = dev_get_drvdata(&xd->dev);
 
-	blkfront_disconnect(xd);
+	stop_irqs(bf);
+	take_back(bf, false);
+	if (bf->disk) {
+		/* what waits in the requeue list meets !connected: -EIO */
+		if (bf->quiesced)
+			blk_mq_unquiesce_queue(bf->disk->queue);
+		blk_mq_kick_requeue_list(bf->disk->queue);
+		del_gendisk(bf->disk);
+		put_disk(bf->disk);
+		blk_mq_free_tag_set(&bf->tags);
+	}
+	cancel_work_sync(&bf->fail_work);
+	release_queues(bf);
 	kfree(bf);
 }
 
@@ -627,7 +504,7 @@ static struct xpv_xenbus_driver blkfront_driver = {
 	.driver = { .name = "xpv-blkfront" },
 };
 
-static int __init blkfront_init(void)
+static int __init blkfront_module_init(void)
 {
 	int rc = register_blkdev(BLKFRONT_MAJOR, "xvd");
 
@@ -638,9 +515,5 @@ static int __init blkfront_init(void)
 		unregister_blkdev(BLKFRONT_MAJOR, "xvd");
 	return rc;
 }
-module_init(blkfront_init);
+module_init(blkfront_module_init);
 MODULE_LICENSE("GPL");
-
-#if IS_ENABLED(CONFIG_XPV_BLKFRONT_KUNIT_TEST)
-#include "blkfront_test.c"
-#endif

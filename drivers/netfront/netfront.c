@@ -299,7 +299,6 @@ static bool netfront_set_up(struct xpv_xenbus_device *xd)
 static void netfront_broken(struct work_struct *work)
 {
 	struct netfront *nf = container_of(work, struct netfront, broken_work);
-	char *path = kasprintf(GFP_KERNEL, "error/%s", nf->xd->nodename);
 	const char *why = NULL;
 	unsigned int i;
 
@@ -311,10 +310,7 @@ static void netfront_broken(struct work_struct *work)
 	netif_carrier_off(nf->dev);
 	dev_close(nf->dev);
 	rtnl_unlock();
-	if (path)
-		xpv_xs_printf(0, path, "error", "backend broke the protocol: %s", why);
-	kfree(path);
-	xpv_xenbus_switch_state(nf->xd, XenbusStateClosing);
+	xpv_xenbus_dev_fatal(nf->xd, -EPROTO, "backend broke the protocol: %s", why);
 }
 
 static int read_mac(struct xpv_xenbus_device *xd, u8 *mac)

@@ -16,6 +16,8 @@
  *	backend InitWait       setup()
  *	backend Connected      setup() (a backend that skipped InitWait), connect()
  *	backend Closing/Closed/gone    disconnect(), then we are Closed
+ *	backend Closed, we Closed      Initialising, if the device is online
+ *	                               (the backend may come back)
  */
 #define pr_fmt(fmt) "xpv-xenbus: " fmt
 
@@ -56,6 +58,33 @@ int xpv_xenbus_switch_state(struct xpv_xenbus_device *xd, enum xenbus_state stat
 }
 EXPORT_SYMBOL_GPL(xpv_xenbus_switch_state);
 
+/**
+ * xpv_xenbus_dev_fatal() - give up on a device: say why, then close it
+ * @xd: the device
+ * @err: the -errno behind it
+ * @fmt: what went wrong, for the log and for the toolstack
+ *
+ * Writes "<err> <message>" to error/<nodename>/error in our home, where the
+ * toolstack looks, and moves the device to Closing. Sleeps (xenstore).
+ */
+void xpv_xenbus_dev_fatal(struct xpv_xenbus_device *xd, int err, const char *fmt, ...)
+{
+	char *path = kasprintf(GFP_KERNEL, "error/%s", xd->nodename);
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = kvasprintf(GFP_KERNEL, fmt, ap);
+	va_end(ap);
+	dev_err(&xd->dev, "%s (%d): closing\n", msg ?: fmt, err);
+	if (path)
+		xpv_xs_printf(0, path, "error", "%d %s", err, msg ?: fmt);
+	kfree(msg);
+	kfree(path);
+	xpv_xenbus_switch_state(xd, XenbusStateClosing);
+}
+EXPORT_SYMBOL_GPL(xpv_xenbus_dev_fatal);
+
 static struct xpv_xenbus_driver *to_xpv_driver(struct device_driver *d)
 {
 	return container_of(d, struct xpv_xenbus_driver, driver);
@@ -64,6 +93,19 @@ static struct xpv_xenbus_driver *to_xpv_driver(struct device_driver *d)
 static int xpv_xenbus_match(struct device *dev, struct device_driver *drv)
 {
 	return !strcmp(to_xpv_xenbus_device(dev)->type, to_xpv_driver(drv)->type);
+}
+
+/*
+ * Both ends closed, and the toolstack still wants the device ("online" is
+ * 1: it is not detaching it): we go back to Initialising, which tells a
+ * backend that comes back (a daemon restarted) to offer itself again.
+ */
+static void start_over(struct xpv_xenbus_device *xd)
+{
+	unsigned long long online;
+
+	if (!xpv_xs_read_uint(0, xd->otherend, "online", &online) && online == 1)
+		xpv_xenbus_switch_state(xd, XenbusStateInitialising);
 }
 
 static void front_changed(struct xpv_xenbus_driver *drv,
@@ -80,10 +122,12 @@ static void front_changed(struct xpv_xenbus_driver *drv,
 	case XenbusStateClosing:
 	case XenbusStateClosed:
 	case XenbusStateUnknown:
-		if (!drv->set_up(xd) && xpv_xenbus_read_state(xd->nodename) == XenbusStateClosed)
-			break;
-		drv->disconnect(xd);
-		xpv_xenbus_switch_state(xd, XenbusStateClosed);
+		if (drv->set_up(xd) || xpv_xenbus_read_state(xd->nodename) != XenbusStateClosed) {
+			drv->disconnect(xd);
+			xpv_xenbus_switch_state(xd, XenbusStateClosed);
+		}
+		if (state == XenbusStateClosed)
+			start_over(xd);
 		break;
 	default:
 		break;

@@ -246,7 +246,26 @@ static void xenstore_test_event_flood(struct kunit *test)
 	xpv_xs_watch_unregister(&fw.w);
 }
 
+/*
+ * The frontends' fatal-error helper, on a device whose directory is under
+ * data/: the reason in error/<nodename>/error, the device in Closing.
+ */
+static void xenstore_test_dev_fatal(struct kunit *test)
+{
+	struct xpv_xenbus_device *xd = kunit_kzalloc(test, sizeof(*xd), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, xd);
+	xd->dev.init_name = "vbd-kunit";
+	xd->nodename = DIR "/dev";
+	xpv_xenbus_dev_fatal(xd, -EIO, "ring %u broke", 3);
+	expect_value(test, "error/" DIR "/dev/error", "-5 ring 3 broke");
+	expect_value(test, DIR "/dev/state", "5");	/* XenbusStateClosing */
+	KUNIT_EXPECT_EQ(test, xpv_xs_rm(0, "error/" DIR), 0);
+	KUNIT_EXPECT_EQ(test, xpv_xs_rm(0, DIR), 0);
+}
+
 static struct kunit_case xpv_xenstore_cases[] = {
+	KUNIT_CASE(xenstore_test_dev_fatal),
 	KUNIT_CASE(xenstore_test_domid),
 	KUNIT_CASE(xenstore_test_write_read_rm),
 	KUNIT_CASE(xenstore_test_directory),

@@ -98,6 +98,8 @@ struct xpv_xenbus_driver {
 int xpv_xenbus_register_driver(struct xpv_xenbus_driver *drv);
 void xpv_xenbus_unregister_driver(struct xpv_xenbus_driver *drv);
 int xpv_xenbus_switch_state(struct xpv_xenbus_device *xd, enum xenbus_state state);
+__printf(3, 4)
+void xpv_xenbus_dev_fatal(struct xpv_xenbus_device *xd, int err, const char *fmt, ...);
 enum xenbus_state xpv_xenbus_read_state(const char *dir);
 const char *xpv_xenbus_state_name(enum xenbus_state state);
 

@@ -9,7 +9,8 @@
  * and frees its id, or a violation of the protocol (an id out of range or
  * with nothing in flight - a duplicate - or another operation than the
  * request's), which the caller answers by latching the ring broken
- * (xpv_ring_set_broken). The id is the frontend's own index, never a
+ * (xpv_ring_set_broken). Each ring (queue) has its own shadow: an id is
+ * only ever judged against the requests of the ring it came back on. The id is the frontend's own index, never a
  * pointer: the backend cannot make the frontend touch anything but the
  * shadow of one of its own slots (STYLE's counter-example: Mini-OS's
  * aiocbp = rsp->id).
@@ -41,6 +42,8 @@ static inline bool xpv_blkfront_violation(enum xpv_blkfront_verdict v)
 	return v >= XPV_BLKFRONT_RSP_BAD_ID;
 }
 
+/* The operation a response to @req must carry: what the shadow records. */
+u8 xpv_blkfront_rsp_op(const union xpv_blkif_req *req);
 /* Mark slot @id in flight with @operation; -EBUSY if it already is. */
 int xpv_blkfront_start(struct xpv_blkfront_shadow *sh, u32 nr, u32 id, u8 operation);
 /* Check @rsp against the @nr shadows; an outcome ends the request in flight. */

@@ -5,33 +5,7 @@
 # by the supervisor, SIGKILL of the whole daemon, a restart, and every
 # chunk a guest saw acknowledged compared with the image file itself.
 
-PIDFILE=/run/xpv-blkback.pid
-LOG=/var/log/xpv-blkback.log
-
-# counter I K WHAT: counter WHAT (requests, flushes, discards, ...) of
-# guest I's disk K (0 = xvda) in a dump the daemon logs on SIGUSR1 now.
-counter() {
-	local domid at n t=10
-	domid=$(xl domid "$(guest_name "$1")") || return 1
-	at="backend/vbd/$domid/$((51712 + 16 * $2)):"
-	n=$(grep -c "$at" "$LOG")
-	kill -USR1 "$(cat "$PIDFILE")" || return 1
-	while [ "$(grep -c "$at" "$LOG")" -le "$n" ]; do
-		[ $t -gt 0 ] || return 1
-		sleep 1
-		t=$((t - 1))
-	done
-	grep "$at" "$LOG" | tail -n1 | sed -n "s/.* \([0-9][0-9]*\) $3.*/\1/p"
-}
-
-# gt NEW OLD [WHAT]: NEW > OLD, said with both numbers.
-gt() { echo "$3 $1, before $2"; [ "$1" -gt "$2" ]; }
-
-# allocated_kib FILE: what FILE takes on dom0's tmpfs.
-allocated_kib() { du -k "$1" | cut -f1; }
-
-# go I PORT: let guest I past its handshake.
-go() { echo go | nc -w 10 "$(guest_ip "$1")" "$2"; }
+. /scenario/blk-dom0.sh
 
 # flush_and_discard I: guest I's sync and fstrim, seen in the daemon.
 flush_and_discard() {
@@ -52,29 +26,6 @@ flush_and_discard() {
 	# The 16 MiB file was removed and trimmed: at least 12 MiB punched out.
 	check "image-punched-$i" gt "$((k1 - 12288))" "$k2" "allocated KiB (+12 MiB), now"
 	go "$i" 5303
-}
-
-# last_acked I: the highest chunk guest I has reported acknowledged.
-last_acked() {
-	tr -d '\r' <"$(guest_log "$1")" | grep -o 'XPV-VALUE acked-[0-9]*' |
-		sed 's/.*-//' | sort -n | tail -n1
-}
-
-# acked_on_image I: every chunk guest I saw acknowledged, read from its
-# xvdb image file.
-acked_on_image() {
-	local img list=$XPV_RUN/acked-$1 n sum count=0 bad=0
-	img=$(disk_image "$1" 1)
-	tr -d '\r' <"$(guest_log "$1")" |
-		sed -n 's/.*XPV-VALUE acked-\([0-9]*\) \([0-9a-f]\{64\}\).*/\1 \2/p' >"$list"
-	while read -r n sum; do
-		count=$((count + 1))
-		[ "$(dd if="$img" bs=65536 skip=$((n - 1)) count=1 2>/dev/null |
-			sha256sum | cut -d' ' -f1)" = "$sum" ] ||
-			{ echo "chunk $n differs"; bad=$((bad + 1)); }
-	done <"$list"
-	echo "$count acknowledged chunks, $bad differ"
-	[ "$count" -gt 0 ] && [ $bad -eq 0 ]
 }
 
 # worker_pid DOMID: the daemon's live worker for guest DOMID, from the
@@ -125,14 +76,6 @@ workers_gone() {
 	done
 	echo "workers still running:$live"
 	return 1
-}
-
-kill_daemon() {
-	local pid
-	pid=$(cat "$PIDFILE")
-	kill -KILL "$pid" || return 1
-	sleep 1
-	! kill -0 "$pid" 2>/dev/null
 }
 
 # restart_mid_run: SIGKILL while both guests write, 3 s without a daemon,

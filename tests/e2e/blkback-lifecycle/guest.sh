@@ -7,6 +7,7 @@
 # acknowledged. Boot 2 checks that all of it survived.
 
 CHUNK=65536
+. /usr/local/lib/blk-guest.sh
 # The console, for what must be seen while it happens (check keeps a
 # command's output until it ends).
 exec 3>&1
@@ -38,17 +39,11 @@ trim() { rm /mnt/big && sync && fstrim -v /mnt; }
 # writer: chunk after chunk until 10 more were acknowledged after dom0 said
 # the daemon was restarted (at most 200: ~0.4 s each under TCG).
 writer() {
-	local i=0 after=0 sha
+	local i=0 after=0
 	: >/tmp/acked
 	while [ $i -lt 200 ] && [ $after -lt 10 ]; do
 		i=$((i + 1))
-		dd if=/dev/urandom of=/tmp/chunk bs=$CHUNK count=1 2>/dev/null
-		dd if=/tmp/chunk of=/dev/xvdb bs=$CHUNK seek=$((i - 1)) count=1 \
-			oflag=direct conv=fsync,notrunc 2>/dev/null ||
-			{ echo "chunk $i: write failed"; return 1; }
-		sha=$(sha /tmp/chunk)
-		echo "$i $sha" >>/tmp/acked
-		value "acked-$i" "$sha" >&3
+		write_chunk $i || return 1
 		[ ! -s /tmp/restarted ] || after=$((after + 1))
 	done
 	echo "$i chunks, $after after the restart"
