@@ -57,9 +57,25 @@ static void blkif_front_test_outcomes(XT_CTX)
 	XT_EQ(xpv_blkfront_check(sh, NR, &r), XPV_BLKFRONT_RSP_NOTSUPP);
 	/* the id is free again: a new request may take it */
 	XT_EQ(xpv_blkfront_start(sh, NR, 3, XPV_BLKIF_OP_WRITE), 0);
-	r = rsp(3, XPV_BLKIF_OP_WRITE, -77);	/* a status with no name: failed */
+	r = rsp(3, XPV_BLKIF_OP_WRITE, -77);	/* a status with no name: broken */
 	XT_EQ(xpv_blkfront_check(sh, NR, &r), XPV_BLKFRONT_RSP_BAD_STATUS);
-	XT_FALSE(xpv_blkfront_violation(XPV_BLKFRONT_RSP_BAD_STATUS));
+	XT_TRUE(xpv_blkfront_violation(XPV_BLKFRONT_RSP_BAD_STATUS));
+	XT_FALSE(xpv_blkfront_violation(XPV_BLKFRONT_RSP_ERROR));
+}
+
+/* Every status blkif.h has no name for is a violation, at both ends of s16. */
+static void blkif_front_test_bad_status(XT_CTX)
+{
+	static const s16 statuses[] = { 1, 7, -3, 0x7fff, -0x8000 };
+	struct xpv_blkif_rsp r;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(statuses); i++) {
+		start_three();
+		r = rsp(7, XPV_BLKIF_OP_WRITE, statuses[i]);
+		XT_EQ(xpv_blkfront_check(sh, NR, &r), XPV_BLKFRONT_RSP_BAD_STATUS);
+		XT_FALSE(sh[7].in_flight);	/* ended: it fails with the ring */
+	}
 }
 
 /* What a hostile backend sends; each row differs from an honest one once. */
@@ -191,6 +207,7 @@ static void blkif_front_test_names(XT_CTX)
 #define XPV_BLKIF_FRONT_TESTS(X)		\
 	X(blkif_front_test_start)		\
 	X(blkif_front_test_outcomes)		\
+	X(blkif_front_test_bad_status)		\
 	X(blkif_front_test_malicious)		\
 	X(blkif_front_test_rsp_op)		\
 	X(blkif_front_test_indirect_and_queues)	\

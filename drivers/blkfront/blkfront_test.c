@@ -172,6 +172,7 @@ struct hostile_row {
 	u64 id;
 	u8 op;
 	u32 extra_prod;		/* rsp_prod beyond the one response */
+	s16 status;
 };
 
 static const struct hostile_row hostile_rows[] = {
@@ -181,6 +182,7 @@ static const struct hostile_row hostile_rows[] = {
 	{ "indirect read answered as indirect", true, 0, XPV_BLKIF_OP_INDIRECT, 0 },
 	{ "rsp_prod past the requests", true, 0, XPV_BLKIF_OP_READ, 1 },
 	{ "rsp_prod a ring ahead", true, 0, XPV_BLKIF_OP_READ, 1u << 20 },
+	{ "unknown status", true, 0, XPV_BLKIF_OP_READ, 0, 7 },
 };
 
 static void hostile_desc(const struct hostile_row *r, char *desc)
@@ -200,7 +202,7 @@ static void blkfront_test_hostile_response(struct kunit *test)
 
 	rsp->id = row->id;		/* the backend's answer in slot 0 */
 	rsp->operation = row->op;
-	rsp->status = XPV_BLKIF_RSP_OKAY;
+	rsp->status = row->status;
 	smp_wmb();	/* the response before the index, as a backend writes them */
 	WRITE_ONCE(sr->rsp_prod, 1 + row->extra_prod);
 

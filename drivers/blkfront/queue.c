@@ -16,9 +16,10 @@
  * The backend is not trusted (XSA-376/391/396): lib/ring.c copies each
  * response out of the ring after checking the indices, and lib's
  * blkif_front judges it against our shadow of the slots. Anything else
- * latches the ring broken and fails the device (blkfront_fail). A page
- * the backend still maps after answering goes to the grant table, which
- * frees it once released, and its request fails.
+ * latches the ring broken and fails the device (blkfront_fail). So does
+ * a page the backend still maps after answering (without persistent
+ * grants nothing may stay mapped): the page goes to the grant table, which
+ * frees it once released, and its request fails with the others.
  */
 #define pr_fmt(fmt) "xpv-blkfront: " fmt
 
@@ -140,15 +141,21 @@ static int slot_grant(struct blkfront_queue *q, struct blkfront_slot *s, bool re
 
 /* ---- responses ---- */
 
-/* End the request of slot @s with @status (what the backend said). */
-static void slot_complete(struct blkfront_queue *q, struct blkfront_slot *s,
+/*
+ * End the request of slot @s with @status (what the backend said).
+ * Return: false when the backend still maps one of its pages (the request
+ * failed; the caller is to fail the device).
+ */
+static bool slot_complete(struct blkfront_queue *q, struct blkfront_slot *s,
 			  blk_status_t status)
 {
 	struct request *rq = s->rq;
+	bool ended = !slot_end_grants(s);
 
-	if (slot_end_grants(s)) {
-		dev_warn_ratelimited(&q->bf->xd->dev,
-				     "backend still maps a page of a finished request: failed\n");
+	if (!ended) {
+		dev_err_ratelimited(&q->bf->xd->dev,
+				    "queue %u: backend still maps a page of a finished request\n",
+				    q->index);
 		status = BLK_STS_IOERR;
 	} else if (status == BLK_STS_OK && req_op(rq) == REQ_OP_READ) {
 		bounce_copy(rq, s, false);
@@ -156,6 +163,7 @@ static void slot_complete(struct blkfront_queue *q, struct blkfront_slot *s,
 	slot_free_pages(s);
 	s->rq = NULL;
 	blk_mq_end_request(rq, status);
+	return ended;
 }
 
 /* Fail every request in flight on @q. Called with q->lock held. */
@@ -209,7 +217,10 @@ static bool take_responses(struct blkfront_queue *q)
 				xpv_ring_set_broken(&q->ring);
 				return false;
 			}
-			slot_complete(q, &q->slots[rsp->id], status_of(q, v, rsp));
+			if (!slot_complete(q, &q->slots[rsp->id], status_of(q, v, rsp))) {
+				xpv_ring_set_broken(&q->ring);
+				return false;
+			}
 		}
 	} while (rc == 0 && xpv_ring_final_check(&q->ring));
 	if (rc < 0)

@@ -7,8 +7,9 @@
  * (xpv_ring_consume) is checked here against that shadow, and one verdict
  * comes out: the request's outcome (OKAY, NOTSUPP, ERROR), which ends it
  * and frees its id, or a violation of the protocol (an id out of range or
- * with nothing in flight - a duplicate - or another operation than the
- * request's), which the caller answers by latching the ring broken
+ * with nothing in flight - a duplicate - another operation than the
+ * request's, or a status blkif.h has no name for), which the caller
+ * answers by latching the ring broken
  * (xpv_ring_set_broken). Each ring (queue) has its own shadow: an id is
  * only ever judged against the requests of the ring it came back on. The id is the frontend's own index, never a
  * pointer: the backend cannot make the frontend touch anything but the
@@ -29,9 +30,10 @@ enum xpv_blkfront_verdict {
 	XPV_BLKFRONT_RSP_OKAY,
 	XPV_BLKFRONT_RSP_NOTSUPP,	/* the backend does not do this operation */
 	XPV_BLKFRONT_RSP_ERROR,		/* it failed the request */
-	XPV_BLKFRONT_RSP_BAD_STATUS,	/* a status blkif.h has no name for: failed */
-	/* protocol violations: nothing ended, the ring is to latch broken */
-	XPV_BLKFRONT_RSP_BAD_ID,	/* id beyond the ring's slots */
+	/* protocol violations: the ring is to latch broken */
+	XPV_BLKFRONT_RSP_BAD_STATUS,	/* a status blkif.h has no name for (the
+					 * request ended: it fails with the ring) */
+	XPV_BLKFRONT_RSP_BAD_ID,	/* id beyond the ring's slots; nothing ended */
 	XPV_BLKFRONT_RSP_NOT_IN_FLIGHT,	/* nothing in flight under that id */
 	XPV_BLKFRONT_RSP_WRONG_OP,	/* not the operation of the request */
 	XPV_BLKFRONT_NR_VERDICTS
@@ -39,7 +41,7 @@ enum xpv_blkfront_verdict {
 
 static inline bool xpv_blkfront_violation(enum xpv_blkfront_verdict v)
 {
-	return v >= XPV_BLKFRONT_RSP_BAD_ID;
+	return v >= XPV_BLKFRONT_RSP_BAD_STATUS;
 }
 
 /* The operation a response to @req must carry: what the shadow records. */
