@@ -154,8 +154,15 @@ need_kernel() {
 		make -s -C "$XPV_ROOT" kernel >/dev/null
 }
 
+# The scenarios that play a hostile peer run our kernel with KFENCE and
+# lockdep (make debug-kernel, build/xenU-debug).
+need_debug_kernel() {
+	make -s -C "$XPV_ROOT" debug-kernel >"$LOGDIR/debug-kernel-build.log" 2>&1 ||
+		{ tail -n 30 "$LOGDIR/debug-kernel-build.log"; return 1; }
+}
+
 lane_e2e() {
-	need_kernel && make -s -C "$XPV_ROOT/backends" all || return 1
+	need_kernel && need_debug_kernel && make -s -C "$XPV_ROOT/backends" all || return 1
 	"$XPV_ROOT/scripts/harness/e2e.sh" | sed 's/^\([0-9]* passed, [0-9]* failed\)$/e2e: \1/'
 }
 

@@ -29,7 +29,7 @@
 /* What a script writes into a page it keeps mapped, for the guest to look for. */
 #define HOSTILE_STALE	"XPV-STALE-DATA"
 /* Events a storm sends; how far a lying rsp_prod runs ahead. */
-#define HOSTILE_STORM_EVENTS	100000u
+#define HOSTILE_STORM_EVENTS	20000u
 #define HOSTILE_LIE		64u
 
 int hostile_script(struct xpv_bdev *d, const char *node,

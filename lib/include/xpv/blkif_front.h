@@ -31,8 +31,8 @@ enum xpv_blkfront_verdict {
 	XPV_BLKFRONT_RSP_NOTSUPP,	/* the backend does not do this operation */
 	XPV_BLKFRONT_RSP_ERROR,		/* it failed the request */
 	/* protocol violations: the ring is to latch broken */
-	XPV_BLKFRONT_RSP_BAD_STATUS,	/* a status blkif.h has no name for (the
-					 * request ended: it fails with the ring) */
+	/* a status blkif.h has no name for (the request ended: fails with the ring) */
+	XPV_BLKFRONT_RSP_BAD_STATUS,
 	XPV_BLKFRONT_RSP_BAD_ID,	/* id beyond the ring's slots; nothing ended */
 	XPV_BLKFRONT_RSP_NOT_IN_FLIGHT,	/* nothing in flight under that id */
 	XPV_BLKFRONT_RSP_WRONG_OP,	/* not the operation of the request */
