@@ -83,6 +83,7 @@ extern const struct xpv_netfront_rx_caps netfront_rx_caps;
 void netfront_queue_init(struct netfront *nf, unsigned int id);
 int netfront_queue_setup(struct netfront_queue *q, bool split);
 void netfront_queue_release(struct netfront_queue *q);
+long netfront_pages_held(void);
 netdev_tx_t netfront_start_xmit(struct sk_buff *skb, struct net_device *dev);
 
 #endif /* _XPV_NETFRONT_H */

@@ -40,6 +40,46 @@ const struct xpv_netfront_rx_caps netfront_rx_caps = {
 	.sg = true, .gso_tcpv4 = true, .gso_tcpv6 = true,
 };
 
+/*
+ * Pages the driver holds (rings, bounce and RX pages), for the sysfs
+ * counter: a page leaves the count when it is freed, handed to an skb or
+ * left to the grant table's deferred free.
+ */
+static atomic_long_t pages_held = ATOMIC_LONG_INIT(0);
+
+long netfront_pages_held(void)
+{
+	return atomic_long_read(&pages_held);
+}
+
+static struct page *page_get(gfp_t gfp)
+{
+	struct page *page = alloc_page(gfp | __GFP_ZERO);
+
+	if (page)
+		atomic_long_inc(&pages_held);
+	return page;
+}
+
+/* A page is no longer ours: the stack or the grant table has it. */
+static void page_given(void)
+{
+	atomic_long_dec(&pages_held);
+}
+
+static void page_put(struct page *page)
+{
+	__free_page(page);
+	page_given();
+}
+
+/* End access to @page's grant and free it, now or once the peer lets go. */
+static void page_end_put(grant_ref_t ref, struct page *page)
+{
+	xpv_gnttab_end_free_page(ref, page);
+	page_given();
+}
+
 static domid_t backend_id(struct netfront_queue *q)
 {
 	return q->nf->xd->otherend_id;
@@ -73,7 +113,7 @@ static void tx_finish(struct netfront_queue *q, u16 id)
 
 	if (!xpv_gnttab_end(s->gref)) {
 		net_warn_ratelimited("%s: backend still maps a sent page\n", q->nf->dev->name);
-		xpv_gnttab_end_free_page(s->gref, s->page);
+		page_end_put(s->gref, s->page);
 		s->page = NULL;
 	}
 	q->tx_in_flight[id] = 0;
@@ -92,7 +132,7 @@ static int tx_take(struct netfront_queue *q, struct sk_buff *skb, unsigned int i
 		return -ENOSPC;
 	s = &q->tx_slots[id];
 	if (!s->page)
-		s->page = alloc_page(GFP_ATOMIC | __GFP_ZERO);
+		s->page = page_get(GFP_ATOMIC);
 	if (!s->page)
 		goto put_id;
 	if (skb_copy_bits(skb, off, page_address(s->page), len))
@@ -278,7 +318,7 @@ static void rx_refill(struct netfront_queue *q)
 		idx = q->rx.prod_pvt & rx_mask(q);
 		s = &q->rx_slots[idx];
 		if (!s->page)
-			s->page = alloc_page(GFP_ATOMIC | __GFP_ZERO);
+			s->page = page_get(GFP_ATOMIC);
 		if (!s->page)
 			break;
 		ref = xpv_gnttab_grant_page(backend_id(q), s->page, false);
@@ -306,7 +346,7 @@ static bool rx_end_slots(struct netfront_queue *q, u16 first, u16 nr)
 		s->posted = false;
 		if (xpv_gnttab_end(s->gref))
 			continue;
-		xpv_gnttab_end_free_page(s->gref, s->page);
+		page_end_put(s->gref, s->page);
 		s->page = NULL;
 		ok = false;
 	}
@@ -332,6 +372,7 @@ static struct sk_buff *rx_build(struct netfront_queue *q, u16 first,
 		s = rx_slot(q, first, f->pos);
 		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, s->page, f->offset,
 				f->len, PAGE_SIZE);
+		page_given();
 		s->page = NULL;
 	}
 	return skb;
@@ -459,14 +500,14 @@ static irqreturn_t netfront_interrupt(int irq, void *data)
 static int ring_alloc(struct netfront_queue *q, struct xpv_ring *r, int *ref,
 		      size_t slot)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	struct page *page = page_get(GFP_KERNEL);
 	int rc;
 
 	if (!page)
 		return -ENOMEM;
 	rc = xpv_ring_init_front(r, page_address(page), PAGE_SIZE, slot);
 	if (rc) {
-		__free_page(page);
+		page_put(page);
 		return rc;
 	}
 	*ref = xpv_gnttab_grant_page(backend_id(q), page, false);
@@ -478,9 +519,9 @@ static void ring_release(struct xpv_ring *r, int *ref)
 	if (!r->sring)
 		return;
 	if (*ref > 0)
-		xpv_gnttab_end_free_page(*ref, virt_to_page(r->sring));
+		page_end_put(*ref, virt_to_page(r->sring));
 	else
-		free_page((unsigned long)r->sring);
+		page_put(virt_to_page(r->sring));
 	*ref = 0;
 	memset(r, 0, sizeof(*r));
 }
@@ -509,14 +550,14 @@ static void slots_release(struct netfront_queue *q)
 		if (q->tx_in_flight[i])
 			tx_finish(q, i);
 		if (q->tx_slots[i].page)
-			__free_page(q->tx_slots[i].page);
+			page_put(q->tx_slots[i].page);
 	}
 	for (i = 0; q->rx_slots && i < q->rx.nr_ents; i++) {
 		s = &q->rx_slots[i];
 		if (s->posted)
-			xpv_gnttab_end_free_page(s->gref, s->page);
+			page_end_put(s->gref, s->page);
 		else if (s->page)
-			__free_page(s->page);
+			page_put(s->page);
 	}
 	kfree(q->tx_slots);
 	kfree(q->tx_in_flight);
