@@ -303,35 +303,53 @@ static struct netfront_rx_slot *rx_slot(struct netfront_queue *q, u16 first, u16
 	return &q->rx_slots[(first + pos) & rx_mask(q)];
 }
 
+/* Post a page at ring position @idx; false when none or no grant is free. */
+static bool rx_post(struct netfront_queue *q, u16 idx)
+{
+	struct netfront_rx_slot *s = &q->rx_slots[idx];
+	struct xpv_netif_rx_req *req;
+	int ref;
+
+	if (!s->page)
+		s->page = page_get(GFP_ATOMIC);
+	if (!s->page)
+		return false;
+	ref = xpv_gnttab_grant_page(backend_id(q), s->page, false);
+	if (ref < 0)
+		return false;
+	s->gref = ref;
+	s->posted = true;
+	req = xpv_ring_produce(&q->rx);
+	req->id = idx;
+	req->gref = ref;
+	return true;
+}
+
 /*
  * Post a page at every free position; positions whose responses are
  * still pending are not free (their pages are still to be read).
+ *
+ * WHY the timer: when no page or grant is to be had, the ring may be
+ * left with nothing posted, and then the backend has nothing to answer
+ * and no event ever comes to poll again; the timer polls instead.
  */
 static void rx_refill(struct netfront_queue *q)
 {
-	struct netfront_rx_slot *s;
-	struct xpv_netif_rx_req *req;
-	u16 idx;
-	int ref;
-
 	while (xpv_ring_free_slots(&q->rx) > q->nr_pending) {
-		idx = q->rx.prod_pvt & rx_mask(q);
-		s = &q->rx_slots[idx];
-		if (!s->page)
-			s->page = page_get(GFP_ATOMIC);
-		if (!s->page)
+		if (!rx_post(q, q->rx.prod_pvt & rx_mask(q))) {
+			mod_timer(&q->refill_timer, jiffies + NETFRONT_REFILL_RETRY);
 			break;
-		ref = xpv_gnttab_grant_page(backend_id(q), s->page, false);
-		if (ref < 0)
-			break;
-		s->gref = ref;
-		s->posted = true;
-		req = xpv_ring_produce(&q->rx);
-		req->id = idx;
-		req->gref = ref;
+		}
 	}
 	if (xpv_ring_push(&q->rx))
 		xpv_evtchn_notify(q->port_rx);
+}
+
+static void rx_refill_timeout(struct timer_list *t)
+{
+	struct netfront_queue *q = from_timer(q, t, refill_timer);
+
+	napi_schedule(&q->napi);
 }
 
 /* End access to the chain's pages; false if the backend kept one. */
@@ -621,6 +639,7 @@ void netfront_queue_init(struct netfront *nf, unsigned int id)
 	q->nf = nf;
 	q->id = id;
 	spin_lock_init(&q->tx_lock);
+	timer_setup(&q->refill_timer, rx_refill_timeout, 0);
 	netif_napi_add(nf->dev, &q->napi, netfront_poll);
 }
 
@@ -659,6 +678,7 @@ int netfront_queue_setup(struct netfront_queue *q, bool split)
 void netfront_queue_release(struct netfront_queue *q)
 {
 	evtchn_release(q);
+	del_timer_sync(&q->refill_timer);	/* NAPI, which arms it, is off */
 	WRITE_ONCE(q->ready, false);
 	spin_lock_bh(&q->tx_lock);
 	q->tx_up = false;
@@ -668,3 +688,7 @@ void netfront_queue_release(struct netfront_queue *q)
 	ring_release(&q->rx, &q->rx_ref);
 	q->nr_pending = 0;
 }
+
+#if IS_ENABLED(CONFIG_XPV_NETFRONT_KUNIT_TEST)
+#include "queue_test.c"
+#endif
