@@ -388,6 +388,22 @@ static void netfront_remove(struct xpv_xenbus_device *xd)
 	free_netdev(nf->dev);
 }
 
+/*
+ * /sys/bus/xpv-xenbus/drivers/xpv-netfront/pages: what every device of
+ * ours holds (queue.c); 0 once the last one is gone.
+ */
+static ssize_t pages_show(struct device_driver *drv, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", netfront_pages_held());
+}
+static DRIVER_ATTR_RO(pages);
+
+static struct attribute *netfront_drv_attrs[] = {
+	&driver_attr_pages.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(netfront_drv);
+
 static struct xpv_xenbus_driver netfront_driver = {
 	.type = "vif",
 	.probe = netfront_probe,
@@ -396,7 +412,7 @@ static struct xpv_xenbus_driver netfront_driver = {
 	.connect = netfront_connect,
 	.disconnect = netfront_disconnect,
 	.set_up = netfront_set_up,
-	.driver = { .name = "xpv-netfront" },
+	.driver = { .name = "xpv-netfront", .groups = netfront_drv_groups },
 };
 
 static int __init netfront_init(void)

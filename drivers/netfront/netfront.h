@@ -20,6 +20,9 @@
 /* ... and its GSO extra-info slot. */
 #define NETFRONT_TX_MAX_SLOTS	(NETFRONT_TX_MAX_DATA + 1)
 
+/* An RX refill that fell short is tried again this much later. */
+#define NETFRONT_REFILL_RETRY	(HZ / 10)
+
 /* One TX id: its bounce page, granted read-only while in flight. */
 struct netfront_tx_slot {
 	struct page *page;	/* ours when not in flight; NULL until needed */
@@ -63,6 +66,7 @@ struct netfront_queue {
 	struct xpv_ring rx;			/* NAPI */
 	int rx_ref;				/* rtnl: grant of the RX ring page */
 	struct netfront_rx_slot *rx_slots;	/* NAPI, per ring position */
+	struct timer_list refill_timer;		/* NAPI arms it: a refill fell short */
 	/* responses consumed off the ring, not yet a whole packet */
 	union xpv_netif_rx_slot pending[XPV_NETFRONT_RX_MAX_SLOTS];	/* NAPI */
 	u32 nr_pending;				/* NAPI */
@@ -83,6 +87,7 @@ extern const struct xpv_netfront_rx_caps netfront_rx_caps;
 void netfront_queue_init(struct netfront *nf, unsigned int id);
 int netfront_queue_setup(struct netfront_queue *q, bool split);
 void netfront_queue_release(struct netfront_queue *q);
+long netfront_pages_held(void);
 netdev_tx_t netfront_start_xmit(struct sk_buff *skb, struct net_device *dev);
 
 #endif /* _XPV_NETFRONT_H */

@@ -40,6 +40,46 @@ const struct xpv_netfront_rx_caps netfront_rx_caps = {
 	.sg = true, .gso_tcpv4 = true, .gso_tcpv6 = true,
 };
 
+/*
+ * Pages the driver holds (rings, bounce and RX pages), for the sysfs
+ * counter: a page leaves the count when it is freed, handed to an skb or
+ * left to the grant table's deferred free.
+ */
+static atomic_long_t pages_held = ATOMIC_LONG_INIT(0);
+
+long netfront_pages_held(void)
+{
+	return atomic_long_read(&pages_held);
+}
+
+static struct page *page_get(gfp_t gfp)
+{
+	struct page *page = alloc_page(gfp | __GFP_ZERO);
+
+	if (page)
+		atomic_long_inc(&pages_held);
+	return page;
+}
+
+/* A page is no longer ours: the stack or the grant table has it. */
+static void page_given(void)
+{
+	atomic_long_dec(&pages_held);
+}
+
+static void page_put(struct page *page)
+{
+	__free_page(page);
+	page_given();
+}
+
+/* End access to @page's grant and free it, now or once the peer lets go. */
+static void page_end_put(grant_ref_t ref, struct page *page)
+{
+	xpv_gnttab_end_free_page(ref, page);
+	page_given();
+}
+
 static domid_t backend_id(struct netfront_queue *q)
 {
 	return q->nf->xd->otherend_id;
@@ -73,7 +113,7 @@ static void tx_finish(struct netfront_queue *q, u16 id)
 
 	if (!xpv_gnttab_end(s->gref)) {
 		net_warn_ratelimited("%s: backend still maps a sent page\n", q->nf->dev->name);
-		xpv_gnttab_end_free_page(s->gref, s->page);
+		page_end_put(s->gref, s->page);
 		s->page = NULL;
 	}
 	q->tx_in_flight[id] = 0;
@@ -92,7 +132,7 @@ static int tx_take(struct netfront_queue *q, struct sk_buff *skb, unsigned int i
 		return -ENOSPC;
 	s = &q->tx_slots[id];
 	if (!s->page)
-		s->page = alloc_page(GFP_ATOMIC | __GFP_ZERO);
+		s->page = page_get(GFP_ATOMIC);
 	if (!s->page)
 		goto put_id;
 	if (skb_copy_bits(skb, off, page_address(s->page), len))
@@ -263,35 +303,53 @@ static struct netfront_rx_slot *rx_slot(struct netfront_queue *q, u16 first, u16
 	return &q->rx_slots[(first + pos) & rx_mask(q)];
 }
 
+/* Post a page at ring position @idx; false when none or no grant is free. */
+static bool rx_post(struct netfront_queue *q, u16 idx)
+{
+	struct netfront_rx_slot *s = &q->rx_slots[idx];
+	struct xpv_netif_rx_req *req;
+	int ref;
+
+	if (!s->page)
+		s->page = page_get(GFP_ATOMIC);
+	if (!s->page)
+		return false;
+	ref = xpv_gnttab_grant_page(backend_id(q), s->page, false);
+	if (ref < 0)
+		return false;
+	s->gref = ref;
+	s->posted = true;
+	req = xpv_ring_produce(&q->rx);
+	req->id = idx;
+	req->gref = ref;
+	return true;
+}
+
 /*
  * Post a page at every free position; positions whose responses are
  * still pending are not free (their pages are still to be read).
+ *
+ * WHY the timer: when no page or grant is to be had, the ring may be
+ * left with nothing posted, and then the backend has nothing to answer
+ * and no event ever comes to poll again; the timer polls instead.
  */
 static void rx_refill(struct netfront_queue *q)
 {
-	struct netfront_rx_slot *s;
-	struct xpv_netif_rx_req *req;
-	u16 idx;
-	int ref;
-
 	while (xpv_ring_free_slots(&q->rx) > q->nr_pending) {
-		idx = q->rx.prod_pvt & rx_mask(q);
-		s = &q->rx_slots[idx];
-		if (!s->page)
-			s->page = alloc_page(GFP_ATOMIC | __GFP_ZERO);
-		if (!s->page)
+		if (!rx_post(q, q->rx.prod_pvt & rx_mask(q))) {
+			mod_timer(&q->refill_timer, jiffies + NETFRONT_REFILL_RETRY);
 			break;
-		ref = xpv_gnttab_grant_page(backend_id(q), s->page, false);
-		if (ref < 0)
-			break;
-		s->gref = ref;
-		s->posted = true;
-		req = xpv_ring_produce(&q->rx);
-		req->id = idx;
-		req->gref = ref;
+		}
 	}
 	if (xpv_ring_push(&q->rx))
 		xpv_evtchn_notify(q->port_rx);
+}
+
+static void rx_refill_timeout(struct timer_list *t)
+{
+	struct netfront_queue *q = from_timer(q, t, refill_timer);
+
+	napi_schedule(&q->napi);
 }
 
 /* End access to the chain's pages; false if the backend kept one. */
@@ -306,7 +364,7 @@ static bool rx_end_slots(struct netfront_queue *q, u16 first, u16 nr)
 		s->posted = false;
 		if (xpv_gnttab_end(s->gref))
 			continue;
-		xpv_gnttab_end_free_page(s->gref, s->page);
+		page_end_put(s->gref, s->page);
 		s->page = NULL;
 		ok = false;
 	}
@@ -332,6 +390,7 @@ static struct sk_buff *rx_build(struct netfront_queue *q, u16 first,
 		s = rx_slot(q, first, f->pos);
 		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, s->page, f->offset,
 				f->len, PAGE_SIZE);
+		page_given();
 		s->page = NULL;
 	}
 	return skb;
@@ -459,14 +518,14 @@ static irqreturn_t netfront_interrupt(int irq, void *data)
 static int ring_alloc(struct netfront_queue *q, struct xpv_ring *r, int *ref,
 		      size_t slot)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	struct page *page = page_get(GFP_KERNEL);
 	int rc;
 
 	if (!page)
 		return -ENOMEM;
 	rc = xpv_ring_init_front(r, page_address(page), PAGE_SIZE, slot);
 	if (rc) {
-		__free_page(page);
+		page_put(page);
 		return rc;
 	}
 	*ref = xpv_gnttab_grant_page(backend_id(q), page, false);
@@ -478,9 +537,9 @@ static void ring_release(struct xpv_ring *r, int *ref)
 	if (!r->sring)
 		return;
 	if (*ref > 0)
-		xpv_gnttab_end_free_page(*ref, virt_to_page(r->sring));
+		page_end_put(*ref, virt_to_page(r->sring));
 	else
-		free_page((unsigned long)r->sring);
+		page_put(virt_to_page(r->sring));
 	*ref = 0;
 	memset(r, 0, sizeof(*r));
 }
@@ -509,14 +568,14 @@ static void slots_release(struct netfront_queue *q)
 		if (q->tx_in_flight[i])
 			tx_finish(q, i);
 		if (q->tx_slots[i].page)
-			__free_page(q->tx_slots[i].page);
+			page_put(q->tx_slots[i].page);
 	}
 	for (i = 0; q->rx_slots && i < q->rx.nr_ents; i++) {
 		s = &q->rx_slots[i];
 		if (s->posted)
-			xpv_gnttab_end_free_page(s->gref, s->page);
+			page_end_put(s->gref, s->page);
 		else if (s->page)
-			__free_page(s->page);
+			page_put(s->page);
 	}
 	kfree(q->tx_slots);
 	kfree(q->tx_in_flight);
@@ -580,6 +639,7 @@ void netfront_queue_init(struct netfront *nf, unsigned int id)
 	q->nf = nf;
 	q->id = id;
 	spin_lock_init(&q->tx_lock);
+	timer_setup(&q->refill_timer, rx_refill_timeout, 0);
 	netif_napi_add(nf->dev, &q->napi, netfront_poll);
 }
 
@@ -618,6 +678,7 @@ int netfront_queue_setup(struct netfront_queue *q, bool split)
 void netfront_queue_release(struct netfront_queue *q)
 {
 	evtchn_release(q);
+	del_timer_sync(&q->refill_timer);	/* NAPI, which arms it, is off */
 	WRITE_ONCE(q->ready, false);
 	spin_lock_bh(&q->tx_lock);
 	q->tx_up = false;
@@ -627,3 +688,7 @@ void netfront_queue_release(struct netfront_queue *q)
 	ring_release(&q->rx, &q->rx_ref);
 	q->nr_pending = 0;
 }
+
+#if IS_ENABLED(CONFIG_XPV_NETFRONT_KUNIT_TEST)
+#include "queue_test.c"
+#endif

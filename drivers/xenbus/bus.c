@@ -232,8 +232,14 @@ static int xpv_xenbus_uevent(struct device *dev, struct kobj_uevent_env *env)
 	       add_uevent_var(env, "MODALIAS=xpv-xenbus:%s", xd->type);
 }
 
+static const struct attribute_group *xpv_xenbus_bus_groups[] = {
+	&xpv_gnttab_group,
+	NULL,
+};
+
 static struct bus_type xpv_xenbus_type = {
 	.name = "xpv-xenbus",
+	.bus_groups = xpv_xenbus_bus_groups,
 	.match = xpv_xenbus_match,
 	.probe = xpv_xenbus_probe,
 	.remove = xpv_xenbus_remove,

@@ -12,6 +12,7 @@
  */
 #define pr_fmt(fmt) "xpv-gnttab: " fmt
 
+#include <linux/device.h>
 #include <linux/kernel.h>
 #include <linux/init.h>
 #include <linux/mm.h>
@@ -172,6 +173,37 @@ unsigned int xpv_gnttab_nr_deferred(void)
 	return READ_ONCE(gnt_nr_deferred);
 }
 EXPORT_SYMBOL_GPL(xpv_gnttab_nr_deferred);
+
+/*
+ * /sys/bus/xpv-xenbus/grants_in_use and grants_deferred: references
+ * handed out and not yet back (deferred ones included), and those still
+ * waiting for their peer to let go. With no frontend device left both are 0.
+ */
+static ssize_t grants_in_use_show(struct bus_type *bus, char *buf)
+{
+	unsigned int refs = xpv_gnttab_nr_refs();
+
+	if (refs)
+		refs -= XPV_GNT_NR_RESERVED + xpv_gnttab_nr_free();
+	return sysfs_emit(buf, "%u\n", refs);
+}
+static BUS_ATTR_RO(grants_in_use);
+
+static ssize_t grants_deferred_show(struct bus_type *bus, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", xpv_gnttab_nr_deferred());
+}
+static BUS_ATTR_RO(grants_deferred);
+
+static struct attribute *xpv_gnttab_attrs[] = {
+	&bus_attr_grants_in_use.attr,
+	&bus_attr_grants_deferred.attr,
+	NULL,
+};
+
+const struct attribute_group xpv_gnttab_group = {
+	.attrs = xpv_gnttab_attrs,
+};
 
 struct xpv_gnt_entry *xpv_gnttab_entry(grant_ref_t ref)
 {

@@ -6,6 +6,9 @@
 /* Map the grant table and start the free list of references. */
 int xpv_gnttab_init(void);
 
+/* The grant table's counters, as attributes of the bus. */
+extern const struct attribute_group xpv_gnttab_group;
+
 /* Connect to xenstored; -ENODEV when this domain has no xenstore. */
 int xpv_xenstore_init(void);
 

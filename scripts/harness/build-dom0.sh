@@ -70,6 +70,7 @@ install_harness() {
 	install -m 755 "$HARNESS/dom0/init" "$stage/init"
 	install -D -m 755 "$HARNESS/dom0/xpv-dom0" "$stage/usr/lib/xpv/xpv-dom0"
 	install -m 644 "$HARNESS/dom0/lib.sh" "$stage/usr/lib/xpv/lib.sh"
+	install -m 644 "$HARNESS/shared/wait.sh" "$stage/usr/lib/xpv/wait.sh"
 	install -D -m 755 "$HARNESS/dom0/hotplug/xpv-block" \
 		"$stage/etc/xen/scripts/xpv-block"
 	install -m 755 "$HARNESS/dom0/hotplug/xpv-vif" "$stage/etc/xen/scripts/xpv-vif"
@@ -109,7 +110,7 @@ main() {
 	key=$( {
 		basename "$root"
 		hash_files "$HARNESS/build-dom0.sh" "$HARNESS/common.sh" \
-			$(find "$HARNESS/dom0" -type f | LC_ALL=C sort)
+			$(find "$HARNESS/dom0" "$HARNESS/shared" -type f | LC_ALL=C sort)
 	} | hash_text)
 	out=$XPV_CACHE/dom0/$key
 	cache_lock dom0

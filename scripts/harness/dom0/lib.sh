@@ -8,6 +8,8 @@
 #   XPV-BENCH <metric> <value> <unit>   a number for make bench
 #   XPV-FATAL <text>           dom0 could not run the scenario
 
+. /usr/lib/xpv/wait.sh
+
 XPV_RUN=/run/xpv
 GUEST_NAME=${GUEST_NAME:-guest}
 GUEST_LOG=/var/log/xen/console/guest-$GUEST_NAME.log
@@ -195,25 +197,27 @@ tcp_receive_wait() {
 # sha FILE: the sha256 of FILE alone.
 sha() { sha256sum "$1" | cut -d' ' -f1; }
 
-# netback_removed VIF: xpv-netback logs VIF's removal within 50 s.
+# netback_removed VIF [N]: xpv-netback logs VIF's removal within 50 s, for
+# the Nth time (default 1: a vif of that name that came and went before
+# does not count).
 netback_removed() {
 	local t=50
 	while [ "$t" -gt 0 ]; do
-		grep -q "$1 removed" /var/log/xpv-netback.log && return 0
+		[ "$(grep -c "$1 removed" /var/log/xpv-netback.log)" -ge "${2:-1}" ] && return 0
 		sleep 1
 		t=$((t - 1))
 	done
 	return 1
 }
 
-# netback_gone_checks VIF: after the guest of xpv-netback's interface VIF
-# powered off, the daemon logged its removal and is still alive, the TAP
-# device went, and the interface's last counters show no drops and GSO
-# both ways. Checks vif-removed, tap-gone, daemon-alive, drops-zero,
-# tx-gso, rx-gso.
+# netback_gone_checks VIF [N]: after the guest of xpv-netback's interface
+# VIF powered off, the daemon logged its removal (the Nth of that name) and
+# is still alive, the TAP device went, and the interface's last counters
+# show no drops and GSO both ways. Checks vif-removed, tap-gone,
+# daemon-alive, drops-zero, tx-gso, rx-gso.
 netback_gone_checks() {
 	local vif=$1 log=/var/log/xpv-netback.log line drops tx_gso rx_gso
-	check vif-removed netback_removed "$vif"
+	check vif-removed netback_removed "$vif" "${2:-1}"
 	check tap-gone test ! -e "/sys/class/net/$vif"
 	check daemon-alive kill -0 "$(cat /run/xpv-netback.pid)"
 	line=$(grep "$vif, " "$log" | tail -n 1)

@@ -9,6 +9,8 @@
 # them are $GUEST_IPS (guest I is word I). $GUEST_BOOT counts its boots
 # (GUEST_BOOTS > 1: dom0 creates it again after each `reboot -f`).
 
+. /xpv/wait.sh
+
 # check NAME CMD...: run CMD and report; its output is shown on failure.
 check() {
 	local name=$1 out rc=0

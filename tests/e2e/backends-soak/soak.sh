@@ -20,17 +20,6 @@ gone_everywhere() {
 		[ ! -e "/sys/class/net/vif$1.0" ]
 }
 
-# wait_until SECS CMD...: CMD holds within SECS seconds.
-wait_until() {
-	local t=$1
-	shift
-	until "$@"; do
-		[ "$t" -gt 0 ] || return 1
-		sleep 1
-		t=$((t - 1))
-	done
-}
-
 # soak_cycle N MODE SLOT: one cycle; one line about it on the console.
 soak_cycle() {
 	local n=$1 mode=$2 slot=$3 name=soak-$3 domid start busy=- line rc=0 lpid

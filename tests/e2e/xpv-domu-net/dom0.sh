@@ -3,19 +3,37 @@
 # xpv-domu-net-kernel): the vif on the bridge and the queues the frontend
 # published; the same traffic as the guest the other way; MTU 9000 on the
 # vif and the bridge once the guest asks for it, then 8 MiB of TCP each
-# way. With xpv-netback, once the guest is gone: the daemon is alive,
-# logged the interface's counters (no drops, GSO both ways) and the TAP
-# device went with it.
+# way. Before all that, the vif is detached while TCP runs both ways and
+# a new one attached (guest.sh says what the guest checks), which carries
+# the rest. With xpv-netback, once the guest is gone: the daemon is alive,
+# logged the new interface's counters (no drops, GSO both ways) and the
+# TAP device went with it, as the first one's went at the detach.
 
 daemon=false
 [ -e /run/xpv-netback.pid ] && daemon=true
+
 mkdir -p "$XPV_RUN/www"
 seq 1 3000 >"$XPV_RUN/www/small"
 httpd -p 8080 -h "$XPV_RUN/www"
 tcp_receive 5000 "$XPV_RUN/rx.bin"
-guest_wait 'XPV-VALUE net-ready' 300 >/dev/null || exit 1
+# The vif detached while TCP runs both ways, then a new one attached the
+# way the harness wrote the first (the same MAC, bridge and script; the
+# same kind of backend, which the daemon or xen-netback serves).
+guest_wait 'XPV-VALUE replug-listening' 300 >/dev/null || exit 1
 domid=$(xl domid "$GUEST_NAME")
 vif=vif$domid.0
+nc "$GUEST_IP" 5004 </dev/zero >/dev/null &
+stream=$!
+guest_wait 'XPV-VALUE streaming' 300 >/dev/null || exit 1
+check vif-detach xl network-detach "$GUEST_NAME" 0
+kill "$stream" 2>/dev/null
+check vif-detach-gone wait_until 30 test ! -e "/sys/class/net/$vif"
+! $daemon || check vif-detach-removed netback_removed "$vif"
+guest_wait 'XPV-VALUE detached' 300 >/dev/null || exit 1
+check vif-attach xl network-attach "$GUEST_NAME" mac=00:16:3e:00:00:02 bridge=xenbr0 \
+	script=/etc/xen/scripts/xpv-vif
+
+guest_wait 'XPV-VALUE net-ready' 300 >/dev/null || exit 1
 fe=/local/domain/$domid/device/vif/0
 if $daemon; then
 	check no-kernel-netback test ! -d /sys/module/xen_netback
@@ -54,4 +72,4 @@ check guest-done guest_wait 'XPV-CHECK net-done' 600
 $daemon || exit 0
 
 # the guest powers off now; libxl removes the vif
-netback_gone_checks "$vif"
+netback_gone_checks "$vif" 2

@@ -8,6 +8,12 @@
 # fetches from dom0; then MTU 9000: pings of 8972 bytes that need no IP
 # fragments either way, and 8 MiB of TCP each way; last the link down and
 # up again at MTU 1500.
+#
+# First of all, dom0 detaches the vif while TCP streams run both ways and
+# attaches a new one: the old eth0 goes, the grant table and netfront hold
+# nothing then (/sys/bus/xpv-xenbus/grants_in_use, grants_deferred,
+# drivers/xpv-netfront/pages), and everything above runs on the new eth0,
+# which at the end, idle again, holds as many grants as the first did.
 
 counter() { cat "/sys/class/net/eth0/statistics/$1"; }
 
@@ -34,6 +40,65 @@ ping_9000() {
 	return 1
 }
 
+XB=/sys/bus/xpv-xenbus
+
+# held GRANTS DEFERRED PAGES: the counters are these, said either way
+held() {
+	local g d p
+	g=$(cat $XB/grants_in_use) d=$(cat $XB/grants_deferred)
+	p=$(cat $XB/drivers/xpv-netfront/pages)
+	echo "grants in use $g, deferred $d; netfront pages $p"
+	[ "$g" = "$1" ] && [ "$d" = "$2" ] && { [ -z "$3" ] || [ "$p" = "$3" ]; }
+}
+
+carrier() { [ "$(cat /sys/class/net/eth0/carrier 2>/dev/null)" = 1 ]; }
+
+# grown RX TX: eth0 received and sent 1 MiB each since its byte counters were RX, TX
+grown() {
+	[ $(($(counter rx_bytes) - $1)) -gt 1048576 ] &&
+		[ $(($(counter tx_bytes) - $2)) -gt 1048576 ]
+}
+
+# no_ifindex N: no network device has ifindex N (any more)
+no_ifindex() { ! grep -qx "$1" /sys/class/net/*/ifindex; }
+
+# Detached under load: dom0 streams to us while we stream to it (one
+# connection, zeros both ways) and detaches once both directions moved.
+replug() {
+	local old rx tx pid
+	old=$(cat /sys/class/net/eth0/ifindex)
+	rx=$(counter rx_bytes) tx=$(counter tx_bytes)
+	nc -l -p 5004 </dev/zero >/dev/null &
+	pid=$!
+	value replug-listening 1
+	check stream-both-ways wait_until 120 grown "$rx" "$tx"
+	value streaming 1
+	check old-eth0-gone wait_until 120 no_ifindex "$old"
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	check nothing-held wait_until 30 held 0 0 0
+	held 0 0 0
+	value detached 1
+	check eth0-again wait_until 120 test -d /sys/class/net/eth0
+	check net-up-again net_up
+	check carrier-again wait_until 60 carrier
+	check new-eth0 test "$(cat /sys/class/net/eth0/ifindex)" != "$old"
+}
+
+# idle_grants: grants in use with nothing in flight (the least of 3 looks
+# a second apart: a packet sent meanwhile holds one until answered)
+idle_grants() {
+	local i
+	for i in 1 2 3; do
+		sleep 1
+		cat $XB/grants_in_use
+	done | sort -n | head -n 1
+}
+
+idle=$(idle_grants)
+value idle-grants "$idle"
+check_eq first-queues 2 "$(ls -d /sys/class/net/eth0/queues/tx-* | wc -l)"
+replug
 tcp_receive 5001 /tmp/rx.bin
 # two queues (netfront.max_queues=2), each with a TX and an RX channel
 check_eq queues 2 "$(ls -d /sys/class/net/eth0/queues/tx-* | wc -l)"
@@ -74,4 +139,5 @@ link_cycle() {
 		ping -c 3 -W 5 -s 1472 "$DOM0_IP"
 }
 check link-down-up link_cycle
+check grants-as-first wait_until 30 held "$idle" 0
 check net-done true
