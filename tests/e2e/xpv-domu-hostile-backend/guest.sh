@@ -5,17 +5,6 @@
 # no oops, no KFENCE or lockdep report, processes still run.
 BUS=/sys/bus/xpv-xenbus/devices
 
-# wait_until SECS CMD...: until CMD succeeds.
-wait_until() {
-	local t=$1
-	shift
-	while ! "$@" >/dev/null 2>&1; do
-		[ "$t" -gt 0 ] || { echo "timed out: $*"; return 1; }
-		sleep 1
-		t=$((t - 1))
-	done
-}
-
 said() { dmesg | grep -E -- "$1"; }
 gone() { [ ! -e "$1" ]; }
 
@@ -51,11 +40,11 @@ up_or_broken() {
 # answers the ping. A backend that misbehaves may never give a carrier.
 nic_poke() {
 	local dev
-	wait_until 30 netdev_of "$1" || return 0
+	wait_until 30 netdev_of "$1" >/dev/null || return 0
 	dev=$(netdev_of "$1")
 	ip addr add "10.99.$1.2/24" dev "$dev" 2>/dev/null
 	ip link set "$dev" up 2>/dev/null
-	wait_until 60 up_or_broken "$1" "$dev"
+	wait_until 60 up_or_broken "$1" "$dev" >/dev/null
 	ping -c 2 -W 1 "10.99.$1.1" >/dev/null 2>&1
 	return 0
 }
