@@ -18,8 +18,9 @@ set -euo pipefail
 
 SUITE=bookworm
 MIRROR=http://deb.debian.org/debian
-# systemd as PID 1, the tools the scenario uses, and dbus for logind.
-ROOTFS_PKGS=(systemd systemd-sysv udev dbus iproute2 e2fsprogs)
+# systemd as PID 1, the tools the scenario uses, dbus for logind, kmod for
+# modprobe (and systemd's kmod-static-nodes once the kernel has modules).
+ROOTFS_PKGS=(systemd systemd-sysv udev dbus iproute2 e2fsprogs kmod)
 # The image's size; the tree takes ~250 MiB of it, the rest is free space
 # for the guest (the file is sparse).
 ROOTFS_MIB=640

@@ -69,6 +69,7 @@ defaults() {
 	GUEST_MODULES_ROOT=
 	GUEST_SCRIPT=guest.sh
 	GUEST_FILES=
+	SYSTEMD_FAILED_OK=
 	DISKS="kernel:64"
 	VIFS="kernel"
 	DOM0_SCRIPT=dom0.sh
@@ -187,6 +188,7 @@ write_envs() {
 	GUEST_IPS=$(q "$(guest_ips)")
 	GUEST_BOOTS=$GUEST_BOOTS
 	DOM0_IP=$DOM0_IP
+	SYSTEMD_FAILED_OK=$(q "$SYSTEMD_FAILED_OK")
 	EOF
 	cat >"$RUN/scenario.env" <<-EOF
 	NAME=$(q "$NAME")
