@@ -3,8 +3,11 @@
 # xpv: what a user types.
 #
 #   make xenU_defconfig   prepare build/linux (Linux 6.1 + xpv) and configure
-#   make                  build the domU kernel (build/xenU/arch/x86/boot/bzImage)
-#                         and the dom0 backend daemons (backends/out/)
+#   make                  build the domU kernel (build/xenU/arch/x86/boot/bzImage),
+#                         its modules (installed in build/xenU/modules-root, where
+#                         scenarios find them) and the dom0 backend daemons
+#                         (backends/out/)
+#   make modules_install INSTALL_MOD_PATH=DIR   the modules under DIR/lib/modules
 #   make menuconfig       any other *config target goes to the kernel too
 #   make run              build, boot Xen in QEMU, start our kernel as a guest
 #                         with a disk and a NIC on our daemons, show its
@@ -53,8 +56,15 @@ kernel: prepare
 	@test -f $(KOBJ)/.config || { \
 		echo "xpv: error: $(KOBJ) has no .config; run 'make xenU_defconfig' first" >&2; \
 		exit 1; }
-	+@$(KMAKE) bzImage
-	@echo "xpv: built $(KOBJ)/arch/x86/boot/bzImage and $(KOBJ)/vmlinux"
+	+@$(KMAKE) bzImage modules
+	@rm -rf $(KOBJ)/modules-root
+	+@$(KMAKE) -s modules_install INSTALL_MOD_PATH=$(KOBJ)/modules-root
+	@echo "xpv: built $(KOBJ)/arch/x86/boot/bzImage, $(KOBJ)/vmlinux and the modules (installed in $(KOBJ)/modules-root)"
+
+# The modules of the built kernel under INSTALL_MOD_PATH (default: the
+# running system's /lib/modules), as the kernel's own target does.
+modules_install: prepare
+	+@$(KMAKE) modules_install
 
 # configured again only when the defconfig or the fragment changed
 DEBUG_CONFIGS := arch/x86/configs/xenU_defconfig arch/x86/configs/xpv_debug.config
@@ -103,4 +113,4 @@ clean:
 distclean: clean
 	rm -rf build
 
-.PHONY: all prepare kernel debug-kernel backends unit e2e run bench early-boot check clean distclean
+.PHONY: all prepare kernel debug-kernel modules_install backends unit e2e run bench early-boot check clean distclean

@@ -8,10 +8,12 @@
 # command line QEMU splits on commas, so every comma is doubled here.
 # The first domain ends a run by writing 16+STATUS to the isa-debug-exit port
 # 0xf4; QEMU then exits with (16+STATUS)*2+1, which no QEMU error code can be
-# mistaken for.
+# mistaken for. A --disk is a virtio disk of the first domain (/dev/vda) with
+# snapshot=on: writes go to a temporary overlay that QEMU drops at its exit,
+# so the image file is never modified.
 #
 # Usage: boot.sh --xen FILE --kernel FILE [--cmdline STR] [--initrd FILE]
-#                [--xen-cmdline STR] --log FILE [--timeout SEC]
+#                [--xen-cmdline STR] [--disk FILE] --log FILE [--timeout SEC]
 #                [--until REGEX] [--fail REGEX] [--show REGEX] [--interactive]
 #   --until   stop as soon as a serial line matches: success
 #   --fail    stop as soon as a serial line matches: failure
@@ -26,7 +28,7 @@
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-XEN='' KERNEL='' CMDLINE='' INITRD='' LOG='' TIMEOUT=600
+XEN='' KERNEL='' CMDLINE='' INITRD='' DISK='' LOG='' TIMEOUT=600
 UNTIL='' FAIL='' SHOW='' INTERACTIVE=0
 XEN_ARGS=$XEN_CMDLINE
 
@@ -40,6 +42,7 @@ parse_args() {
 		--kernel) KERNEL=$2 ;;
 		--cmdline) CMDLINE=$2 ;;
 		--initrd) INITRD=$2 ;;
+		--disk) DISK=$2 ;;
 		--log) LOG=$2 ;;
 		--timeout) TIMEOUT=$2 ;;
 		--until) UNTIL=$2 ;;
@@ -54,7 +57,8 @@ parse_args() {
 	[ -f "$XEN" ] || die "no Xen image: $XEN"
 	[ -f "$KERNEL" ] || die "no kernel: $KERNEL"
 	[ -z "$INITRD" ] || [ -f "$INITRD" ] || die "no initramfs: $INITRD"
-	case "$KERNEL$INITRD" in *,* | *' '*) die "module paths may not hold commas or spaces" ;; esac
+	[ -z "$DISK" ] || [ -f "$DISK" ] || die "no disk image: $DISK"
+	case "$KERNEL$INITRD$DISK" in *,* | *' '*) die "file paths may not hold commas or spaces" ;; esac
 }
 
 # The multiboot module list: "kernel args,initrd" with commas in args doubled.
@@ -69,6 +73,8 @@ qemu_cmd() {
 		-nodefaults -display none -nic none -no-reboot
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04
 		-kernel "$XEN" -append "$XEN_ARGS" -initrd "$(modules)")
+	[ -z "$DISK" ] ||
+		QEMU+=(-drive "file=$DISK,format=raw,if=virtio,snapshot=on,cache=unsafe")
 }
 
 # stamp: copy stdin to stdout, each line prefixed with seconds since start;

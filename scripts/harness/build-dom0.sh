@@ -7,7 +7,7 @@
 #                 an ELF ~6 s faster than it unpacks the xz bzImage under TCG
 #   vmlinuz       Debian's kernel as shipped
 #   dom0.cpio     busybox, the Xen tools dom0 needs, their shared libraries,
-#                 the Xen/backend/loop/bridge/tun modules, the hotplug scripts,
+#                 the Xen/backend/loop/bridge/tun/virtio/ext4 modules, the hotplug scripts,
 #                 /init and the scenario runner (scripts/harness/dom0/)
 #   guest-base.cpio  busybox and its applet links, the start of every
 #                 guest initramfs (build-guest.sh appends the rest)
@@ -23,8 +23,11 @@ DOM0_XEN_TOOLS=(xl xenstored xenconsoled xenconsole xen-init-dom0 xenctx
 	libxl-save-helper)
 DOM0_XENSTORE_CLIENTS=(xenstore xenstore-read xenstore-write xenstore-ls
 	xenstore-list xenstore-rm xenstore-watch xenstore-exists xenstore-chmod)
+# virtio and ext4: the Debian rootfs disk (boot.sh --disk), which dom0
+# mounts to put the harness's files into it.
 DOM0_MODULES=(xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs
-	xen-blkback xen-netback loop bridge tun)
+	xen-blkback xen-netback loop bridge tun
+	virtio_pci virtio_blk crc32c_generic ext4)
 
 # extract_vmlinux BZIMAGE OUT: Debian compresses its kernel with xz; the ELF
 # is the first xz stream after the setup code.

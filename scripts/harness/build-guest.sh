@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Build a guest initramfs (uncompressed newc cpio): the busybox base from
 # the dom0 images (guest-base.cpio), then an archive with the guest /init
-# and helpers (scripts/harness/guest/), the scenario's guest.sh and
+# and helpers (scripts/harness/guest/, with the runner a systemd guest
+# uses instead of /init), the scenario's guest.sh and
 # environment, kernel modules with their dependencies, and any extra files.
 # The kernel unpacks concatenated archives in order. Built per run (it takes
 # a second), so not cached.
@@ -61,6 +62,8 @@ install_files() {
 	install -m 755 "$HARNESS/guest/init" "$stage/init"
 	install -D -m 644 "$HARNESS/guest/lib.sh" "$stage/xpv/lib.sh"
 	install -m 644 "$HARNESS/shared/wait.sh" "$stage/xpv/wait.sh"
+	install -m 755 "$HARNESS/guest/systemd-init" "$stage/xpv/systemd-init"
+	install -m 644 "$HARNESS/guest/xpv-guest.service" "$stage/xpv/xpv-guest.service"
 	install -m 644 "$ENV" "$stage/xpv/guest.env"
 	[ -z "$SCRIPT" ] || install -m 644 "$SCRIPT" "$stage/xpv/guest.sh"
 	for f in "${FILES[@]}"; do

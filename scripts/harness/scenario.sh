@@ -69,6 +69,7 @@ defaults() {
 	GUEST_MODULES_ROOT=
 	GUEST_SCRIPT=guest.sh
 	GUEST_FILES=
+	SYSTEMD_FAILED_OK=
 	DISKS="kernel:64"
 	VIFS="kernel"
 	DOM0_SCRIPT=dom0.sh
@@ -102,6 +103,10 @@ load_scenario() {
 	[[ $GUEST_BOOTS =~ ^[1-9]$ ]] || die "$NAME: GUEST_BOOTS must be 1..9"
 	[[ $SOAK_CYCLES =~ ^[0-9]+$ ]] || die "$NAME: SOAK_CYCLES must be a number"
 	: "${QEMU_TIMEOUT:=$((GUEST_TIMEOUT * GUEST_BOOTS + 420 + 60 * SOAK_CYCLES))}"
+	case " $DISKS" in
+	*:debian*:debian*) die "$NAME: DISKS may hold one Debian rootfs (KIND:debian)" ;;
+	*:debian*) [ "$GUESTS" = 1 ] || die "$NAME: a Debian rootfs disk serves one guest" ;;
+	esac
 	case $EXPECT in pass | crash | timeout | dom0-crash | qemu-timeout) ;;
 	*) die "$NAME: EXPECT must be pass|crash|timeout|dom0-crash|qemu-timeout" ;;
 	esac
@@ -183,6 +188,7 @@ write_envs() {
 	GUEST_IPS=$(q "$(guest_ips)")
 	GUEST_BOOTS=$GUEST_BOOTS
 	DOM0_IP=$DOM0_IP
+	SYSTEMD_FAILED_OK=$(q "$SYSTEMD_FAILED_OK")
 	EOF
 	cat >"$RUN/scenario.env" <<-EOF
 	NAME=$(q "$NAME")
@@ -231,6 +237,21 @@ dom0_file_libs() {
 	[ ${#libs[@]} -eq 0 ] || copy_with_libs "$IMAGES/root" "$2" "${libs[@]}"
 }
 
+# guest_files_cpio INITRD: what build_guest added to the busybox base (/xpv
+# and the rest), as an archive of its own; a guest booting the Debian rootfs
+# gets it from dom0 (xpv-dom0's prepare_rootfs) instead of an initramfs.
+guest_files_cpio() {
+	tail -c +$(($(stat -c %s "$IMAGES/guest-base.cpio") + 1)) "$1"
+}
+
+# rootfs_image: the Debian rootfs when DISKS names one (KIND:debian), built
+# or taken from the cache; empty otherwise.
+rootfs_image() {
+	case " $DISKS" in
+	*:debian*) "$HARNESS/build-rootfs.sh" ;;
+	esac
+}
+
 # The scenario archive, appended to dom0.cpio: /scenario/* plus DOM0_FILES
 # at their destinations (the hook for our backend daemons).
 build_scenario_cpio() {
@@ -249,6 +270,8 @@ build_scenario_cpio() {
 		cp -a "$src" "$st/${f#*:}"
 		dom0_file_libs "$src" "$st"
 	done
+	[ -z "$ROOTFS" ] || guest_files_cpio "$st/scenario/guest-initrd.cpio" \
+		>"$st/scenario/guest-files.cpio"
 	mkcpio "$st" "$RUN/scenario.cpio"
 	rm -rf "$st"
 	cat "$IMAGES/dom0.cpio" "$RUN/scenario.cpio" >"$RUN/initrd.cpio"
@@ -261,6 +284,7 @@ boot() {
 		--cmdline "console=hvc0 earlyprintk=xen loglevel=6"
 		--initrd "$RUN/initrd.cpio" --log "$RUN/serial.log"
 		--timeout "$QEMU_TIMEOUT")
+	[ -z "$ROOTFS" ] || args+=(--disk "$ROOTFS")
 	if [ "$MODE" = interactive ]; then
 		args+=(--interactive)
 	elif [ "$MODE" = demo ] || [ "$VERBOSE" = 1 ]; then
@@ -412,6 +436,7 @@ main() {
 	# e2e.sh builds the images once for all scenarios.
 	IMAGES=${XPV_IMAGES:-$("$HARNESS/build-dom0.sh")}
 	resolve_kernel
+	ROOTFS=$(rootfs_image)
 	write_envs
 	stage "building the guest initramfs"
 	make -s -C "$XPV_ROOT/tests/guest" OUT="$XPV_BUILD/guest-progs"

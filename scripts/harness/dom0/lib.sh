@@ -24,8 +24,17 @@ guest_label() { if [ "$1" -eq 1 ]; then echo guest; else echo "guest$1"; fi; }
 guest_log() { echo "/var/log/xen/console/guest-$(guest_name "$1").log"; }
 # guest_ip I: word I of GUEST_IPS (192.0.2.<1+I>).
 guest_ip() { echo "$GUEST_IPS" | awk -v i="$1" '{ print $i }'; }
-# disk_image I K: the image file of guest I's disk K (0 = xvda).
+# disk_image I K: the image of guest I's disk K (0 = xvda): a file on dom0's
+# tmpfs, or for the Debian rootfs (DISKS "KIND:debian", one guest) QEMU's
+# disk /dev/vda.
 disk_image() {
+	case $(echo $DISKS | awk -v k=$(($2 + 1)) '{ print $k }') in
+	*:debian) echo /dev/vda ;;
+	*) disk_file "$@" ;;
+	esac
+}
+
+disk_file() {
 	if [ "$1" -eq 1 ]; then
 		echo "/var/lib/xpv/disk$2.img"
 	else
@@ -73,6 +82,17 @@ xl_config() {
 		k=$((k + 1))
 	done
 	echo ']'
+}
+
+# console_type LINE: type LINE and a carriage return into guest 1's
+# console, as `xl console` would: xenconsoled owns the ring's dom0 end and
+# offers it as the pty named in xenstore.
+console_type() {
+	local domid tty
+	domid=$(xl domid "$GUEST_NAME") || return 1
+	tty=$(xenstore-read "/local/domain/$domid/console/tty") || return 1
+	echo "console pty of domain $domid: $tty"
+	printf '%s\r' "$1" >"$tty"
 }
 
 # dom0_exit STATUS: end the QEMU run. isa-debug-exit at port 0xf4 makes QEMU

@@ -38,6 +38,22 @@ check_eq() {
 
 value() { echo "XPV-VALUE $1 $2"; }
 
+# guest_identity: GUEST_INDEX, GUEST_BOOT and GUEST_IP from the command line
+# dom0's runner wrote (xpv.guest=I xpv.boot=B, xpv.ip=ADDR for a domain a
+# scenario created itself; else word I of GUEST_IPS).
+guest_identity() {
+	local w ip=
+	GUEST_INDEX=1 GUEST_BOOT=1
+	for w in $(cat /proc/cmdline); do
+		case $w in
+		xpv.guest=*) GUEST_INDEX=${w#*=} ;;
+		xpv.boot=*) GUEST_BOOT=${w#*=} ;;
+		xpv.ip=*) ip=${w#*=} ;;
+		esac
+	done
+	GUEST_IP=${ip:-$(echo "$GUEST_IPS" | awk -v i="$GUEST_INDEX" '{ print $i }')}
+}
+
 # bench METRIC VALUE UNIT: a measurement for make bench (scripts/bench/run.sh).
 bench() { echo "XPV-BENCH $1 $2 $3"; }
 

@@ -1,15 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # dom0 side: the guest's console output arrives whole, and a line typed
 # into its console, as `xl console` would, reaches the guest.
-# xenconsoled owns the console ring's dom0 end and offers it as the pty
-# named in xenstore; what is written there must reach a reader of hvc0.
-console_type() {
-	local domid tty
-	domid=$(xl domid "$GUEST_NAME") || return 1
-	tty=$(xenstore-read "/local/domain/$domid/console/tty") || return 1
-	echo "console pty of domain $domid: $tty"
-	printf '%s\r' "$1" >"$tty"
-}
+# What console_type writes into the console pty must reach a reader of hvc0.
 
 # burst_complete N: lines "xpv-burst 1" .. "xpv-burst N" all in the log, in order.
 burst_complete() {
