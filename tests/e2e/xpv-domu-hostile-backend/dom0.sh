@@ -30,21 +30,7 @@ detach() {
 	esac
 }
 
-# each FUNC: FUNC TYPE NAME DEVID VDEV AFTER OUTCOME for every listed
-# device (VDEV: xvdb.. for disks, the devid for NICs).
-each() {
-	local nvbd=0 nvif=0 type name after outcome
-	while read -r type name after outcome; do
-		case $type in
-		vbd)
-			nvbd=$((nvbd + 1))
-			"$1" vbd "$name" $((51712 + 16 * nvbd)) "$(vdev_name "$nvbd")" \
-				"$after" "$outcome"
-			;;
-		vif) "$1" vif "$name" "$nvif" "$nvif" "$after" "$outcome"; nvif=$((nvif + 1)) ;;
-		esac
-	done </etc/xpv-hostile.list
-}
+. /etc/xpv-hostile-each.sh
 
 attaches() { check "$1-$2-attach" attach "$1" "$2" "$4"; }
 errors() { check "$1-$2-error-node" error_node "$1" "$3" "$6"; }

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Guest side: dom0 attaches every device of /etc/xpv-hostile.list; for
-# each, as it arrives, check what its script's outcome promises; then wait for the ones
-# dom0 detaches to leave; then the kernel as a whole: a disk still works,
-# no oops, no KFENCE or lockdep report, processes still run.
+# Guest side: dom0 attaches every device of /etc/xpv-hostile.list; as
+# each arrives, check what its script's outcome promises; then wait for
+# the ones dom0 detaches to leave; then the kernel as a whole: a disk
+# still works, no oops, no KFENCE or lockdep report, processes still run.
 BUS=/sys/bus/xpv-xenbus/devices
 
 said() { dmesg | grep -E -- "$1"; }
@@ -73,23 +73,7 @@ check_device() {
 	esac
 }
 
-# each FUNC: FUNC TYPE NAME DEVID VDEV AFTER OUTCOME for every listed device.
-each() {
-	local nvbd=0 nvif=0 type name after outcome
-	while read -r type name after outcome; do
-		case $type in
-		vbd)
-			nvbd=$((nvbd + 1))
-			"$1" vbd "$name" $((51712 + 16 * nvbd)) \
-				"xvd$(echo bcdefghijklmnop | cut -c$nvbd)" "$after" "$outcome"
-			;;
-		vif)
-			"$1" vif "$name" "$nvif" - "$after" "$outcome"
-			nvif=$((nvif + 1))
-			;;
-		esac
-	done </etc/xpv-hostile.list
-}
+. /etc/xpv-hostile-each.sh
 
 checked() { check_device "$1" "$2" "$3" "$4" "$6"; }
 detached() { [ "$5" != detach ] || check "$1-$2-detached" wait_until 150 gone "$BUS/$1-$3"; }
