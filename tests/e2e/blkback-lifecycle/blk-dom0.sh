@@ -2,6 +2,7 @@
 # dom0 helpers of the scenarios on xpv-blkback (sourced by their dom0.sh,
 # shipped as /scenario/blk-dom0.sh with DOM0_FILES): the daemon's counters,
 # its killing, and the chunks a guest saw acknowledged, read from the image.
+. /usr/local/lib/blk-chunks.sh
 
 PIDFILE=/run/xpv-blkback.pid
 LOG=/var/log/xpv-blkback.log
@@ -40,18 +41,10 @@ last_acked() {
 # acked_on_image I: every chunk guest I saw acknowledged, read from its
 # xvdb image file.
 acked_on_image() {
-	local img list=$XPV_RUN/acked-$1 n sum count=0 bad=0
-	img=$(disk_image "$1" 1)
+	local list=$XPV_RUN/acked-$1
 	tr -d '\r' <"$(guest_log "$1")" |
 		sed -n 's/.*XPV-VALUE acked-\([0-9]*\) \([0-9a-f]\{64\}\).*/\1 \2/p' >"$list"
-	while read -r n sum; do
-		count=$((count + 1))
-		[ "$(dd if="$img" bs=65536 skip=$((n - 1)) count=1 2>/dev/null |
-			sha256sum | cut -d' ' -f1)" = "$sum" ] ||
-			{ echo "chunk $n differs"; bad=$((bad + 1)); }
-	done <"$list"
-	echo "$count acknowledged chunks, $bad differ"
-	[ "$count" -gt 0 ] && [ $bad -eq 0 ]
+	chunks_match "$(disk_image "$1" 1)" "$list"
 }
 
 # kill_daemon: SIGKILL to the daemon (its workers go with it).

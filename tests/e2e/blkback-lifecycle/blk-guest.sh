@@ -2,14 +2,15 @@
 # Guest helpers of the scenarios that write checksummed chunks while dom0
 # takes the block backend away (sourced by their guest.sh, shipped as
 # /usr/local/lib/blk-guest.sh with GUEST_FILES).
+. /usr/local/lib/blk-chunks.sh
 
-# write_chunk I: a random 64 KiB chunk I (from 1) at its place on xvdb,
+# write_chunk I: a random chunk I (from 1) at its place on xvdb,
 # O_DIRECT and fsync'ed; once acknowledged, "I SHA" in /tmp/acked and
 # "XPV-VALUE acked-I SHA" on the console (fd 3), which dom0 compares with
 # the image (acked_on_image in blk-dom0.sh).
 write_chunk() {
-	dd if=/dev/urandom of=/tmp/chunk bs=65536 count=1 2>/dev/null
-	dd if=/tmp/chunk of=/dev/xvdb bs=65536 seek=$(($1 - 1)) count=1 \
+	dd if=/dev/urandom of=/tmp/chunk bs=$CHUNK count=1 2>/dev/null
+	dd if=/tmp/chunk of=/dev/xvdb bs=$CHUNK seek=$(($1 - 1)) count=1 \
 		oflag=direct conv=fsync,notrunc 2>/dev/null ||
 		{ echo "chunk $1: write failed"; return 1; }
 	set -- "$1" "$(sha /tmp/chunk)"

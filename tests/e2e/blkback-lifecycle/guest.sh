@@ -6,7 +6,6 @@
 # daemon; each "XPV-VALUE acked-N SHA" is a write this guest saw
 # acknowledged. Boot 2 checks that all of it survived.
 
-CHUNK=65536
 . /usr/local/lib/blk-guest.sh
 # The console, for what must be seen while it happens (check keeps a
 # command's output until it ends).
@@ -50,19 +49,9 @@ writer() {
 	[ $after -ge 10 ]
 }
 
-# chunks_match LIST: every chunk of LIST ("N SHA" lines) read back from
-# xvdb past the page cache has its checksum.
-chunks_match() {
-	local n sum bad=0 count=0
-	while read -r n sum; do
-		count=$((count + 1))
-		[ "$(dd if=/dev/xvdb bs=$CHUNK skip=$((n - 1)) count=1 iflag=direct 2>/dev/null |
-			sha256sum | cut -d' ' -f1)" = "$sum" ] ||
-			{ echo "chunk $n differs"; bad=$((bad + 1)); }
-	done <"$1"
-	echo "$count chunks, $bad differ"
-	[ "$count" -gt 0 ] && [ $bad -eq 0 ]
-}
+# acked_read_back LIST: the chunks of LIST read back from xvdb past the
+# page cache.
+acked_read_back() { chunks_match /dev/xvdb "$1" iflag=direct; }
 
 boot1() {
 	check fs-written fs_write || return
@@ -78,7 +67,7 @@ boot1() {
 	# held until dom0 has read this disk's counters (the device goes at reboot)
 	handshake writer-done 5304
 	echo 3 >/proc/sys/vm/drop_caches
-	check chunks-read-back chunks_match /tmp/acked
+	check chunks-read-back acked_read_back /tmp/acked
 	mount -t ext4 /dev/xvda /mnt &&
 		check fs-checksums sha256sum -c /tmp/sums
 	cp /tmp/acked /mnt/acked
@@ -88,7 +77,7 @@ boot1() {
 boot2() {
 	check mount mount -t ext4 /dev/xvda /mnt || return
 	check fs-checksums sha256sum -c /mnt/sums
-	check chunks-kept chunks_match /mnt/acked
+	check chunks-kept acked_read_back /mnt/acked
 	umount /mnt
 }
 
