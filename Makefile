@@ -38,11 +38,13 @@ export CCACHE_BASEDIR ?= $(XPV_ROOT)
 export CCACHE_NOHASHDIR ?= 1
 export CCACHE_MAXSIZE ?= 5G
 
-KMAKE = $(MAKE) -C $(KSRC) O=$(KOBJ) ARCH=x86_64 CC="$(KCC)" -j$(JOBS)
+# $(call kmake_in,DIR): the kernel's make, building into DIR
+kmake_in = $(MAKE) -C $(KSRC) O=$(1) ARCH=x86_64 CC="$(KCC)" -j$(JOBS)
+KMAKE = $(call kmake_in,$(KOBJ))
 # The same kernel with the debug checks of arch/x86/configs/xpv_debug.config,
 # for the scenarios that play a hostile peer against it.
 KOBJ_DEBUG := $(XPV_ROOT)/build/xenU-debug
-KMAKE_DEBUG = $(MAKE) -C $(KSRC) O=$(KOBJ_DEBUG) ARCH=x86_64 CC="$(KCC)" -j$(JOBS)
+KMAKE_DEBUG = $(call kmake_in,$(KOBJ_DEBUG))
 
 all: kernel backends
 

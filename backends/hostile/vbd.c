@@ -56,6 +56,7 @@ static struct hostile_vbd *hostile_of(struct xpv_bdev *d)
 static void answer(struct blk_queue *q, uint64_t id, uint8_t op, int16_t status)
 {
 	struct xpv_blkif_rsp rsp = { .id = id, .operation = op, .status = status };
+
 	memcpy(hostile_produce(&q->ring), &rsp, sizeof(rsp));
 }
 
