@@ -60,11 +60,6 @@ static const struct block_device_operations blkfront_fops = {
 	.owner = THIS_MODULE,
 };
 
-static unsigned int min3u(unsigned int a, unsigned int b, unsigned int c)
-{
-	return min(a, min(b, c));
-}
-
 /* ---- setup: the rings ---- */
 
 /* An unsigned node of the backend's, @def when it has none. */
@@ -83,10 +78,10 @@ static unsigned long long backend_uint(struct blkfront *bf, const char *node,
  */
 static int negotiate_rings(struct blkfront *bf)
 {
-	unsigned int order = min3u(max_ring_page_order, BLKFRONT_MAX_RING_ORDER,
-				   backend_uint(bf, "max-ring-page-order", 0));
-	unsigned int nr = min3u(max(max_queues, 1u), BLKFRONT_MAX_QUEUES,
-				max(backend_uint(bf, "multi-queue-max-queues", 1), 1ull));
+	unsigned int order = blkfront_cap(backend_uint(bf, "max-ring-page-order", 0),
+					  min(max_ring_page_order, BLKFRONT_MAX_RING_ORDER));
+	unsigned int nr = blkfront_cap(max(backend_uint(bf, "multi-queue-max-queues", 1), 1ull),
+				       min(max(max_queues, 1u), BLKFRONT_MAX_QUEUES));
 
 	if (bf->disk && (order < bf->ring_order || nr < bf->nr_queues))
 		return -EPROTO;		/* the backend came back smaller */
@@ -200,14 +195,14 @@ static void blkfront_setup(struct xpv_xenbus_device *xd)
 
 static void read_features(struct blkfront *bf)
 {
-	unsigned int indirect = backend_uint(bf, "feature-max-indirect-segments", 0);
+	unsigned long long granularity = backend_uint(bf, "discard-granularity", 0);
 
 	bf->flush = backend_uint(bf, "feature-flush-cache", 0);
 	bf->discard = backend_uint(bf, "feature-discard", 0);
-	bf->discard_granularity = backend_uint(bf, "discard-granularity", 0);
-	if (bf->discard_granularity > (1u << 30) || !is_power_of_2(bf->discard_granularity))
-		bf->discard_granularity = bf->sector_size;
-	bf->max_segs = min3u(indirect, max_indirect_segments, BLKFRONT_MAX_INDIRECT);
+	bf->discard_granularity = granularity <= (1u << 30) && is_power_of_2(granularity) ?
+				  granularity : bf->sector_size;
+	bf->max_segs = blkfront_cap(backend_uint(bf, "feature-max-indirect-segments", 0),
+				    min(max_indirect_segments, BLKFRONT_MAX_INDIRECT));
 	bf->max_segs = max_t(unsigned int, bf->max_segs, XPV_BLKIF_MAX_SEGS);
 }
 

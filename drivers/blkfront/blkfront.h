@@ -105,4 +105,13 @@ unsigned int blkfront_queue_take_back(struct blkfront_queue *q, bool requeue);
 void blkfront_queue_set_connected(struct blkfront_queue *q, bool connected);
 void blkfront_fail(struct blkfront *bf, const char *why);
 
+/*
+ * A number the backend wrote, at most @cap: compared whole, before it is
+ * narrowed (2^32 + 1 is more than any cap, not 1).
+ */
+static inline unsigned int blkfront_cap(unsigned long long v, unsigned int cap)
+{
+	return v < cap ? (unsigned int)v : cap;
+}
+
 #endif /* _XPV_BLKFRONT_H */

@@ -241,7 +241,26 @@ static void blkfront_test_timeout(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, c->failed);
 }
 
+/* Numbers a backend writes, at the boundaries: compared whole, then capped. */
+static void blkfront_test_cap(struct kunit *test)
+{
+	static const struct {
+		unsigned long long v;
+		unsigned int cap, want;
+	} rows[] = {
+		{ 0, 4, 0 }, { 3, 4, 3 }, { 4, 4, 4 }, { 5, 4, 4 }, { 9, 4, 4 },
+		{ 10, 4, 4 }, { 1ull << 32, 4, 4 }, { (1ull << 32) + 1, 4, 4 },
+		{ ~0ull, 4, 4 }, { (1ull << 32) + 255, 256, 256 }, { 255, 256, 255 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++)
+		KUNIT_EXPECT_EQ_MSG(test, blkfront_cap(rows[i].v, rows[i].cap), rows[i].want,
+				    "row %u: %llu capped at %u", i, rows[i].v, rows[i].cap);
+}
+
 static struct kunit_case blkfront_test_cases[] = {
+	KUNIT_CASE(blkfront_test_cap),
 	KUNIT_CASE_PARAM(blkfront_test_hostile_response, hostile_gen_params),
 	KUNIT_CASE(blkfront_test_timeout),
 	KUNIT_CASE(blkfront_test_end_grants),
