@@ -73,7 +73,7 @@ install_harness() {
 	install -m 755 "$HARNESS/dom0/init" "$stage/init"
 	install -D -m 755 "$HARNESS/dom0/xpv-dom0" "$stage/usr/lib/xpv/xpv-dom0"
 	install -m 644 "$HARNESS/dom0/lib.sh" "$stage/usr/lib/xpv/lib.sh"
-	install -m 644 "$HARNESS/shared/wait.sh" "$stage/usr/lib/xpv/wait.sh"
+	install -m 644 "$HARNESS/shared/lib.sh" "$stage/usr/lib/xpv/shared.sh"
 	install -D -m 755 "$HARNESS/dom0/hotplug/xpv-block" \
 		"$stage/etc/xen/scripts/xpv-block"
 	install -m 755 "$HARNESS/dom0/hotplug/xpv-vif" "$stage/etc/xen/scripts/xpv-vif"

@@ -61,7 +61,7 @@ install_files() {
 	for d in proc sys dev tmp run root mnt; do mkdir -p "$stage/$d"; done
 	install -m 755 "$HARNESS/guest/init" "$stage/init"
 	install -D -m 644 "$HARNESS/guest/lib.sh" "$stage/xpv/lib.sh"
-	install -m 644 "$HARNESS/shared/wait.sh" "$stage/xpv/wait.sh"
+	install -m 644 "$HARNESS/shared/lib.sh" "$stage/xpv/shared.sh"
 	install -m 755 "$HARNESS/guest/systemd-init" "$stage/xpv/systemd-init"
 	install -m 644 "$HARNESS/guest/xpv-guest.service" "$stage/xpv/xpv-guest.service"
 	install -m 644 "$ENV" "$stage/xpv/guest.env"

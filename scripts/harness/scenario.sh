@@ -69,7 +69,6 @@ defaults() {
 	GUEST_MODULES_ROOT=
 	GUEST_SCRIPT=guest.sh
 	GUEST_FILES=
-	SYSTEMD_FAILED_OK=
 	DISKS="kernel:64"
 	VIFS="kernel"
 	DOM0_SCRIPT=dom0.sh
@@ -150,10 +149,22 @@ q() { printf "'%s'" "${1//\'/\'\\\'\'}"; }
 guest_disks() {
 	local i=0 d out=
 	for d in $DISKS; do
-		out+="xvd$(printf "\\$(printf '%03o' $((97 + i)))") "
+		out+="$(xvd_name $i) "
 		i=$((i + 1))
 	done
 	echo "${out% }"
+}
+
+# xvd_name I: the guest's name of disk I of DISKS (0: xvda).
+xvd_name() { printf "xvd\\$(printf '%03o' $((97 + $1)))"; }
+
+# guest_root: the xvd* name of the Debian rootfs disk, if DISKS has one.
+guest_root() {
+	local d i=0
+	for d in $DISKS; do
+		case $d in *:debian*) xvd_name $i ;; esac
+		i=$((i + 1))
+	done
 }
 
 # map_kind: how dom0 finds the guest's symbols: kallsyms | file | none.
@@ -182,13 +193,13 @@ write_envs() {
 	MODE=$(q "$MODE")
 	GUEST_MODULES=$(q "$GUEST_MODULES")
 	GUEST_DISKS=$(q "$(guest_disks)")
+	GUEST_ROOT=$(q "$(guest_root)")
 	GUEST_NICS=$nics
 	GUEST_IP=$GUEST_IP
 	GUESTS=$GUESTS
 	GUEST_IPS=$(q "$(guest_ips)")
 	GUEST_BOOTS=$GUEST_BOOTS
 	DOM0_IP=$DOM0_IP
-	SYSTEMD_FAILED_OK=$(q "$SYSTEMD_FAILED_OK")
 	EOF
 	cat >"$RUN/scenario.env" <<-EOF
 	NAME=$(q "$NAME")

@@ -8,7 +8,7 @@
 #   XPV-BENCH <metric> <value> <unit>   a number for make bench
 #   XPV-FATAL <text>           dom0 could not run the scenario
 
-. /usr/lib/xpv/wait.sh
+. /usr/lib/xpv/shared.sh
 
 XPV_RUN=/run/xpv
 GUEST_NAME=${GUEST_NAME:-guest}
@@ -52,7 +52,7 @@ vdev_name() { printf 'xvd%s' "$(echo abcdefghijklmnop | cut -c$(($1 + 1)))"; }
 # boot's with "xpv.guest=I xpv.boot=B"; a scenario may create more domains
 # from it (tests/e2e/backends-soak).
 xl_config() {
-	local gi=$1 k=0 d v sep=''
+	local gi=$1 k=0 d v a sep=''
 	echo "name = \"$2\""
 	echo 'type = "pv"'
 	echo 'kernel = "/scenario/guest-kernel"'
@@ -67,8 +67,9 @@ xl_config() {
 	echo 'on_watchdog = "preserve"'
 	printf 'disk = ['
 	for d in $DISKS; do
-		printf '%s"format=raw,vdev=%s,access=rw,backendtype=phy,script=/etc/xen/scripts/xpv-block,target=%s"' \
-			"$sep" "$(vdev_name $k)" "$(disk_image "$gi" $k)"
+		case $d in *:ro) a=ro ;; *) a=rw ;; esac
+		printf '%s"format=raw,vdev=%s,access=%s,backendtype=phy,script=/etc/xen/scripts/xpv-block,target=%s"' \
+			"$sep" "$(vdev_name $k)" $a "$(disk_image "$gi" $k)"
 		sep=', '
 		k=$((k + 1))
 	done
@@ -213,9 +214,6 @@ tcp_receive_wait() {
 	wait "$TCP_RX_PID" 2>/dev/null
 	return "$rc"
 }
-
-# sha FILE: the sha256 of FILE alone.
-sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 # netback_removed VIF [N]: xpv-netback logs VIF's removal within 50 s, for
 # the Nth time (default 1: a vif of that name that came and went before

@@ -9,7 +9,7 @@
 # them are $GUEST_IPS (guest I is word I). $GUEST_BOOT counts its boots
 # (GUEST_BOOTS > 1: dom0 creates it again after each `reboot -f`).
 
-. /xpv/wait.sh
+. /xpv/shared.sh
 
 # check NAME CMD...: run CMD and report; its output is shown on failure.
 check() {
@@ -57,6 +57,11 @@ guest_identity() {
 # bench METRIC VALUE UNIT: a measurement for make bench (scripts/bench/run.sh).
 bench() { echo "XPV-BENCH $1 $2 $3"; }
 
+# mem_used_kib: memory in use now, MemTotal - MemAvailable, in KiB.
+mem_used_kib() {
+	awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 } END { print t - a }' /proc/meminfo
+}
+
 # small_flows N: N short HTTP fetches of http://$DOM0_IP:8080/small, each
 # its own TCP connection, each checked (dom0.sh serves `seq 1 3000` there).
 small_flows() {
@@ -99,9 +104,6 @@ write_files() {
 	sha256sum /mnt/file* >/tmp/sums
 	cat /tmp/sums
 }
-
-# sha FILE: the sha256 of FILE alone.
-sha() { sha256sum "$1" | cut -d' ' -f1; }
 
 # tcp_receive PORT FILE / tcp_receive_wait [TIMEOUT]: one inbound TCP
 # connection into FILE, in the background. busybox nc quits when its stdin
