@@ -13,7 +13,7 @@ timed() {
 }
 
 bench boot-to-init "$INIT_UPTIME" s
-bench mem-used-at-init "$(awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 } END { print t - a }' /proc/meminfo)" KiB
+bench mem-used-at-init "$(mem_used_kib)" KiB
 timed mmap xpv-mmtest mmap 100 4
 timed fork xpv-mmtest fork 20 4
 timed exec xpv-mmtest exec 300 /bin/true
