@@ -11,6 +11,7 @@
 #       xenU_defconfig kernel in build/xenU, by kbuild's bindeb-pkg
 # DEB_VERSION (default 0.<commits on HEAD>, so a later commit makes a newer
 # package) is the version of both; make deb writes the changelog entry.
+# DEB_LINTIAN=0 skips lintian (the e2e lane's builds).
 # Usage: deb.sh [backends] [kernel]   (both when none is named); a build
 # replaces the files of its own version only, so two versions can sit side
 # by side (the packages-install scenario upgrades one to the other).
@@ -57,12 +58,16 @@ backends_deb() {
 	changelog "$v" >"$src/debian/changelog"
 	(cd "$src" && dpkg-buildpackage -b -us -uc) >"$OUT/xpv-backends.log" 2>&1 ||
 		{ tail -n 30 "$OUT/xpv-backends.log"; die "dpkg-buildpackage failed"; }
+	rm -rf "$src"
+	[ "${DEB_LINTIAN:-1}" = 1 ] || return 0
 	stage "lintian"
 	lintian --info "$OUT/xpv_${v}_amd64.changes" | tee "$OUT/lintian.log"
 }
 
 kernel_debs() {
 	local v=$1
+	# what kbuild's generated debian/control asks for beyond the build's
+	need_pkgs rsync
 	stage "the xenU kernel's packages (log: $OUT/kernel.log)"
 	rm -f "$XPV_BUILD"/linux-*.deb "$OUT"/linux-*_"$v"_*.deb
 	make -C "$XPV_ROOT" kernel-deb KDEB_PKGVERSION="$v" >"$OUT/kernel.log" 2>&1 ||
