@@ -15,6 +15,9 @@
 #                         for another guest kernel
 #   make check            every test lane; ends with "N passed, N failed"
 #   make e2e              only the scenarios under Xen (SCENARIOS="a b" for some)
+#   make deb              Debian packages in build/deb/: xpv-backends (the
+#                         daemons as services) and the xenU kernel (bindeb-pkg);
+#                         DEB_VERSION (default 0.<commit count>)
 #   make bench            ours against upstream Linux's Xen pieces, as ratios
 #   make early-boot       KERNEL (default ours) as Xen's first domain, until EXPECT
 #   make unit             only the cmocka lane (seconds)
@@ -81,6 +84,14 @@ debug-kernel: prepare
 backends:
 	+@$(MAKE) -s -C backends all
 
+deb:
+	@test -f $(KOBJ)/.config || $(MAKE) --no-print-directory xenU_defconfig
+	@scripts/deb.sh
+
+# kbuild's own packages of the configured kernel, in build/ (deb.sh moves them)
+kernel-deb: prepare
+	+@$(KMAKE) bindeb-pkg
+
 unit:
 	@scripts/check.sh unit
 
@@ -115,4 +126,4 @@ clean:
 distclean: clean
 	rm -rf build
 
-.PHONY: all prepare kernel debug-kernel modules_install backends unit e2e run bench early-boot check clean distclean
+.PHONY: all prepare kernel kernel-deb deb debug-kernel modules_install backends unit e2e run bench early-boot check clean distclean

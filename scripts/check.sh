@@ -161,8 +161,20 @@ need_debug_kernel() {
 		{ tail -n 30 "$LOGDIR/debug-kernel-build.log"; return 1; }
 }
 
+# packages-install upgrades one build of the xpv-backends package to
+# another: both from this tree, as versions 0~e2e.1 and 0~e2e.2.
+need_debs() {
+	local v log
+	for v in 0~e2e.1 0~e2e.2; do
+		log=$LOGDIR/deb-$v.log
+		DEB_VERSION=$v DEB_LINTIAN=0 "$XPV_ROOT/scripts/deb.sh" backends >"$log" 2>&1 ||
+			{ tail -n 30 "$log"; return 1; }
+	done
+}
+
 lane_e2e() {
-	need_kernel && need_debug_kernel && make -s -C "$XPV_ROOT/backends" all || return 1
+	need_kernel && need_debug_kernel && make -s -C "$XPV_ROOT/backends" all &&
+		need_debs || return 1
 	"$XPV_ROOT/scripts/harness/e2e.sh" | sed 's/^\([0-9]* passed, [0-9]* failed\)$/e2e: \1/'
 }
 

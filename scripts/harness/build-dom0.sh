@@ -6,7 +6,7 @@
 #   vmlinux       Debian's kernel, uncompressed out of its bzImage: Xen loads
 #                 an ELF ~6 s faster than it unpacks the xz bzImage under TCG
 #   vmlinuz       Debian's kernel as shipped
-#   dom0.cpio     busybox, the Xen tools dom0 needs, their shared libraries,
+#   dom0.cpio     busybox, the Xen tools dom0 needs, dpkg, their shared libraries,
 #                 the Xen/backend/loop/bridge/tun/virtio/ext4 modules, the hotplug scripts,
 #                 /init and the scenario runner (scripts/harness/dom0/)
 #   guest-base.cpio  busybox and its applet links, the start of every
@@ -52,6 +52,35 @@ install_xen_tools() {
 	copy_path "$root" "$stage" etc/xen/xl.conf
 }
 
+# dpkg, for the packages-install scenario: dpkg-deb unpacks with GNU tar
+# (busybox's lacks options it passes), and dpkg wants ldconfig and
+# start-stop-daemon on PATH before it runs at all. These replace busybox's
+# applets of the same names on PATH; busybox's sh still runs its own
+# applets first, so a script calls /usr/bin/dpkg by its path.
+DOM0_DPKG=(usr/bin/dpkg usr/bin/dpkg-deb usr/bin/dpkg-query
+	usr/bin/dpkg-split usr/bin/dpkg-trigger usr/bin/dpkg-maintscript-helper
+	sbin/start-stop-daemon sbin/ldconfig bin/tar)
+
+# install_dpkg ROOT STAGE: dpkg, and a database that says what dom0 is made
+# of: every package of the image's manifest as installed (with an empty
+# file list: the image holds only parts of them), so that a package's
+# Depends on libxen* and libc6 hold as on a Debian dom0.
+install_dpkg() {
+	local root=$1 stage=$2 db=$2/var/lib/dpkg p v a
+	# Debian's, not busybox's applets of the same names
+	for p in "${DOM0_DPKG[@]}"; do rm -f "$stage/$p"; done
+	copy_with_libs "$root" "$stage" "${DOM0_DPKG[@]}"
+	copy_path "$root" "$stage" etc/dpkg/dpkg.cfg
+	mkdir -p "$db/info" "$db/updates" "$db/triggers"
+	: >"$db/available"
+	while read -r p v a; do
+		: >"$db/info/$p.list"
+		printf 'Package: %s\nStatus: install ok installed\n' "$p"
+		printf 'Version: %s\nArchitecture: %s\n' "$v" "$a"
+		printf 'Maintainer: Debian\nDescription: part of the dom0 image\n\n'
+	done <"$root/xpv-packages.txt" >"$db/status"
+}
+
 install_modules() {
 	local root=$1 stage=$2 kver=$3 m
 	for m in $(module_paths "$root" "$kver" "${DOM0_MODULES[@]}"); do
@@ -95,6 +124,7 @@ build() {
 	echo "$kver" >"$out/kernel-version"
 	busybox_tree "$root" "$stage"
 	install_xen_tools "$root" "$stage"
+	install_dpkg "$root" "$stage"
 	install_modules "$root" "$stage" "$kver"
 	install_harness "$stage"
 	mkcpio "$stage" "$out/dom0.cpio"

@@ -35,7 +35,7 @@ XEN_BIN=/usr/lib/xen-4.17/bin
 # What the dom0 image is made of. linux-image-amd64 is a metapackage: the
 # fetcher follows it to the versioned image package.
 HARNESS_PKGS=(xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common
-	xenstore-utils linux-image-amd64 busybox-static)
+	xenstore-utils linux-image-amd64 busybox-static dpkg tar libc-bin)
 
 # Xen's command line, from the trial on this kind of machine.
 XEN_CMDLINE="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all console_timestamps=boot"
