@@ -35,6 +35,7 @@ void __init xpv_idt_ops_init(void);
 /* p2m.c */
 void __init xpv_p2m_init(const struct start_info *si);
 void __init xpv_p2m_use_direct_map(void);
+void xpv_p2m_fl_publish(void);
 
 /* traps.c */
 void __init xpv_early_traps_init(void);
