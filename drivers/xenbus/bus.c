@@ -385,6 +385,23 @@ static void devices_changed(struct xpv_xs_watch *w, const char *path)
 	bus_for_each_dev(&xpv_xenbus_type, NULL, NULL, drop_if_gone);
 }
 
+static int first_bound(struct device *dev, void *found)
+{
+	if (!dev->driver)
+		return 0;
+	*(struct device **)found = get_device(dev);
+	return 1;
+}
+
+/* A device a frontend drives, with a reference (put_device() it), or NULL. */
+struct device *xpv_xenbus_first_bound(void)
+{
+	struct device *found = NULL;
+
+	bus_for_each_dev(&xpv_xenbus_type, NULL, &found, first_bound);
+	return found;
+}
+
 static struct xpv_xs_watch devices_watch = {
 	.path = "device",
 	.callback = devices_changed,

@@ -229,13 +229,36 @@ static int gnt_map_one(pte_t *pte, unsigned long addr, void *data)
 	return m->rc ? -EFAULT : 0;
 }
 
+/* Ask Xen for @nr table frames and map them at @addr. */
+static int gnt_setup_map(void *addr, unsigned int nr)
+{
+	struct gnttab_setup_table setup = { .dom = DOMID_SELF, .nr_frames = nr };
+	struct gnt_map map = {};
+	xen_pfn_t *frames = kcalloc(nr, sizeof(*frames), GFP_KERNEL);
+	long rc;
+
+	if (!frames)
+		return -ENOMEM;
+	set_xen_guest_handle(setup.frame_list, frames);
+	rc = xpv_grant_table_op(GNTTABOP_setup_table, &setup, 1);
+	if (rc || setup.status) {
+		pr_err("setup_table of %u frames: %ld/%d\n", nr, rc, setup.status);
+		kfree(frames);
+		return -ENODEV;
+	}
+	map.frames = frames;
+	rc = apply_to_page_range(&init_mm, (unsigned long)addr, nr * PAGE_SIZE,
+				 gnt_map_one, &map);
+	if (rc)
+		pr_err("mapping frame %u: %ld\n", map.i, map.rc);
+	kfree(frames);
+	return rc;
+}
+
 int __init xpv_gnttab_init(void)
 {
 	struct gnttab_query_size query = { .dom = DOMID_SELF };
-	struct gnttab_setup_table setup = { .dom = DOMID_SELF };
-	struct gnt_map map = {};
 	struct vm_struct *area;
-	xen_pfn_t *frames;
 	unsigned int nr;
 	u32 *links;
 	long rc;
@@ -246,33 +269,15 @@ int __init xpv_gnttab_init(void)
 		return -ENODEV;
 	}
 	nr = min_t(unsigned int, query.max_nr_frames, GNT_WANT_FRAMES);
-	frames = kcalloc(nr, sizeof(*frames), GFP_KERNEL);
 	links = kcalloc(nr * XPV_GNT_PER_PAGE, sizeof(*links), GFP_KERNEL);
 	area = get_vm_area(nr * PAGE_SIZE, VM_IOREMAP);
-	if (!frames || !links || !area) {
-		rc = -ENOMEM;
+	rc = links && area ? gnt_setup_map(area->addr, nr) : -ENOMEM;
+	if (rc)
 		goto fail;
-	}
-	setup.nr_frames = nr;
-	set_xen_guest_handle(setup.frame_list, frames);
-	rc = xpv_grant_table_op(GNTTABOP_setup_table, &setup, 1);
-	if (rc || setup.status) {
-		pr_err("setup_table of %u frames: %ld/%d\n", nr, rc, setup.status);
-		rc = -ENODEV;
-		goto fail;
-	}
-	map.frames = frames;
-	rc = apply_to_page_range(&init_mm, (unsigned long)area->addr,
-				 nr * PAGE_SIZE, gnt_map_one, &map);
-	if (rc) {
-		pr_err("mapping frame %u: %ld\n", map.i, map.rc);
-		goto fail;
-	}
 	gnt_table = area->addr;
 	gnt_nr_refs = nr * XPV_GNT_PER_PAGE;
 	xpv_idfree_init(&gnt_free, links + XPV_GNT_NR_RESERVED, XPV_GNT_NR_RESERVED,
 			gnt_nr_refs - XPV_GNT_NR_RESERVED);
-	kfree(frames);
 	pr_info("%u frames, %u references (Xen allows %u frames)\n", nr,
 		gnt_nr_refs, query.max_nr_frames);
 	return 0;
@@ -280,6 +285,32 @@ fail:
 	if (area)
 		free_vm_area(area);
 	kfree(links);
-	kfree(frames);
 	return rc;
+}
+
+static int gnt_unmap_one(pte_t *pte, unsigned long addr, void *data)
+{
+	return xpv_update_va_mapping(addr, 0, UVMF_INVLPG) ? -EFAULT : 0;
+}
+
+/*
+ * Around a suspend: Xen's frames leave our page tables (the toolstack
+ * saves only our own frames), and come back after it, those of the new
+ * domain's table after a restore. Its entries are then empty: what was
+ * granted, the frontends grant again when they reconnect.
+ */
+int xpv_gnttab_suspend(void)
+{
+	if (!gnt_table)
+		return 0;
+	return apply_to_existing_page_range(&init_mm, (unsigned long)gnt_table,
+					    gnt_nr_refs / XPV_GNT_PER_PAGE * PAGE_SIZE,
+					    gnt_unmap_one, NULL);
+}
+
+int xpv_gnttab_resume(void)
+{
+	if (!gnt_table)
+		return 0;
+	return gnt_setup_map(gnt_table, gnt_nr_refs / XPV_GNT_PER_PAGE);
 }

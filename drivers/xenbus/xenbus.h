@@ -5,12 +5,22 @@
 
 /* Map the grant table and start the free list of references. */
 int xpv_gnttab_init(void);
+/* Unmap Xen's frames of it around a suspend, map them again after. */
+int xpv_gnttab_suspend(void);
+int xpv_gnttab_resume(void);
 
 /* The grant table's counters, as attributes of the bus. */
 extern const struct attribute_group xpv_gnttab_group;
 
 /* Connect to xenstored; -ENODEV when this domain has no xenstore. */
 int xpv_xenstore_init(void);
+/*
+ * Around a suspend: no request on the ring from suspend to resume; after
+ * a resume in a new domain (@new_domain) the store's new event channel,
+ * and every watch registered again (each fires once).
+ */
+void xpv_xs_suspend(void);
+void xpv_xs_resume(bool new_domain);
 
 /*
  * The watch-event queue (see xenstore.c): bounded, without duplicates;
@@ -27,5 +37,32 @@ unsigned long xpv_xs_nr_dropped_events(void);
  * if copying it had failed (the caller must get -ENOMEM).
  */
 extern struct task_struct *xpv_xs_test_nomem_task;
+
+/* bus.c: the first device bound to a frontend, or NULL. */
+struct device *xpv_xenbus_first_bound(void);
+
+/*
+ * suspend.c: suspend this domain for the toolstack (save, migration).
+ * 0: resumed in a new domain; 1: cancelled, the same domain goes on;
+ * -errno: not suspended.
+ */
+int xpv_xenbus_suspend(void);
+/* Why this domain cannot suspend now (a message), or NULL if it can. */
+const char *xpv_xenbus_suspend_blocker(char *buf, size_t len);
+
+/*
+ * control/ (control.c): what the toolstack asks for in control/shutdown,
+ * and the key in control/sysrq (0: none; -EINVAL: not one printable key).
+ */
+enum xpv_control_req {
+	XPV_CONTROL_NONE,		/* empty or missing: nothing asked */
+	XPV_CONTROL_POWEROFF,
+	XPV_CONTROL_HALT,
+	XPV_CONTROL_REBOOT,
+	XPV_CONTROL_SUSPEND,
+	XPV_CONTROL_UNKNOWN,		/* a word we do not know */
+};
+enum xpv_control_req xpv_control_parse(const char *val);
+int xpv_control_sysrq_key(const char *val);
 
 #endif /* _XPV_XENBUS_INTERNAL_H */

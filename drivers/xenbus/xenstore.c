@@ -49,6 +49,7 @@
 
 static struct xpv_xs_ring *xs_ring;
 static evtchn_port_t xs_port;
+static int xs_irq;
 static bool xs_broken;			/* xenstored broke the protocol */
 
 static DEFINE_MUTEX(xs_request_lock);	/* one request on the ring */
@@ -663,6 +664,7 @@ int __init xpv_xenstore_init(void)
 	 * without a handler, and closing the store's port would lose it.
 	 */
 	irq = xpv_evtchn_bind_irq(xs_port);
+	xs_irq = max(irq, 0);
 	rc = irq < 0 ? irq : xs_create_threads(rx);
 	if (rc)
 		goto free;
@@ -688,4 +690,41 @@ free:
 	xs_msg = NULL;
 	pr_err("cannot start (%d): no xenstore\n", rc);
 	return rc;
+}
+
+/* ---- suspend ---- */
+
+void xpv_xs_suspend(void)
+{
+	mutex_lock(&xs_request_lock);
+}
+
+/* The new domain's xenstored knows none of our watches. */
+static void xs_rewatch(void)
+{
+	struct xpv_xs_watch *w;
+	int rc;
+
+	mutex_lock(&xs_watches_lock);
+	list_for_each_entry(w, &xs_watches, list) {
+		const char *strs[2] = { w->path, w->token };
+
+		rc = xs_simple(XPV_XS_WATCH, 0, strs, 2, NULL, NULL);
+		if (rc)
+			pr_err("watch %s again after resume: %d\n", w->path, rc);
+	}
+	mutex_unlock(&xs_watches_lock);
+}
+
+void xpv_xs_resume(bool new_domain)
+{
+	if (new_domain) {
+		xs_port = xpv_start_info->store_evtchn;
+		if (xpv_evtchn_rebind_irq(xs_irq, xs_port))
+			pr_err("cannot bind event channel %u after resume\n", xs_port);
+	}
+	mutex_unlock(&xs_request_lock);
+	wake_up(&xs_reader_wq);
+	if (new_domain)
+		xs_rewatch();
 }

@@ -56,6 +56,13 @@ void __init xpv_early_console_use_direct_map(void)
 		early_ring = __va(__pa(early_ring));
 }
 
+/* After a resume: the ring is the same page, its event channel is new. */
+void xpv_early_console_resume(const struct start_info *si)
+{
+	if (early_ring)
+		early_port = si->console.domU.evtchn;
+}
+
 static void early_notify(void)
 {
 	struct evtchn_send send = { .port = early_port };

@@ -18,6 +18,12 @@
  *
  * At boot shared_info is all zeros: every port is unmasked. Everything is
  * masked first thing in intr_init, before start_kernel enables events.
+ *
+ * After a resume in a new domain (save/restore, migration) no port is ours
+ * any more and every port is masked: each irq keeps its number and handler
+ * but has no port (XPV_NO_PORT) until it is bound again: the virqs here,
+ * the console's and xenstore's by their owners, with the ports the
+ * toolstack wrote into start_info (xpv_evtchn_rebind_irq()).
  */
 #include <linux/kernel.h>
 #include <linux/init.h>
@@ -33,9 +39,13 @@
 
 #define XPV_NR_PORTS	(sizeof(xen_ulong_t) * 8 * sizeof(xen_ulong_t) * 8)
 #define XPV_NO_IRQ	0
+#define XPV_NO_PORT	XPV_NR_PORTS	/* an irq whose port went with a resume */
 
 /* port -> irq; written at bind time with events masked (one vCPU). */
 static unsigned int xpv_port_irq[XPV_NR_PORTS];
+
+/* virq -> irq of the virqs bound (vCPU 0), bound again at a resume. */
+static unsigned int xpv_virq_irq[NR_VIRQS];
 
 static evtchn_port_t port_of(struct irq_data *d)
 {
@@ -44,12 +54,14 @@ static evtchn_port_t port_of(struct irq_data *d)
 
 static void xpv_evtchn_ack(struct irq_data *d)
 {
-	sync_clear_bit(port_of(d), xpv_shared_info->evtchn_pending);
+	if (port_of(d) != XPV_NO_PORT)
+		sync_clear_bit(port_of(d), xpv_shared_info->evtchn_pending);
 }
 
 static void xpv_evtchn_mask(struct irq_data *d)
 {
-	sync_set_bit(port_of(d), xpv_shared_info->evtchn_mask);
+	if (port_of(d) != XPV_NO_PORT)
+		sync_set_bit(port_of(d), xpv_shared_info->evtchn_mask);
 }
 
 static void xpv_evtchn_unmask(struct irq_data *d)
@@ -57,6 +69,8 @@ static void xpv_evtchn_unmask(struct irq_data *d)
 	evtchn_port_t port = port_of(d);
 	unsigned int word = port / (sizeof(xen_ulong_t) * 8);
 
+	if (port == XPV_NO_PORT)
+		return;
 	sync_clear_bit(port, xpv_shared_info->evtchn_mask);
 	if (sync_test_bit(port, xpv_shared_info->evtchn_pending) &&
 	    !sync_test_and_set_bit(word, &xpv_vcpu->evtchn_pending_sel))
@@ -123,17 +137,91 @@ void xpv_evtchn_close(evtchn_port_t port)
 	xpv_event_channel_op(EVTCHNOP_close, &close);
 }
 
-/** xpv_evtchn_bind_virq - bind a virtual irq of vCPU 0; irq or -errno */
-int xpv_evtchn_bind_virq(unsigned int virq)
+/* Bind @virq of vCPU 0 on Xen's side: its port, or -errno. */
+static long bind_virq_port(unsigned int virq)
 {
 	struct evtchn_bind_virq bind = { .virq = virq, .vcpu = 0 };
 	long rc = xpv_event_channel_op(EVTCHNOP_bind_virq, &bind);
 
-	if (rc) {
+	if (rc)
 		pr_err("xpv: bind virq %u: %ld\n", virq, rc);
-		return rc;
+	return rc ?: bind.port;
+}
+
+/** xpv_evtchn_bind_virq - bind a virtual irq of vCPU 0; irq or -errno */
+int xpv_evtchn_bind_virq(unsigned int virq)
+{
+	long port = virq < NR_VIRQS ? bind_virq_port(virq) : -EINVAL;
+	int irq;
+
+	if (port < 0)
+		return port;
+	irq = xpv_evtchn_bind_irq(port);
+	if (irq > 0)
+		xpv_virq_irq[virq] = irq;
+	return irq;
+}
+
+/**
+ * xpv_evtchn_rebind_irq - give @irq, whose port went with a resume, @port
+ * @irq: an irq of xpv_evtchn_bind_irq()
+ * @port: its new port, bound on Xen's side
+ *
+ * The port is unmasked if the irq is enabled.
+ * Return: 0 or -EINVAL.
+ */
+int xpv_evtchn_rebind_irq(unsigned int irq, evtchn_port_t port)
+{
+	struct irq_data *d = irq_get_irq_data(irq);
+	unsigned long flags;
+
+	if (!d || irq_data_get_irq_chip(d) != &xpv_evtchn_chip ||
+	    port >= XPV_NR_PORTS || xpv_port_irq[port])
+		return -EINVAL;
+	local_irq_save(flags);
+	irq_set_chip_data(irq, (void *)(unsigned long)port);
+	xpv_port_irq[port] = irq;
+	if (!irqd_irq_masked(d))
+		xpv_evtchn_unmask(d);
+	local_irq_restore(flags);
+	return 0;
+}
+
+static void forget_port(evtchn_port_t port)
+{
+	unsigned int irq = xpv_port_irq[port];
+
+	if (!irq)
+		return;
+	irq_set_chip_data(irq, (void *)(unsigned long)XPV_NO_PORT);
+	xpv_port_irq[port] = XPV_NO_IRQ;
+}
+
+/**
+ * xpv_events_resume - after a resume in a new domain, events masked
+ *
+ * Every port is masked and none is ours: forget them all, then bind the
+ * virqs again. The console and xenstore rebind their own irqs.
+ */
+void xpv_events_resume(void)
+{
+	unsigned int virq;
+	evtchn_port_t port;
+	long rc;
+
+	memset(xpv_shared_info->evtchn_mask, 0xff, sizeof(xpv_shared_info->evtchn_mask));
+	xpv_vcpu->evtchn_pending_sel = 0;
+	for (port = 0; port < XPV_NR_PORTS; port++)
+		forget_port(port);
+	for (virq = 0; virq < NR_VIRQS; virq++) {
+		if (!xpv_virq_irq[virq])
+			continue;
+		rc = bind_virq_port(virq);
+		if (rc >= 0)
+			rc = xpv_evtchn_rebind_irq(xpv_virq_irq[virq], rc);
+		if (rc)
+			pr_err("xpv: virq %u lost at resume: %ld\n", virq, rc);
 	}
-	return xpv_evtchn_bind_irq(bind.port);
 }
 
 /** xpv_evtchn_notify - signal the other end of a bound port */

@@ -45,19 +45,24 @@ static int __init xpv_hvc_console_init(void)
 }
 console_initcall(xpv_hvc_console_init);
 
+static int xpv_hvc_irq;	/* 0: hvc polls */
+
 /* The tty /dev/hvc0, with the ring's event channel as its irq. */
 static int __init xpv_hvc_init(void)
 {
 	evtchn_port_t port = xpv_early_console_port();
-	int irq = 0;
 	struct hvc_struct *hp;
 
-	if (port) {
-		irq = xpv_evtchn_bind_irq(port);
-		if (irq < 0)
-			irq = 0;	/* poll */
-	}
-	hp = hvc_alloc(XPV_HVC_VTERM, irq, &xpv_hvc_ops, XPV_HVC_OUTBUF);
+	if (port)
+		xpv_hvc_irq = max(xpv_evtchn_bind_irq(port), 0);
+	hp = hvc_alloc(XPV_HVC_VTERM, xpv_hvc_irq, &xpv_hvc_ops, XPV_HVC_OUTBUF);
 	return PTR_ERR_OR_ZERO(hp);
 }
 device_initcall(xpv_hvc_init);
+
+/* After a resume in a new domain, events masked: the ring's new port. */
+void xpv_hvc_resume(void)
+{
+	if (xpv_hvc_irq)
+		xpv_evtchn_rebind_irq(xpv_hvc_irq, xpv_early_console_port());
+}

@@ -78,23 +78,54 @@ void __init xpv_irq_ops_init(void)
 	pv_ops.irq.halt = xpv_halt;
 }
 
+static long map_shared_info(unsigned long shared_info_ma)
+{
+	u64 pte = (shared_info_ma & PAGE_MASK) | _PAGE_PRESENT | _PAGE_RW |
+		  _PAGE_ACCESSED | _PAGE_DIRTY | (__supported_pte_mask & _PAGE_NX);
+
+	return xpv_update_va_mapping(fix_to_virt(FIX_PARAVIRT_BOOTMAP), pte,
+				     UVMF_INVLPG);
+}
+
+/* shared_info where Xen says it is now (a new page after a resume). */
+int xpv_shared_info_remap(unsigned long shared_info_ma)
+{
+	long rc = map_shared_info(shared_info_ma);
+
+	if (rc)
+		return rc;
+	xpv_shared_info = (struct shared_info *)fix_to_virt(FIX_PARAVIRT_BOOTMAP);
+	xpv_vcpu = &xpv_shared_info->vcpu_info[0];
+	xpv_vcpu->evtchn_upcall_mask = 1;
+	return 0;
+}
+
 /*
  * Map shared_info (a machine address in start_info) at its fixmap slot
  * and move the irq state onto the real vcpu_info, masked as it is.
  */
 void __init xpv_shared_info_init(unsigned long shared_info_ma)
 {
-	unsigned long va = fix_to_virt(FIX_PARAVIRT_BOOTMAP);
-	u64 pte = (shared_info_ma & PAGE_MASK) | _PAGE_PRESENT | _PAGE_RW |
-		  _PAGE_ACCESSED | _PAGE_DIRTY | (__supported_pte_mask & _PAGE_NX);
-	long rc = xpv_update_va_mapping(va, pte, UVMF_INVLPG);
+	int rc = xpv_shared_info_remap(shared_info_ma);
 
 	if (rc) {
-		xpv_early_printf("xpv: map shared_info %#lx at %#lx: %ld\n",
-				 shared_info_ma, va, rc);
+		xpv_early_printf("xpv: map shared_info %#lx: %d\n",
+				 shared_info_ma, rc);
 		xpv_shutdown(SHUTDOWN_crash);
 	}
-	xpv_shared_info = (struct shared_info *)va;
-	xpv_vcpu = &xpv_shared_info->vcpu_info[0];
-	xpv_vcpu->evtchn_upcall_mask = 1;
+}
+
+/*
+ * Around a suspend, events masked. Xen's page must not be in our page
+ * tables when the toolstack saves them (it is not one of our frames), so
+ * until it is mapped again a copy stands in, with the clock as it was.
+ */
+static struct shared_info xpv_stand_in __page_aligned_bss;
+
+void xpv_shared_info_unmap(void)
+{
+	memcpy(&xpv_stand_in, xpv_shared_info, sizeof(xpv_stand_in));
+	xpv_shared_info = &xpv_stand_in;
+	xpv_vcpu = &xpv_stand_in.vcpu_info[0];
+	xpv_update_va_mapping(fix_to_virt(FIX_PARAVIRT_BOOTMAP), 0, UVMF_INVLPG);
 }

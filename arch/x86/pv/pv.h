@@ -35,6 +35,7 @@ void __init xpv_idt_ops_init(void);
 /* p2m.c */
 void __init xpv_p2m_init(const struct start_info *si);
 void __init xpv_p2m_use_direct_map(void);
+void xpv_p2m_fl_publish(void);
 
 /* traps.c */
 void __init xpv_early_traps_init(void);
@@ -50,16 +51,21 @@ void xpv_failsafe_entry(void);
 
 /* events.c (and asm/xpv/events.h for drivers) */
 void __init xpv_events_setup(void);
+void xpv_events_resume(void);
 
 /* time.c */
 void __init xpv_time_setup(void);
 void __init xpv_sched_clock_init(void);
+void xpv_time_suspend(void);
+void xpv_time_resume(void);
 
 /* irq.c: the vCPU's event mask and pending flag, and cr2 */
 extern struct vcpu_info *xpv_vcpu;
 extern struct shared_info *xpv_shared_info;
 void __init xpv_irq_ops_init(void);
 void __init xpv_shared_info_init(unsigned long shared_info_ma);
+void xpv_shared_info_unmap(void);
+int xpv_shared_info_remap(unsigned long shared_info_ma);
 
 /* cpu.c */
 void __init xpv_cpu_ops_init(void);
@@ -91,6 +97,9 @@ void __init xpv_platform_init(void);
 
 /* console.c */
 void __init xpv_boot_console_init(void);
+
+/* hvc.c */
+void xpv_hvc_resume(void);
 
 #endif /* __ASSEMBLY__ */
 #endif /* _XPV_PV_H */

@@ -10,6 +10,11 @@
  *    absolute Xen system time (the same clock as the clocksource, not
  *    ktime); it fires VIRQ_TIMER, an event channel like any other. Xen
  *    arms a 100 Hz periodic timer for every vCPU at start: stopped here.
+ *
+ * Across a save and restore (or a migration) Xen's system time jumps, even
+ * backwards on another host. The timekeeping core's own suspend/resume
+ * (syscore) rebases the clocksource, so CLOCK_MONOTONIC stays continuous;
+ * sched_clock is rebased here to go on from where it stopped.
  */
 #include <linux/kernel.h>
 #include <linux/init.h>
@@ -139,6 +144,25 @@ void __init xpv_time_setup(void)
 	x86_platform.calibrate_cpu = xpv_tsc_khz;
 	x86_platform.get_wallclock = xpv_get_wallclock;
 	x86_platform.set_wallclock = xpv_set_wallclock;
+}
+
+static u64 xpv_sched_clock_saved;
+
+/* Before the suspend hypercall, while the clock is still Xen's. */
+void xpv_time_suspend(void)
+{
+	xpv_sched_clock_saved = xpv_sched_clock();
+}
+
+/* After it, with the (new) vcpu_info mapped; the timer virq is bound. */
+void xpv_time_resume(void)
+{
+	unsigned int cpu;
+
+	pvclock_resume();
+	xpv_clock_offset = xpv_clock_read() - xpv_sched_clock_saved;
+	for_each_online_cpu(cpu)
+		xpv_vcpu_op(VCPUOP_stop_periodic_timer, cpu, NULL);
 }
 
 /* From setup_arch, once static calls can be updated. */

@@ -180,6 +180,18 @@ log_wait() {
 	return 1
 }
 
+# guest_lines: how many lines guest 1's console log has now; with
+# guest_seen_after, what came after a point (a log keeps every boot).
+guest_lines() { wc -l <"$GUEST_LOG"; }
+
+# guest_seen_after N REGEX [TIMEOUT]: within TIMEOUT (30) seconds, a line
+# after line N of guest 1's console log matches REGEX.
+guest_seen_after() {
+	wait_until "${3:-30}" guest_after "$1" "$2"
+}
+
+guest_after() { tail -n +"$(($1 + 1))" "$GUEST_LOG" | tr -d '\r' | grep -E -q -- "$2"; }
+
 # guest_value KEY [TIMEOUT]: the word after "XPV-VALUE KEY" in guest 1's log.
 guest_value() { guest_value_on 1 "$@"; }
 

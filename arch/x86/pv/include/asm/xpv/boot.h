@@ -28,6 +28,7 @@ static __always_inline __noreturn void xpv_shutdown(unsigned int reason)
 
 void __init xpv_early_console_init(const struct start_info *si);
 void __init xpv_early_console_use_direct_map(void);
+void xpv_early_console_resume(const struct start_info *si);
 void xpv_early_write(const char *s, unsigned int len);
 int xpv_early_read(char *buf, unsigned int len);
 evtchn_port_t xpv_early_console_port(void);

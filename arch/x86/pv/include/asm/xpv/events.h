@@ -14,5 +14,6 @@ int xpv_evtchn_bind_virq(unsigned int virq);
 void xpv_evtchn_notify(evtchn_port_t port);
 int xpv_evtchn_alloc_unbound(domid_t remote_dom);
 void xpv_evtchn_close(evtchn_port_t port);
+int xpv_evtchn_rebind_irq(unsigned int irq, evtchn_port_t port);
 
 #endif /* _ASM_X86_XPV_EVENTS_H */

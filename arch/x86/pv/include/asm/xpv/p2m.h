@@ -22,6 +22,8 @@
 
 #include <linux/compiler.h>
 #include <linux/errno.h>
+#include <linux/math.h>
+#include <asm/page_types.h>
 #include <linux/types.h>
 
 #define XPV_INVALID_MFN	(~0UL)
@@ -63,6 +65,41 @@ static inline int xpv_p2m_set(struct xpv_p2m *t, unsigned long pfn,
 	t->p2m[pfn] = mfn;
 	return 0;
 }
+
+/*
+ * The toolstack's view of the P2M (xl save, migration): it does not know
+ * where our P2M lies in our address space, so shared_info names it by
+ * machine frames, three levels deep:
+ *
+ *   arch.pfn_to_mfn_frame_list_list  the MFN of the top page: MFNs of
+ *                                    the mid pages;
+ *   mid page j, slot k               the MFN of P2M page j * PER_PAGE + k;
+ *   P2M page i                       the mfns of pfns i * PER_PAGE ...
+ *
+ * and arch.max_pfn the number of pfns the P2M covers. Our P2M is flat, so
+ * its pages are simply consecutive; unused slots hold XPV_INVALID_MFN.
+ */
+#define XPV_P2M_PER_PAGE	(PAGE_SIZE / sizeof(unsigned long))
+
+struct xpv_p2m_fl {
+	unsigned long *top;		/* one page */
+	unsigned long **mid;		/* nr_mid pages */
+	unsigned long nr_mid;
+};
+
+static inline unsigned long xpv_p2m_fl_nr_leaves(unsigned long nr_pfns)
+{
+	return DIV_ROUND_UP(nr_pfns, XPV_P2M_PER_PAGE);
+}
+
+static inline unsigned long xpv_p2m_fl_nr_mid(unsigned long nr_pfns)
+{
+	return DIV_ROUND_UP(xpv_p2m_fl_nr_leaves(nr_pfns), XPV_P2M_PER_PAGE);
+}
+
+/* Fill @fl for @t; @mfn_of gives the MFN of a page of ours (or a fake). */
+void xpv_p2m_fl_fill(struct xpv_p2m_fl *fl, const struct xpv_p2m *t,
+		     unsigned long (*mfn_of)(const void *va));
 
 /* The port's own tables (p2m.c). */
 extern struct xpv_p2m xpv_p2m;
