@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * xpv-blkback: a blkif backend in dom0 userspace, serving image files
- * and block devices to any blkfront (Linux's in the first
+ * (raw, qcow2) and block devices to any blkfront (Linux's in the first
  * place).
  *
  * One struct blk_vbd per virtual disk, one struct blk_queue per ring
@@ -9,7 +9,7 @@
  * checked by lib/blkif_back.c, and served synchronously: data moves
  * between the guest's granted pages and a per-queue bounce buffer by grant
  * copy, and between the buffer and the disk through its storage driver
- * (struct blk_driver: raw.c). Grant copy
+ * (struct blk_driver: raw.c, qcow2.c). Grant copy
  * rather than persistent grants: no guest-controlled mapping state lives
  * in the daemon (nothing to leak or to unmap when a guest dies mid-I/O),
  * and one hypercall per request costs less than map + unmap would.
@@ -56,7 +56,7 @@ struct blk_driver {
 	int (*discard)(struct blk_disk *k, uint64_t off, uint64_t len);
 };
 
-extern const struct blk_driver blk_driver_raw;
+extern const struct blk_driver blk_driver_raw, blk_driver_qcow2;
 
 /* A virtual disk's store: an image of some format, or a block device. */
 struct blk_disk {

@@ -23,7 +23,7 @@
 #include "blkback.h"
 
 static const struct blk_driver *const drivers[] = {
-	&blk_driver_raw,
+	&blk_driver_raw, &blk_driver_qcow2,
 };
 
 /* libxl's qdisk spelling "<format>:<path>" names raw images "aio". */
