@@ -448,6 +448,8 @@ static int write_piece(struct blk_disk *k, const uint8_t *buf, size_t len, uint6
 	uint64_t e, *slot, slot_off, in = off & (qcow2_of(k)->cluster_size - 1);
 	int err = entry_of(k, off, true, &e, &slot, &slot_off);
 
+	if (!err && (e & QCOW2_OFF_MASK))
+		err = qcow2_check_data_cluster(k, e & QCOW2_OFF_MASK, off);
 	if (err)
 		return err;
 	if ((e & QCOW2_OFF_MASK) && !(e & QCOW2_ZERO))

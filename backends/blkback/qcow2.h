@@ -66,5 +66,6 @@ int qcow2_alloc_cluster(struct blk_disk *k, uint64_t *off);
 int qcow2_refcount_add(struct blk_disk *k, uint64_t off, int delta,
 		       uint64_t *now);
 int qcow2_check_l2_entry(struct blk_disk *k, uint64_t e, uint64_t off);
+int qcow2_check_data_cluster(struct blk_disk *k, uint64_t host, uint64_t off);
 
 #endif /* XPV_BLKBACK_QCOW2_H */

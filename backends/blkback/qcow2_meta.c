@@ -314,3 +314,39 @@ int qcow2_check_l2_entry(struct blk_disk *k, uint64_t e, uint64_t off)
 		return blk_disk_why(k, -EIO, "L2 entry of guest offset %llu: past end of file", g);
 	return 0;
 }
+
+static bool in_range(uint64_t x, uint64_t start, uint64_t bytes)
+{
+	return x >= start && x - start < bytes;
+}
+
+/* Is the cluster at @host one the image's own metadata lives in? */
+static bool is_metadata(const struct qcow2 *q, uint64_t host)
+{
+	uint64_t i, cs = q->cluster_size;
+
+	if (host < cs || in_range(host, q->l1_off, q->l1_size * 8ULL) ||
+	    in_range(host, q->rt_off, q->rt_size * 8))
+		return true;
+	for (i = 0; i < q->l1_size; i++)
+		if ((q->l1[i] & QCOW2_OFF_MASK) == host)
+			return true;
+	for (i = 0; i < q->rt_size; i++)
+		if (q->rt[i] == host)
+			return true;
+	return false;
+}
+
+/**
+ * qcow2_check_data_cluster() - may the guest's data go to @host in place?
+ *
+ * WHY: in a corrupt image an L2 entry may name a table's cluster; writing
+ * there would destroy metadata, and the next table update the data.
+ */
+int qcow2_check_data_cluster(struct blk_disk *k, uint64_t host, uint64_t off)
+{
+	if (!is_metadata(qcow2_of(k), host))
+		return 0;
+	return blk_disk_why(k, -EIO, "L2 entry of guest offset %llu: cluster %llu holds metadata",
+			    (unsigned long long)off, (unsigned long long)host);
+}

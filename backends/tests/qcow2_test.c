@@ -458,6 +458,27 @@ static void test_corrupt_l2_entries(void **state)
 	}
 }
 
+/* An L2 entry naming the L1 table's cluster: no guest write lands there. */
+static void test_data_over_metadata(void **state)
+{
+	struct blk_disk k;
+	uint8_t buf[512] = { 0 };
+	uint64_t l2;
+
+	(void)state;
+	assert_int_equal(sh("qemu-img create -q -f qcow2 m.qcow2 64M && "
+			    "qemu-io -c 'write 0 512' m.qcow2 >/dev/null"), 0);
+	l2 = peek("m.qcow2", 0x30000) & 0x00fffffffffffe00ULL;
+	poke("m.qcow2", l2 + 8, 0x30000 | (1ULL << 63), 8);
+	poke("m.qcow2", l2 + 16, l2 | (1ULL << 63), 8);	/* the L2 table itself */
+	open_qcow2(&k, "m.qcow2");
+	assert_int_equal(blk_disk_write(&k, buf, 512, CLUSTER), -EIO);
+	assert_non_null(strstr(k.why, "cluster 196608 holds metadata"));
+	assert_int_equal(blk_disk_write(&k, buf, 512, 2 * CLUSTER), -EIO);
+	assert_int_equal(peek("m.qcow2", 0x30000) & 0x00fffffffffffe00ULL, l2);
+	blk_disk_close(&k);
+}
+
 /* A compressed image from qemu-img convert -c: its clusters are refused. */
 static void test_compressed_refused(void **state)
 {
@@ -565,6 +586,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refcount_table_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_headers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_l2_entries, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_data_over_metadata, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compressed_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refcount_underflow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_mid_write, setup, teardown),
