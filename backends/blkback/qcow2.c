@@ -508,10 +508,15 @@ static int qcow2_write(struct blk_disk *k, const void *buf, size_t len, uint64_t
 	return each_piece(k, write_piece_fn, (uint8_t *)buf, len, off);
 }
 
+/* v2 has no zero clusters to keep a backing file from showing through. */
 static int discard_piece(struct blk_disk *k, uint8_t *buf, size_t len, uint64_t off)
 {
+	struct qcow2 *q = qcow2_of(k);
+
 	(void)buf;
-	return len == qcow2_of(k)->cluster_size ? discard_cluster(k, off) : 0;
+	if (len != q->cluster_size || (q->version < 3 && q->has_backing))
+		return 0;
+	return discard_cluster(k, off);
 }
 
 /* Parts of clusters are left as they are: discard promises nothing. */

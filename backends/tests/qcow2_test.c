@@ -280,6 +280,14 @@ static void test_discard(void **state)
 	write_both(&k, "expect.raw", CLUSTER + 512, 512, 2);	/* allocated again */
 	blk_disk_close(&k);
 	qemu_agrees("d.qcow2", "expect.raw");
+	assert_int_equal(sh("qemu-img create -q -f qcow2 -o compat=0.10 -b base.raw -F raw v2.qcow2 && "
+			    "cp base.raw v2.raw"), 0);
+	open_qcow2(&k, "v2.qcow2");	/* v2 over a base: no zero clusters, kept */
+	write_both(&k, "v2.raw", 0, CLUSTER, 4);
+	assert_int_equal(blk_disk_discard(&k, 0, CLUSTER), 0);
+	reads_match(&k, "v2.raw", 4 * MIB);
+	blk_disk_close(&k);
+	qemu_agrees("v2.qcow2", "v2.raw");
 	open_qcow2(&k, "n.qcow2");	/* no base: unallocated again */
 	write_both(&k, "n.raw", 0, 2 * CLUSTER, 3);
 	assert_int_equal(blk_disk_discard(&k, 0, CLUSTER), 0);
