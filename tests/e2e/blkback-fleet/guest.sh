@@ -4,14 +4,6 @@
 # files, umount, remount, checksums), then the sha256 of its whole xvda.
 . /usr/local/lib/base.sh
 
-base_shows() {
-	local got want
-	got=$(head -c 8388608 /dev/xvda | sha256sum | cut -d' ' -f1)
-	want=$(base_sha 8388608)
-	echo "xvda $got, base $want"
-	[ "$got" = "$want" ]
-}
-
 check base-through-overlay base_shows
 disk_roundtrip /dev/xvda
 value xvda-sha "$(sha256sum </dev/xvda | cut -d' ' -f1)"
