@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * xpv-blkback: a blkif backend in dom0 userspace, serving raw image files
- * and block devices to any blkfront (Linux's in the first place).
+ * xpv-blkback: a blkif backend in dom0 userspace, serving image files
+ * (raw, qcow2) and block devices to any blkfront (Linux's in the first
+ * place).
  *
  * One struct blk_vbd per virtual disk, one struct blk_queue per ring
  * (multi-queue-num-queues of them). Requests are copied off the ring,
  * checked by lib/blkif_back.c, and served synchronously: data moves
  * between the guest's granted pages and a per-queue bounce buffer by grant
- * copy, and between the buffer and the disk by pread/pwrite. Grant copy
+ * copy, and between the buffer and the disk through its storage driver
+ * (struct blk_driver: raw.c, qcow2.c). Grant copy
  * rather than persistent grants: no guest-controlled mapping state lives
  * in the daemon (nothing to leak or to unmap when a guest dies mid-I/O),
  * and one hypercall per request costs less than map + unmap would.
@@ -34,23 +36,64 @@ struct blk_config {
 
 extern struct blk_config blk_config;
 
-/* The backing store: an image file or a block device. */
+struct blk_disk;
+struct stat;
+
+/*
+ * A storage driver: one image format behind the request path. Offsets and
+ * lengths are bytes inside the disk, already checked against its size by
+ * lib/blkif_back.c; every call completes before it returns and answers 0
+ * or -errno. open sizes the disk up (struct blk_disk's geometry) and says
+ * in k->why why it refuses an image.
+ */
+struct blk_driver {
+	const char *name;		/* the format, as the xl line spells it */
+	int (*open)(struct blk_disk *k, const char *path);
+	void (*close)(struct blk_disk *k);	/* optional; k->fd is closed after */
+	int (*read)(struct blk_disk *k, void *buf, size_t len, uint64_t off);
+	int (*write)(struct blk_disk *k, const void *buf, size_t len, uint64_t off);
+	int (*flush)(struct blk_disk *k);
+	int (*discard)(struct blk_disk *k, uint64_t off, uint64_t len);
+};
+
+extern const struct blk_driver blk_driver_raw, blk_driver_qcow2;
+
+/* A virtual disk's store: an image of some format, or a block device. */
 struct blk_disk {
-	int fd;				/* -1 when closed */
+	const struct blk_driver *drv;	/* NULL when closed */
+	int fd;				/* the image's; -1 when closed */
+	void *priv;			/* the driver's own state */
+	const struct blk_disk *above;	/* the image this one backs, or NULL */
+	uint64_t dev, ino;		/* of the open image, for loops in chains */
+	unsigned int file_sector_size;	/* sector-size to present for a file */
 	uint64_t nr_sectors;		/* size in 512-byte units */
 	uint32_t sector_size;		/* logical, 512 or 4096 */
 	uint32_t phys_sector_size;
 	uint32_t discard_granularity;	/* bytes; 0: no discard here */
 	bool read_only;
+	char why[160];			/* why open or a request last failed */
 };
 
-int blk_disk_open(struct blk_disk *k, const char *path, bool read_only,
-		  unsigned int file_sector_size);
+int blk_format_split(char *params, const char **fmt, const char **path);
+int blk_disk_open(struct blk_disk *k, const char *fmt, const char *path,
+		  bool read_only, unsigned int file_sector_size);
+int blk_disk_open_backing(struct blk_disk *k, const struct blk_disk *above,
+			  const char *fmt, const char *path);
 void blk_disk_close(struct blk_disk *k);
 int blk_disk_read(struct blk_disk *k, void *buf, size_t len, uint64_t off);
 int blk_disk_write(struct blk_disk *k, const void *buf, size_t len, uint64_t off);
 int blk_disk_flush(struct blk_disk *k);
 int blk_disk_discard(struct blk_disk *k, uint64_t off, uint64_t len);
+
+/* For the drivers. */
+int blk_disk_why(struct blk_disk *k, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int blk_open_fd(struct blk_disk *k, const char *path, struct stat *st);
+int blk_pread_full(int fd, void *buf, size_t len, uint64_t off);
+int blk_pwrite_full(int fd, const void *buf, size_t len, uint64_t off);
+int blk_fd_flush(struct blk_disk *k);
+int blk_punch(int fd, uint64_t off, uint64_t len);
+bool blk_can_punch(int fd, uint64_t size);
 
 struct blk_stats {
 	uint64_t requests;		/* taken off the ring */

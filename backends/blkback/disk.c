@@ -1,76 +1,92 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The backing store of a virtual disk: a raw image file or a block device,
- * opened by path. Buffered I/O with fdatasync() for flush: a write the
- * guest saw acknowledged is in dom0's page cache, so it survives this
- * daemon being killed; only a flush makes it survive dom0, which is what
- * the flush protocol promises. Discard punches holes (fallocate), which
- * works on image files and on block devices that support discard.
+ * The storage layer of xpv-blkback: the request path (io.c) reads, writes,
+ * flushes and discards a struct blk_disk, whose driver (raw.c, qcow2.c)
+ * knows the image format. The format is always the toolstack's word (the
+ * "params" node, see blk_format_split()), never read from the image: a
+ * guest that writes a qcow2 header into its raw disk must not make the
+ * daemon open a backing file of its choosing.
+ *
+ * Drivers complete every request before they return (the loop's thread
+ * does the I/O, as before); the file helpers below are shared by them.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
-#include <linux/fs.h>
+#include <stdarg.h>
 #include <stdio.h>
-#include <sys/ioctl.h>
+#include <string.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "blkback.h"
 
-static uint32_t sysfs_u32(dev_t dev, const char *attr)
-{
-	char path[128];
-	unsigned int v = 0;
-	FILE *f;
+static const struct blk_driver *const drivers[] = {
+	&blk_driver_raw, &blk_driver_qcow2,
+};
 
-	snprintf(path, sizeof(path), "/sys/dev/block/%u:%u/queue/%s",
-		 major(dev), minor(dev), attr);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	if (fscanf(f, "%u", &v) != 1)
-		v = 0;
-	fclose(f);
-	return v;
+/* libxl's qdisk spelling "<format>:<path>" names raw images "aio". */
+static const char *driver_name(const char *fmt)
+{
+	return strcmp(fmt, "aio") ? fmt : "raw";
 }
 
-static int blockdev_geometry(struct blk_disk *k, const struct stat *st)
+static const struct blk_driver *find_driver(const char *fmt)
 {
-	uint64_t bytes;
-	int ss, pss;
+	unsigned int i;
 
-	if (ioctl(k->fd, BLKGETSIZE64, &bytes) || ioctl(k->fd, BLKSSZGET, &ss) ||
-	    ioctl(k->fd, BLKPBSZGET, &pss))
-		return -errno;
-	k->sector_size = (uint32_t)ss;
-	k->phys_sector_size = (uint32_t)pss;
-	k->nr_sectors = bytes >> XPV_BLKIF_SECTOR_SHIFT;
-	if (sysfs_u32(st->st_rdev, "discard_max_bytes"))
-		k->discard_granularity = sysfs_u32(st->st_rdev, "discard_granularity");
+	for (i = 0; i < sizeof(drivers) / sizeof(drivers[0]); i++)
+		if (!strcmp(drivers[i]->name, driver_name(fmt)))
+			return drivers[i];
+	return NULL;
+}
+
+/**
+ * blk_format_split() - the format and the path in a "params" node
+ * @params: "/path" (backendtype=phy: raw) or "<format>:/path" (the
+ *          spelling libxl writes for backendtype=qdisk); edited in place
+ *
+ * Return: 0, or -EINVAL when no driver serves the format or the path is
+ * not absolute (we open it as root: only an absolute path names one thing).
+ */
+int blk_format_split(char *params, const char **fmt, const char **path)
+{
+	char *colon = strchr(params, ':');
+
+	*fmt = "raw";
+	*path = params;
+	if (params[0] != '/' && colon) {
+		*colon = '\0';
+		*fmt = params;
+		*path = colon + 1;
+	}
+	if (!find_driver(*fmt) || (*path)[0] != '/')
+		return -EINVAL;
 	return 0;
 }
 
-/* Punching past the end changes nothing and says whether it works here. */
-static bool file_can_punch(int fd, off_t size)
+/** blk_disk_why() - record why the disk failed; returns @err */
+int blk_disk_why(struct blk_disk *k, int err, const char *fmt, ...)
 {
-	return !fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, size, 4096);
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(k->why, sizeof(k->why), fmt, ap);
+	va_end(ap);
+	return err;
 }
 
-static int file_geometry(struct blk_disk *k, const struct stat *st,
-			 unsigned int sector_size)
+/** blk_open_fd() - open @path for the disk's mode into k->fd, and stat it */
+int blk_open_fd(struct blk_disk *k, const char *path, struct stat *st)
 {
-	uint64_t lsect = (uint64_t)st->st_size / sector_size;
-
-	k->sector_size = sector_size;
-	/* the file system's block, as a 512e disk would say; NFS says 1 MiB */
-	k->phys_sector_size = st->st_blksize >= 4096 ? 4096 : sector_size;
-	/* a partial last sector is not part of the disk */
-	k->nr_sectors = lsect * (sector_size >> XPV_BLKIF_SECTOR_SHIFT);
-	if (!k->read_only && file_can_punch(k->fd, st->st_size))
-		k->discard_granularity = k->phys_sector_size;
+	k->fd = open(path, (k->read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (k->fd < 0)
+		return blk_disk_why(k, -errno, "cannot open: %s", strerror(errno));
+	if (fstat(k->fd, st))
+		return blk_disk_why(k, -errno, "cannot stat: %s", strerror(errno));
+	k->dev = (uint64_t)st->st_dev;
+	k->ino = (uint64_t)st->st_ino;
 	return 0;
 }
 
@@ -79,78 +95,106 @@ static bool valid_sector_size(uint32_t s)
 	return s == 512 || s == 4096;
 }
 
-/**
- * blk_disk_open() - open the image or device at @path and size it up
- * @file_sector_size: sector-size to present for an image file
- *
- * Return: 0, or -errno (-EINVAL for a device whose sector size we do not
- * serve, -ENOTBLK for something that is neither file nor block device).
- */
-int blk_disk_open(struct blk_disk *k, const char *path, bool read_only,
-		  unsigned int file_sector_size)
+static int disk_open(struct blk_disk *k, const char *fmt, const char *path)
 {
-	struct stat st;
 	int err;
 
-	*k = (struct blk_disk){ .fd = -1, .read_only = read_only };
-	if (!valid_sector_size(file_sector_size))
+	k->drv = find_driver(fmt);
+	if (!k->drv)
+		return blk_disk_why(k, -EINVAL, "no driver for format \"%s\"", fmt);
+	if (!valid_sector_size(k->file_sector_size))
 		return -EINVAL;
-	k->fd = open(path, (read_only ? O_RDONLY : O_RDWR) | O_CLOEXEC);
-	if (k->fd < 0)
-		return -errno;
-	if (fstat(k->fd, &st)) {
-		err = -errno;
-		goto close_fd;
-	}
-	if (S_ISBLK(st.st_mode))
-		err = blockdev_geometry(k, &st);
-	else if (S_ISREG(st.st_mode))
-		err = file_geometry(k, &st, file_sector_size);
-	else
-		err = -ENOTBLK;
+	err = k->drv->open(k, path);
 	if (!err && !valid_sector_size(k->sector_size))
-		err = -EINVAL;
+		err = blk_disk_why(k, -EINVAL, "sector size %u", k->sector_size);
 	if (err)
-		goto close_fd;
-	return 0;
-
-close_fd:
-	blk_disk_close(k);
+		blk_disk_close(k);
 	return err;
+}
+
+/**
+ * blk_disk_open() - open the image or device at @path as format @fmt
+ * @file_sector_size: sector-size to present for an image file
+ *
+ * Return: 0, or -errno with k->why saying what went wrong (-EINVAL for a
+ * sector size we do not serve).
+ */
+int blk_disk_open(struct blk_disk *k, const char *fmt, const char *path,
+		  bool read_only, unsigned int file_sector_size)
+{
+	*k = (struct blk_disk){ .fd = -1, .read_only = read_only,
+				.file_sector_size = file_sector_size };
+	return disk_open(k, fmt, path);
+}
+
+/**
+ * blk_disk_open_backing() - open the read-only image under @above
+ *
+ * Its sector size is @above's; k->above lets the driver walk the chain.
+ */
+int blk_disk_open_backing(struct blk_disk *k, const struct blk_disk *above,
+			  const char *fmt, const char *path)
+{
+	*k = (struct blk_disk){ .fd = -1, .read_only = true, .above = above,
+				.file_sector_size = above->file_sector_size };
+	return disk_open(k, fmt, path);
 }
 
 void blk_disk_close(struct blk_disk *k)
 {
+	if (k->drv && k->drv->close)
+		k->drv->close(k);
 	if (k->fd >= 0)
 		close(k->fd);
 	k->fd = -1;
+	k->drv = NULL;
 }
 
-/** blk_disk_read() - read exactly @len bytes at @off, or -errno */
 int blk_disk_read(struct blk_disk *k, void *buf, size_t len, uint64_t off)
+{
+	return k->drv->read(k, buf, len, off);
+}
+
+int blk_disk_write(struct blk_disk *k, const void *buf, size_t len, uint64_t off)
+{
+	return k->drv->write(k, buf, len, off);
+}
+
+int blk_disk_flush(struct blk_disk *k)
+{
+	return k->drv->flush(k);
+}
+
+int blk_disk_discard(struct blk_disk *k, uint64_t off, uint64_t len)
+{
+	return len ? k->drv->discard(k, off, len) : 0;
+}
+
+/** blk_pread_full() - read exactly @len bytes at @off, or -errno */
+int blk_pread_full(int fd, void *buf, size_t len, uint64_t off)
 {
 	size_t done = 0;
 	ssize_t n;
 
 	while (done < len) {
-		n = pread(k->fd, (char *)buf + done, len - done, (off_t)(off + done));
+		n = pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return n < 0 ? -errno : -EIO;	/* short: the disk shrank */
+			return n < 0 ? -errno : -EIO;	/* short: the file shrank */
 		done += (size_t)n;
 	}
 	return 0;
 }
 
-/** blk_disk_write() - write exactly @len bytes at @off, or -errno */
-int blk_disk_write(struct blk_disk *k, const void *buf, size_t len, uint64_t off)
+/** blk_pwrite_full() - write exactly @len bytes at @off, or -errno */
+int blk_pwrite_full(int fd, const void *buf, size_t len, uint64_t off)
 {
 	size_t done = 0;
 	ssize_t n;
 
 	while (done < len) {
-		n = pwrite(k->fd, (const char *)buf + done, len - done,
+		n = pwrite(fd, (const char *)buf + done, len - done,
 			   (off_t)(off + done));
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -161,15 +205,20 @@ int blk_disk_write(struct blk_disk *k, const void *buf, size_t len, uint64_t off
 	return 0;
 }
 
-int blk_disk_flush(struct blk_disk *k)
+int blk_fd_flush(struct blk_disk *k)
 {
 	return fdatasync(k->fd) ? -errno : 0;
 }
 
-int blk_disk_discard(struct blk_disk *k, uint64_t off, uint64_t len)
+/** blk_punch() - deallocate @len bytes at @off, keeping the size */
+int blk_punch(int fd, uint64_t off, uint64_t len)
 {
-	if (!len)
-		return 0;
-	return fallocate(k->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+	return fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 			 (off_t)off, (off_t)len) ? -errno : 0;
+}
+
+/* Punching past the end changes nothing and says whether it works here. */
+bool blk_can_punch(int fd, uint64_t size)
+{
+	return !blk_punch(fd, size, 4096);
 }

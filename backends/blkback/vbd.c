@@ -15,7 +15,9 @@
  *
  * We read the disk's path from "params", which libxl writes for
  * backendtype=phy; the hotplug script's physical-device (a loop device for
- * an image file) is what a kernel backend needs, not us.
+ * an image file) is what a kernel backend needs, not us. The image's
+ * format comes from there too ("qcow2:/path", blk_format_split()), never
+ * from the image's own bytes.
  *
  * "sectors" counts 512-byte units whatever sector-size is, as Linux's
  * blkback writes it and Linux's blkfront reads it.
@@ -58,20 +60,21 @@ static bool discard_allowed(struct xpv_bdev *d)
 static int open_disk(struct xpv_bdev *d, struct blk_vbd *v)
 {
 	char *params = xpv_bdev_read(d, false, "params");
+	const char *fmt = "", *path = "";
 	bool read_only;
 	int err;
 
 	if (!params)
 		return -ENOENT;
 	err = read_mode(d, &read_only);
-	/* WHY: we open it as root; only an absolute path names one thing */
-	if (!err && params[0] != '/')
-		err = -EINVAL;
+	if (!err && blk_format_split(params, &fmt, &path))
+		err = blk_disk_why(&v->disk, -EINVAL, "not /path or <format>:/path");
 	if (!err)
-		err = blk_disk_open(&v->disk, params, read_only,
+		err = blk_disk_open(&v->disk, fmt, path, read_only,
 				    blk_config.file_sector_size);
 	if (err)
-		xpv_log("%s: cannot open \"%s\": %s", d->path, params, strerror(-err));
+		xpv_log("%s: cannot open %s image \"%s\": %s", d->path, fmt, path,
+			v->disk.why[0] ? v->disk.why : strerror(-err));
 	free(params);
 	return err;
 }

@@ -398,9 +398,10 @@ static void test_ring_order_rewritten_while_connected(void **state)
 static void test_bad_params_fail_probe(void **state)
 {
 	static const char *const params[] = { "/nonexistent/disk.img", "relative.img",
-					      "/dev/null" };
+					      "/dev/null", "vhd:/dev/null",
+					      "qcow2:relative.qcow2", "qcow2:/dev/null" };
 	(void)state;
-	for (unsigned int i = 0; i < 3; i++) {
+	for (unsigned int i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
 		struct fake_guest g;
 
 		guest_create_vbd(&g, fx, 3, i + 1, params[i], "w");

@@ -466,6 +466,48 @@ static void test_fairness(void **state)
 	assert_true(fake_notified(fx, 1, g.q[0].port) > 0);
 }
 
+/* "qcow2:/path" in params: the guest's bytes go through the qcow2 driver. */
+static void test_qcow2_served(void **state)
+{
+	union xpv_blkif_req w = rw(XPV_BLKIF_OP_WRITE, 127, 1), r = w;
+	struct fake_guest other;
+	const char *img = guest_image(0);
+	char params[96], cmd[256];
+	struct blk_vbd *v;
+	uint8_t *p, *q, raw[4096];
+	int fd;
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "qemu-img create -q -f qcow2 %s 1M", img);
+	assert_int_equal(system(cmd), 0);
+	snprintf(params, sizeof(params), "qcow2:%s", img);
+	guest_create_vbd(&other, fx, 2, 51712, params, "w");
+	run_backend(&be, fx);
+	guest_publish(&other, 1, 0);
+	run_backend(&be, fx);
+	assert_int_equal(guest_be_state(&other), 4);
+	v = xpv_backend_find(&be, 2, 51712)->priv;
+	assert_int_equal(v->disk.nr_sectors, 2048);
+	assert_int_equal(v->disk.discard_granularity, 65536);
+	seg(&w, 0, guest_data_page(&other, (void **)&p), 0, 7);	/* across a cluster */
+	memset(p, 0x5a, 4096);
+	guest_send(&other, 0, &w);
+	r.rw.operation = XPV_BLKIF_OP_READ;
+	seg(&r, 0, guest_data_page(&other, (void **)&q), 0, 7);
+	guest_send(&other, 0, &r);
+	run_backend(&be, fx);
+	assert_memory_equal(q, p, 4096);
+	snprintf(cmd, sizeof(cmd), "qemu-img check -q %s && qemu-img convert -O raw %s %s.raw",
+		 img, img, img);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "%s.raw", img);
+	fd = open(cmd, O_RDONLY);
+	assert_int_equal(pread(fd, raw, sizeof(raw), 127 * 512), (ssize_t)sizeof(raw));
+	close(fd);
+	unlink(cmd);
+	assert_memory_equal(raw, p, 4096);
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -482,6 +524,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_4k_sectors, setup_4k, teardown),
 		cmocka_unit_test_setup_teardown(test_fairness, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_qcow2_served, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("xpv_blkback_io", tests, NULL, NULL);

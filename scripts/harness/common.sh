@@ -33,9 +33,11 @@ xpv_err_trap() {
 XEN_BIN=/usr/lib/xen-4.17/bin
 
 # What the dom0 image is made of. linux-image-amd64 is a metapackage: the
-# fetcher follows it to the versioned image package.
+# fetcher follows it to the versioned image package. qemu-utils is in the
+# tree for the scenarios that ship qemu-img to dom0 (DOM0_DEBIAN_FILES);
+# dom0.cpio itself does not hold it.
 HARNESS_PKGS=(xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common
-	xenstore-utils linux-image-amd64 busybox-static dpkg tar libc-bin)
+	xenstore-utils linux-image-amd64 busybox-static dpkg tar libc-bin qemu-utils)
 
 # Xen's command line, from the trial on this kind of machine.
 XEN_CMDLINE="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all console_timestamps=boot"

@@ -74,6 +74,7 @@ defaults() {
 	DOM0_SCRIPT=dom0.sh
 	DOM0_SETUP=
 	DOM0_FILES=
+	DOM0_DEBIAN_FILES=
 	GUEST_TIMEOUT=300
 	SOAK_CYCLES=0
 	QEMU_TIMEOUT=
@@ -264,7 +265,8 @@ rootfs_image() {
 }
 
 # The scenario archive, appended to dom0.cpio: /scenario/* plus DOM0_FILES
-# at their destinations (the hook for our backend daemons).
+# at their destinations (the hook for our backend daemons), plus
+# DOM0_DEBIAN_FILES (Debian programs dom0.cpio lacks) with their libraries.
 build_scenario_cpio() {
 	local st=$RUN/scenario-stage f src
 	mkdir -p "$st/scenario"
@@ -281,6 +283,8 @@ build_scenario_cpio() {
 		cp -a "$src" "$st/${f#*:}"
 		dom0_file_libs "$src" "$st"
 	done
+	# shellcheck disable=SC2086 # a list of paths in the Debian tree
+	[ -z "$DOM0_DEBIAN_FILES" ] || copy_with_libs "$IMAGES/root" "$st" $DOM0_DEBIAN_FILES
 	[ -z "$ROOTFS" ] || guest_files_cpio "$st/scenario/guest-initrd.cpio" \
 		>"$st/scenario/guest-files.cpio"
 	mkcpio "$st" "$RUN/scenario.cpio"

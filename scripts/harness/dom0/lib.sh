@@ -34,6 +34,24 @@ disk_image() {
 	esac
 }
 
+# disk_format K: the image format of disk K (DISKS "KIND:MiB[:FORMAT]"; a
+# read-only disk, "KIND:MiB:ro", is raw).
+disk_format() {
+	local f
+	f=$(echo $DISKS | awk -v k=$(($1 + 1)) '{ n = split($k, w, ":"); print (n > 2 && w[3] != "ro" ? w[3] : "raw") }')
+	echo "$f"
+}
+
+# disk_target I K: the xl line's target: the image, with its format first
+# unless raw (how a qcow2 disk reaches xpv-blkback: backends/README.md,
+# "Image formats").
+disk_target() {
+	case $(disk_format "$2") in
+	raw) disk_image "$@" ;;
+	*) echo "$(disk_format "$2"):$(disk_image "$@")" ;;
+	esac
+}
+
 disk_file() {
 	if [ "$1" -eq 1 ]; then
 		echo "/var/lib/xpv/disk$2.img"
@@ -69,7 +87,7 @@ xl_config() {
 	for d in $DISKS; do
 		case $d in *:ro) a=ro ;; *) a=rw ;; esac
 		printf '%s"format=raw,vdev=%s,access=%s,backendtype=phy,script=/etc/xen/scripts/xpv-block,target=%s"' \
-			"$sep" "$(vdev_name $k)" $a "$(disk_image "$gi" $k)"
+			"$sep" "$(vdev_name $k)" $a "$(disk_target "$gi" $k)"
 		sep=', '
 		k=$((k + 1))
 	done

@@ -23,6 +23,15 @@ counter() {
 	grep "$at" "$LOG" | tail -n1 | sed -n "s/.* \([0-9][0-9]*\) $3.*/\1/p"
 }
 
+# no_errors_logged LOG...: in every dump of the daemon(s) whose LOGs they
+# are, nothing refused, no grant or disk error, no ring violation (Linux's
+# blkfront is well-behaved), and no device failed (the messages
+# xpv_bdev_fail and open_disk log).
+no_errors_logged() {
+	! grep -E ' [1-9][0-9]* (refused|grant errors|disk errors|ring violations)|cannot open|probing the backing store|connecting to the frontend|broke the ring|more than [0-9]* devices' \
+		"$@"
+}
+
 # gt NEW OLD [WHAT]: NEW > OLD, said with both numbers.
 gt() { echo "$3 $1, before $2"; [ "$1" -gt "$2" ]; }
 
