@@ -534,3 +534,30 @@ const struct blk_driver blk_driver_qcow2 = {
 	.flush = blk_fd_flush,
 	.discard = qcow2_discard,
 };
+
+/**
+ * qcow2_check_overlay() - @k, a qcow2 image, is a fresh overlay of @below
+ *
+ * Its backing file is @below's file, it is as large, and it holds nothing
+ * yet (every L1 entry empty): a guest moved from @below onto @k sees the
+ * same disk. The snapshot switch's test (blk_disk_snapshot()).
+ *
+ * Return: 0, or -EINVAL with k->why saying which of these fails.
+ */
+int qcow2_check_overlay(struct blk_disk *k, const struct blk_disk *below)
+{
+	struct qcow2 *q = qcow2_of(k);
+	uint32_t i;
+
+	if (!q->has_backing || q->backing.dev != below->dev ||
+	    q->backing.ino != below->ino)
+		return blk_disk_why(k, -EINVAL, "its backing file is not the disk's image");
+	if (k->nr_sectors != below->nr_sectors || k->sector_size != below->sector_size)
+		return blk_disk_why(k, -EINVAL, "%llu sectors of %u bytes, the disk %llu of %u",
+				    (unsigned long long)k->nr_sectors, k->sector_size,
+				    (unsigned long long)below->nr_sectors, below->sector_size);
+	for (i = 0; i < q->l1_size; i++)
+		if (q->l1[i])
+			return blk_disk_why(k, -EINVAL, "not empty: L1 entry %u in use", i);
+	return 0;
+}

@@ -24,49 +24,23 @@
 #include <cmocka.h>
 
 #include "blkback.h"
+#include "scratch.h"
 
 #define MIB		(1ULL << 20)
 #define CLUSTER		65536
 
-static char dir[64];
-
-/* Run a shell command in the test's directory; its exit status. */
-static int sh(const char *fmt, ...)
-{
-	char cmd[1024];
-	int n, st;
-	va_list ap;
-
-	n = snprintf(cmd, sizeof(cmd), "cd %s && ", dir);
-	va_start(ap, fmt);
-	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
-	va_end(ap);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static const char *at(const char *name)
-{
-	static char path[4][128];
-	static unsigned int i;
-
-	i = (i + 1) % 4;
-	snprintf(path[i], sizeof(path[i]), "%s/%s", dir, name);
-	return path[i];
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/xpv-qcow2-XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	scratch_make();
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	assert_int_equal(sh("cd / && rm -rf %s", dir), 0);
+	scratch_remove();
 	return 0;
 }
 
