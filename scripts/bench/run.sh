@@ -10,7 +10,10 @@
 #   BASE_LABEL="xen-blkback"   BASE_SETS=(DISKS=kernel:256)
 # Each variant is one boot of the harness (scenario.sh --set ...); guest.sh
 # and dom0.sh report numbers with `bench METRIC VALUE UNIT`. The variants
-# alternate (ours, base, ours, base...) BENCH_RUNS times each, and the
+# alternate (ours, base, ours, base...) BENCH_RUNS times each. A bench whose
+# bench.conf sets INTERLEAVED=1 measures both sides in each boot instead
+# (its scripts report ours:METRIC and base:METRIC, in rounds), so the
+# machine's noise falls on both alike; BENCH_RUNS is its boots. Then the
 # median of each metric is compared, with the spread (min-max) of each
 # side: a row whose wider spread is at least the difference of the medians
 # says "within noise" (lib.sh). A variant whose scenario fails, or a
@@ -55,7 +58,7 @@ parse_args() {
 load_conf() {
 	local dir=$XPV_ROOT/tests/bench/$1
 	[ -f "$dir/bench.conf" ] || die "no bench at $dir (bench.conf missing)"
-	OURS_LABEL='' BASE_LABEL='' OURS_SETS=() BASE_SETS=()
+	OURS_LABEL='' BASE_LABEL='' OURS_SETS=() BASE_SETS=() INTERLEAVED=0
 	# shellcheck disable=SC1091
 	. "$dir/bench.conf"
 	unset DESCRIBE
@@ -98,6 +101,30 @@ run_variant() {
 	}
 }
 
+# run_interleaved NAME RUN: one boot that measures both sides in rounds;
+# its "ours:METRIC" and "base:METRIC" numbers go to ours.values and
+# base.values. A number with neither prefix fails the bench.
+run_interleaved() {
+	local name=$1 run=$2 rundir=$OUT/$1/rounds-$2 stray
+	stage "bench $name: $OURS_LABEL and $BASE_LABEL interleaved, run $run of $RUNS"
+	if ! XPV_SCENARIO_RUN=$rundir "$HARNESS/scenario.sh" "$BENCH_DIR"; then
+		FAILED+=("$name (run $run: scenario failed, see $rundir/result.txt)")
+		return 1
+	fi
+	bench_lines "$rundir" >"$rundir/bench.values"
+	sed -n 's/^ours://p' "$rundir/bench.values" >>"$OUT/$name/ours.values"
+	sed -n 's/^base://p' "$rundir/bench.values" >>"$OUT/$name/base.values"
+	stray=$(grep -c -v -E '^(ours|base):' "$rundir/bench.values" || true)
+	[ "$stray" = 0 ] || {
+		FAILED+=("$name (run $run: $stray number(s) without ours:/base:)")
+		return 1
+	}
+	[ -s "$OUT/$name/ours.values" ] || {
+		FAILED+=("$name (run $run: no XPV-BENCH lines)")
+		return 1
+	}
+}
+
 # compare NAME: table rows for one bench; a metric missing on one side, a
 # unit that differs or a different number of samples fails it.
 compare() {
@@ -105,7 +132,7 @@ compare() {
 	local bm blo bhi bn bunit bs when
 	stats "$dir/ours.values" >"$dir/ours.stats"
 	stats "$dir/base.values" >"$dir/base.stats"
-	when="$(date -u +%Y-%m-%d), $RUNS run(s)"
+	when=$(date -u +%Y-%m-%d)
 	while IFS=$'\t' read -r metric om olo ohi n unit os; do
 		IFS=$'\t' read -r bm blo bhi bn bunit bs < <(awk -F'\t' -v m="$metric" \
 			'$1 == m { print $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 "\t" $7 }' "$dir/base.stats") || true
@@ -125,7 +152,7 @@ compare() {
 		v=$(verdict "$better" "$n" "$om" "$olo" "$ohi" "$bm" "$blo" "$bhi")
 		printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$label" \
 			"$(cell "$om" "$olo" "$ohi" "$n" "$unit")" "$(cell "$bm" "$blo" "$bhi" "$bn" "$unit")" \
-			"$(ratio "$om" "$bm")" "$better" "$v" "$when"
+			"$(ratio "$om" "$bm")" "$better" "$v" "$when, $n sample(s)"
 		printf '%s\t' "$name" "$metric" "$unit" "$OURS_LABEL" "$om" "$olo" "$ohi" "$os" \
 			"$BASE_LABEL" "$bm" "$blo" "$bhi" "$bs" "$n" "$better" >>"$OUT/rows.tsv"
 		printf '%s\n' "$v" >>"$OUT/rows.tsv"
@@ -175,11 +202,19 @@ main() {
 		: >"$OUT/$name/base.values"
 		local ok=1
 		for run in $(seq 1 "$RUNS"); do
-			run_variant "$name" ours "$run" || { ok=0; break; }
-			run_variant "$name" base "$run" || { ok=0; break; }
+			if [ "$INTERLEAVED" = 1 ]; then
+				run_interleaved "$name" "$run" || { ok=0; break; }
+			else
+				run_variant "$name" ours "$run" || { ok=0; break; }
+				run_variant "$name" base "$run" || { ok=0; break; }
+			fi
 		done
 		[ $ok = 1 ] || continue
-		echo "$name: $OURS_LABEL against $BASE_LABEL, $RUNS run(s) each, median" >"$OUT/$name/what"
+		if [ "$INTERLEAVED" = 1 ]; then
+			echo "$name: $OURS_LABEL against $BASE_LABEL in rounds within each of $RUNS boot(s)" >"$OUT/$name/what"
+		else
+			echo "$name: $OURS_LABEL against $BASE_LABEL, one boot each, $RUNS run(s)" >"$OUT/$name/what"
+		fi
 		compare "$name" >>"$table"
 	done
 	{

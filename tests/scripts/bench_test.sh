@@ -89,7 +89,7 @@ compare_json() (
 )
 compare_json
 same "compare: the row, with range, ratio and verdict" \
-	"| b | seq-read (1 MiB reads) | 11 MB/s (10-12) | 6 MB/s (5-7) | 1.83 | higher | ours ahead | $(date -u +%Y-%m-%d), 3 run(s) |" \
+	"| b | seq-read (1 MiB reads) | 11 MB/s (10-12) | 6 MB/s (5-7) | 1.83 | higher | ours ahead | $(date -u +%Y-%m-%d), 3 sample(s) |" \
 	"$(grep seq-read "$tmp/row")"
 expect "compare: a metric only one side reported fails the bench" \
 	grep -q "ours reported only-ours, base did not" "$tmp/failed"
@@ -99,5 +99,32 @@ r = json.load(open(sys.argv[1]))["rows"][0]
 assert r["ours"]["samples"] == [10, 12, 11] and r["upstream"]["samples"] == [5, 6, 7], r
 assert r["ours"]["min"] == 10 and r["upstream"]["max"] == 7 and r["verdict"] == "ours ahead", r
 ' "$tmp/json"
+
+# run_interleaved: one boot's ours:/base: numbers split by side; a number
+# with neither prefix fails the bench. The boot is a stand-in scenario.sh.
+interleaved() (
+	# shellcheck source=../../scripts/bench/run.sh
+	. "$root/scripts/bench/run.sh"
+	trap - ERR
+	OUT=$tmp/il RUNS=1 FAILED=() OURS_LABEL=ours BASE_LABEL=base BENCH_DIR=$tmp
+	HARNESS=$tmp/h
+	stage() { :; }
+	mkdir -p "$HARNESS" "$OUT/b"
+	printf '#!/bin/sh\nmkdir -p "$XPV_SCENARIO_RUN"\ncat "%s" >"$XPV_SCENARIO_RUN/serial.log"\n' \
+		"$tmp/serial" >"$HARNESS/scenario.sh"
+	chmod +x "$HARNESS/scenario.sh"
+	rc=0
+	run_interleaved b 1 || rc=$?
+	echo "rc $rc ${FAILED[*]}"
+)
+printf '%s\r\n' "[ 1.0] XPV-BENCH ours:seq-read 10 MB/s" "XPV-BENCH base:seq-read 7 MB/s" \
+	"XPV-BENCH ours:seq-read 12 MB/s" >"$tmp/serial"
+same "interleaved: a boot's numbers split by side" "rc 0 " "$(interleaved)"
+same "interleaved: ours' samples" "seq-read 10 MB/s,seq-read 12 MB/s" "$(paste -sd, "$tmp/il/b/ours.values")"
+same "interleaved: upstream's samples" "seq-read 7 MB/s" "$(paste -sd, "$tmp/il/b/base.values")"
+printf '%s\n' "XPV-BENCH ours:seq-read 10 MB/s" "XPV-BENCH seq-read 7 MB/s" >"$tmp/serial"
+rm -rf "$tmp/il"
+expect "interleaved: a number of neither side fails the bench" \
+	grep -q "rc 1 b (run 1: 1 number(s) without ours:/base:)" <(interleaved)
 
 lane_summary tools
