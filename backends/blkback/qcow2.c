@@ -34,7 +34,6 @@
 #define V2_HEADER_LEN		72
 #define V3_HEADER_LEN		104
 #define MAX_CHAIN		16
-#define MAX_TABLE_BYTES		(32U << 20)
 #define EXT_BACKING_FORMAT	0xe2792acaU
 #define EXT_CRYPTO		0x0537be77U
 #define EXT_DATA_FILE		0x44415441U
@@ -102,7 +101,7 @@ static int check_features(struct blk_disk *k, const struct qcow2_hdr *d)
 /* A table of @bytes at @off: cluster-aligned and inside the file. */
 static bool table_fits(uint64_t off, uint64_t bytes, uint64_t cs, uint64_t file)
 {
-	return off && !(off & (cs - 1)) && bytes <= MAX_TABLE_BYTES &&
+	return off && !(off & (cs - 1)) && bytes <= QCOW2_MAX_TABLE_BYTES &&
 	       off <= file && bytes <= file - off;
 }
 
