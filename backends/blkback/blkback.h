@@ -86,7 +86,8 @@ int blk_disk_read(struct blk_disk *k, void *buf, size_t len, uint64_t off);
 int blk_disk_write(struct blk_disk *k, const void *buf, size_t len, uint64_t off);
 int blk_disk_flush(struct blk_disk *k);
 int blk_disk_discard(struct blk_disk *k, uint64_t off, uint64_t len);
-int blk_disk_snapshot(struct blk_disk *k, const char *path);
+int blk_disk_snapshot(struct blk_disk *k, const char *path, struct blk_disk *top);
+void blk_disk_switch(struct blk_disk *k, struct blk_disk *top);
 int qcow2_check_overlay(struct blk_disk *k, const struct blk_disk *below);
 
 /* For the drivers. */

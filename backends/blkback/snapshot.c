@@ -23,9 +23,11 @@
  * acknowledged is in it, durably), open the new one and check it
  * (qcow2_check_overlay()), record it in xpv-image, then serve from it and
  * close the old image's read-write descriptor (the new image reads the
- * old one through a read-only one of its own). A refused snapshot changes
- * nothing; a worker killed between the record and the answer finds the
- * request again on its new start and answers it from the image it opened.
+ * old one through a read-only one of its own). A refused snapshot, or one
+ * that cannot be recorded, changes nothing; a worker killed after the
+ * record opens the new image when it starts again (the old one was
+ * flushed, the new one is empty: the same disk), finds the request again
+ * and answers it without a second switch.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -40,14 +42,15 @@
 #define IMAGE_NODE	"xpv-image"
 
 /**
- * blk_disk_snapshot() - freeze @k's image; serve @k from @path on top of it
+ * blk_disk_snapshot() - flush @k, then open @path to stand on it, in @top
  * @path: a new, empty qcow2 image whose backing file is @k's image
  *
- * Return: 0, or -errno with k->why saying why; @k is unchanged then.
+ * blk_disk_switch() then moves @k onto @top; nothing changes before.
+ *
+ * Return: 0, or -errno with k->why saying why (@top is closed then).
  */
-int blk_disk_snapshot(struct blk_disk *k, const char *path)
+int blk_disk_snapshot(struct blk_disk *k, const char *path, struct blk_disk *top)
 {
-	struct blk_disk top;
 	int err;
 
 	if (k->read_only)
@@ -55,17 +58,21 @@ int blk_disk_snapshot(struct blk_disk *k, const char *path)
 	err = blk_disk_flush(k);
 	if (err)
 		return blk_disk_why(k, err, "cannot flush: %s", strerror(-err));
-	err = blk_disk_open(&top, "qcow2", path, false, k->file_sector_size);
+	err = blk_disk_open(top, "qcow2", path, false, k->file_sector_size);
 	if (!err)
-		err = qcow2_check_overlay(&top, k);
+		err = qcow2_check_overlay(top, k);
 	if (err) {
-		blk_disk_why(k, err, "%s", top.why[0] ? top.why : strerror(-err));
-		blk_disk_close(&top);
-		return err;
+		blk_disk_why(k, err, "%s", top->why[0] ? top->why : strerror(-err));
+		blk_disk_close(top);
 	}
+	return err;
+}
+
+/** blk_disk_switch() - serve @k from @top, which blk_disk_snapshot() opened */
+void blk_disk_switch(struct blk_disk *k, struct blk_disk *top)
+{
 	blk_disk_close(k);
-	*k = top;
-	return 0;
+	*k = *top;
 }
 
 /* The disk already stands on @path: a request answered before a restart. */
@@ -79,17 +86,23 @@ static bool on_image(const struct blk_disk *k, const char *path)
 
 static int take(struct xpv_bdev *d, struct blk_disk *k, const char *path)
 {
+	struct blk_disk top;
 	int err;
 
 	if (path[0] != '/')
 		return blk_disk_why(k, -EINVAL, "not an absolute path");
 	if (on_image(k, path))
 		return 0;
-	err = blk_disk_snapshot(k, path);
-	if (!err && xpv_bdev_printf(d, IMAGE_NODE, "qcow2:%s", path))
-		xpv_log("%s: cannot record %s in %s: a restart would serve the frozen image",
-			d->path, path, IMAGE_NODE);
-	return err;
+	err = blk_disk_snapshot(k, path, &top);
+	if (err)
+		return err;
+	/* recorded first: a worker killed after the switch must not miss it */
+	if (xpv_bdev_printf(d, IMAGE_NODE, "qcow2:%s", path)) {
+		blk_disk_close(&top);
+		return blk_disk_why(k, -EIO, "cannot record it in %s", IMAGE_NODE);
+	}
+	blk_disk_switch(k, &top);
+	return 0;
 }
 
 /**
