@@ -484,10 +484,12 @@ static int each_piece(struct blk_disk *k, piece_fn *fn, uint8_t *buf, size_t len
 	size_t n;
 	int err = 0;
 
-	for (; len && !err; len -= n, off += n, buf += buf ? n : 0) {
+	for (; len && !err; len -= n, off += n) {
 		n = (size_t)(cs - (off & (cs - 1)));
 		n = n < len ? n : len;
 		err = fn(k, buf, n, off);
+		if (buf)	/* discard has none: NULL + 0 is undefined too */
+			buf += n;
 	}
 	return err;
 }
