@@ -389,7 +389,8 @@ static unsigned int take_back(struct blkfront *bf, bool requeue)
 /*
  * The backend closes. Its rings go; the disk waits, quiesced, for the next
  * connect with what was in flight - unless the device failed, whose
- * requests keep failing until a backend connects it again.
+ * requests keep failing: the bus does not connect a device we gave up on
+ * again, it stays until the toolstack removes it.
  */
 static void blkfront_disconnect(struct xpv_xenbus_device *xd)
 {

@@ -248,7 +248,7 @@ static irqreturn_t blkfront_interrupt(int irq, void *data)
  * @why: for the log and xenstore's error node (a string constant)
  *
  * Any context; xenstore is written later, from a work item. The device
- * stays failed until the backend connects it again.
+ * stays failed until the toolstack removes it (xpv_xenbus_dev_fatal()).
  */
 void blkfront_fail(struct blkfront *bf, const char *why)
 {

@@ -18,6 +18,9 @@
  *	backend Closing/Closed/gone    disconnect(), then we are Closed
  *	backend Closed, we Closed      Initialising, if the device is online
  *	                               (the backend may come back)
+ *
+ * except on a device the frontend gave up on (xpv_xenbus_dev_fatal()),
+ * which only closes.
  */
 #define pr_fmt(fmt) "xpv-xenbus: " fmt
 
@@ -65,7 +68,11 @@ EXPORT_SYMBOL_GPL(xpv_xenbus_switch_state);
  * @fmt: what went wrong, for the log and for the toolstack
  *
  * Writes "<err> <message>" to error/<nodename>/error in our home, where the
- * toolstack looks, and moves the device to Closing. Sleeps (xenstore).
+ * toolstack looks, and moves the device to Closing, where it stays: once
+ * both ends are Closed the bus does not start over (a hostile backend would
+ * otherwise fail us again, round after round, each round leaving pages it
+ * keeps mapped). Detaching and attaching the device again starts afresh.
+ * Sleeps (xenstore).
  */
 void xpv_xenbus_dev_fatal(struct xpv_xenbus_device *xd, int err, const char *fmt, ...)
 {
@@ -81,6 +88,7 @@ void xpv_xenbus_dev_fatal(struct xpv_xenbus_device *xd, int err, const char *fmt
 		xpv_xs_printf(0, path, "error", "%d %s", err, msg ?: fmt);
 	kfree(msg);
 	kfree(path);
+	WRITE_ONCE(xd->gave_up, true);
 	xpv_xenbus_switch_state(xd, XenbusStateClosing);
 }
 EXPORT_SYMBOL_GPL(xpv_xenbus_dev_fatal);
@@ -99,11 +107,14 @@ static int xpv_xenbus_match(struct device *dev, struct device_driver *drv)
  * Both ends closed, and the toolstack still wants the device ("online" is
  * 1: it is not detaching it): we go back to Initialising, which tells a
  * backend that comes back (a daemon restarted) to offer itself again.
+ * Not after xpv_xenbus_dev_fatal(): we gave up on that backend.
  */
 static void start_over(struct xpv_xenbus_device *xd)
 {
 	unsigned long long online;
 
+	if (READ_ONCE(xd->gave_up))
+		return;
 	if (!xpv_xs_read_uint(0, xd->otherend, "online", &online) && online == 1)
 		xpv_xenbus_switch_state(xd, XenbusStateInitialising);
 }
@@ -111,13 +122,18 @@ static void start_over(struct xpv_xenbus_device *xd)
 static void front_changed(struct xpv_xenbus_driver *drv,
 			  struct xpv_xenbus_device *xd, enum xenbus_state state)
 {
+	bool gave_up = READ_ONCE(xd->gave_up);	/* then we only close */
+
 	switch (state) {
 	case XenbusStateInitWait:
-		drv->setup(xd);
+		if (!gave_up)
+			drv->setup(xd);
 		break;
 	case XenbusStateConnected:
-		drv->setup(xd);
-		drv->connect(xd);
+		if (!gave_up) {
+			drv->setup(xd);
+			drv->connect(xd);
+		}
 		break;
 	case XenbusStateClosing:
 	case XenbusStateClosed:

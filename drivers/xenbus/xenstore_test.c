@@ -260,6 +260,7 @@ static void xenstore_test_dev_fatal(struct kunit *test)
 	xpv_xenbus_dev_fatal(xd, -EIO, "ring %u broke", 3);
 	expect_value(test, "error/" DIR "/dev/error", "-5 ring 3 broke");
 	expect_value(test, DIR "/dev/state", "5");	/* XenbusStateClosing */
+	KUNIT_EXPECT_TRUE(test, xd->gave_up);		/* and no start over */
 	KUNIT_EXPECT_EQ(test, xpv_xs_rm(0, "error/" DIR), 0);
 	KUNIT_EXPECT_EQ(test, xpv_xs_rm(0, DIR), 0);
 }

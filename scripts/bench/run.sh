@@ -4,24 +4,33 @@
 #
 # A bench is tests/bench/<name>/: a scenario directory (scenario.conf,
 # guest.sh, dom0.sh... as in tests/e2e/README.md) plus bench.conf, which
-# names the two variants of the one scenario:
+# names the two variants of the one scenario (and describe.conf, if there,
+# what each metric measures, as DESCRIBE=([metric]="text")):
 #   OURS_LABEL="xpv-blkback"   OURS_SETS=(DISKS=xpv:256 DOM0_SETUP=start.sh)
 #   BASE_LABEL="xen-blkback"   BASE_SETS=(DISKS=kernel:256)
 # Each variant is one boot of the harness (scenario.sh --set ...); guest.sh
 # and dom0.sh report numbers with `bench METRIC VALUE UNIT`. The variants
-# alternate (ours, base, ours, base...) BENCH_RUNS times each, and the
-# median of each metric is compared. A variant whose scenario fails, or a
+# alternate (ours, base, ours, base...) BENCH_RUNS times each. A bench whose
+# bench.conf sets INTERLEAVED=1 measures both sides in each boot instead
+# (its scripts report ours:METRIC and base:METRIC, in rounds), so the
+# machine's noise falls on both alike; BENCH_RUNS is its boots. Then the
+# median of each metric is compared, with the spread (min-max) of each
+# side: a row whose wider spread is at least the difference of the medians
+# says "within noise" (lib.sh). A variant whose scenario fails, or a
 # metric one variant reported and the other did not, fails the bench: no
 # ratio comes from a run that did not do its work.
 #
 # Usage: run.sh [--runs N] [BENCH...]   (default: every tests/bench/*)
 # Output: a table on stdout and in $XPV_BUILD/bench/results.md (and
-# results.json); per-run
-# logs under $XPV_BUILD/bench/<name>/<label>-<run>/. Ratios are ours/base
-# of the value; the last column says which direction is better (units
-# ending in /s: higher; anything else, a time or a size: lower).
+# results.json, every sample kept); per-run logs under
+# $XPV_BUILD/bench/<name>/<label>-<run>/. Ratios are ours/base of the
+# median; "better" says which direction is (units ending in /s: higher;
+# anything else, a time or a size: lower). scripts/bench/readme-table.sh
+# puts the rows into the README's table.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../harness/common.sh"
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 RUNS=${BENCH_RUNS:-1} NAMES=()
 OUT=$XPV_BUILD/bench
@@ -49,9 +58,13 @@ parse_args() {
 load_conf() {
 	local dir=$XPV_ROOT/tests/bench/$1
 	[ -f "$dir/bench.conf" ] || die "no bench at $dir (bench.conf missing)"
-	OURS_LABEL='' BASE_LABEL='' OURS_SETS=() BASE_SETS=()
+	OURS_LABEL='' BASE_LABEL='' OURS_SETS=() BASE_SETS=() INTERLEAVED=0
 	# shellcheck disable=SC1091
 	. "$dir/bench.conf"
+	unset DESCRIBE
+	declare -gA DESCRIBE=()
+	# shellcheck disable=SC1091
+	[ ! -f "$dir/describe.conf" ] || . "$dir/describe.conf"
 	[ -n "$OURS_LABEL" ] && [ -n "$BASE_LABEL" ] ||
 		die "$1: bench.conf must set OURS_LABEL and BASE_LABEL"
 	[ "$OURS_LABEL" != "$BASE_LABEL" ] || die "$1: the two labels are the same"
@@ -88,69 +101,86 @@ run_variant() {
 	}
 }
 
-# medians FILE: "METRIC MEDIAN UNIT N" per metric, in first-seen order.
-medians() {
-	awk '{
-		if (!($1 in n)) { order[++m] = $1; unit[$1] = $3 }
-		v[$1, ++n[$1]] = $2
+# run_interleaved NAME RUN: one boot that measures both sides in rounds;
+# its "ours:METRIC" and "base:METRIC" numbers go to ours.values and
+# base.values. A number with neither prefix fails the bench.
+run_interleaved() {
+	local name=$1 run=$2 rundir=$OUT/$1/rounds-$2 stray
+	stage "bench $name: $OURS_LABEL and $BASE_LABEL interleaved, run $run of $RUNS"
+	if ! XPV_SCENARIO_RUN=$rundir "$HARNESS/scenario.sh" "$BENCH_DIR"; then
+		FAILED+=("$name (run $run: scenario failed, see $rundir/result.txt)")
+		return 1
+	fi
+	bench_lines "$rundir" >"$rundir/bench.values"
+	sed -n 's/^ours://p' "$rundir/bench.values" >>"$OUT/$name/ours.values"
+	sed -n 's/^base://p' "$rundir/bench.values" >>"$OUT/$name/base.values"
+	stray=$(grep -c -v -E '^(ours|base):' "$rundir/bench.values" || true)
+	[ "$stray" = 0 ] || {
+		FAILED+=("$name (run $run: $stray number(s) without ours:/base:)")
+		return 1
 	}
-	END {
-		for (i = 1; i <= m; i++) {
-			k = order[i]; c = n[k]
-			for (a = 1; a <= c; a++) s[a] = v[k, a] + 0
-			for (a = 2; a <= c; a++)
-				for (b = a; b > 1 && s[b - 1] > s[b]; b--) { t = s[b]; s[b] = s[b - 1]; s[b - 1] = t }
-			med = (c % 2) ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2
-			printf "%s %g %s %d\n", k, med, unit[k], c
-		}
-	}' "$1"
+	[ -s "$OUT/$name/ours.values" ] || {
+		FAILED+=("$name (run $run: no XPV-BENCH lines)")
+		return 1
+	}
 }
 
-# compare NAME: table rows for one bench; a metric missing on one side or
-# a unit that differs fails it.
+# compare NAME: table rows for one bench; a metric missing on one side, a
+# unit that differs or a different number of samples fails it.
 compare() {
-	local name=$1 dir=$OUT/$1 metric ov unit n bv bunit bn
-	medians "$dir/ours.values" >"$dir/ours.median"
-	medians "$dir/base.values" >"$dir/base.median"
-	while read -r metric ov unit n; do
-		read -r bv bunit bn < <(awk -v m="$metric" '$1 == m { print $2, $3, $4 }' "$dir/base.median")
-		if [ -z "${bv:-}" ]; then
+	local name=$1 dir=$OUT/$1 metric om olo ohi n unit os label better v
+	local bm blo bhi bn bunit bs when
+	stats "$dir/ours.values" >"$dir/ours.stats"
+	stats "$dir/base.values" >"$dir/base.stats"
+	when=$(date -u +%Y-%m-%d)
+	while IFS=$'\t' read -r metric om olo ohi n unit os; do
+		IFS=$'\t' read -r bm blo bhi bn bunit bs < <(awk -F'\t' -v m="$metric" \
+			'$1 == m { print $2 "\t" $3 "\t" $4 "\t" $5 "\t" $6 "\t" $7 }' "$dir/base.stats") || true
+		if [ -z "${bm:-}" ]; then
 			FAILED+=("$name: $OURS_LABEL reported $metric, $BASE_LABEL did not")
 			continue
 		fi
 		[ "$bunit" = "$unit" ] || {
 			FAILED+=("$name: $metric is $unit for $OURS_LABEL, $bunit for $BASE_LABEL")
+			bm=''
 			continue
 		}
 		[ "$bn" = "$n" ] || FAILED+=("$name: $metric has $n values for $OURS_LABEL, $bn for $BASE_LABEL")
-		printf '| %s | %s | %s %s | %s %s | %s | %s |\n' "$name" "$metric" \
-			"$ov" "$unit" "$bv" "$unit" "$(ratio "$ov" "$bv")" "$(better "$unit")"
-		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$metric" "$unit" \
-			"$OURS_LABEL" "$ov" "$BASE_LABEL" "$bv" "$n" "$(better "$unit")" >>"$OUT/rows.tsv"
-		bv=''
-	done <"$dir/ours.median"
-	while read -r metric _; do
-		grep -q "^$metric " "$dir/ours.median" ||
+		label=$metric
+		[ -z "${DESCRIBE[$metric]:-}" ] || label="$metric (${DESCRIBE[$metric]})"
+		better=$(better "$unit")
+		v=$(verdict "$better" "$n" "$om" "$olo" "$ohi" "$bm" "$blo" "$bhi")
+		printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$name" "$label" \
+			"$(cell "$om" "$olo" "$ohi" "$n" "$unit")" "$(cell "$bm" "$blo" "$bhi" "$bn" "$unit")" \
+			"$(ratio "$om" "$bm")" "$better" "$v" "$when, $n sample(s)"
+		printf '%s\t' "$name" "$metric" "$unit" "$OURS_LABEL" "$om" "$olo" "$ohi" "$os" \
+			"$BASE_LABEL" "$bm" "$blo" "$bhi" "$bs" "$n" "$better" >>"$OUT/rows.tsv"
+		printf '%s\n' "$v" >>"$OUT/rows.tsv"
+		bm=''
+	done <"$dir/ours.stats"
+	while IFS=$'\t' read -r metric _; do
+		awk -F'\t' -v m="$metric" '$1 == m { f = 1 } END { exit !f }' "$dir/ours.stats" ||
 			FAILED+=("$name: $BASE_LABEL reported $metric, $OURS_LABEL did not")
-	done <"$dir/base.median"
+	done <"$dir/base.stats"
 }
 
-# json: the rows of this run as JSON, for tools.
+# json: the rows of this run as JSON, every sample kept, for tools.
 json() {
 	awk -F'\t' -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v runs="$RUNS" '
 		function str(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
+		function side(label, med, lo, hi, samples) {
+			return sprintf("{\"label\": %s, \"median\": %s, \"min\": %s, \"max\": %s, \"samples\": [%s]}",
+				       str(label), med, lo, hi, samples)
+		}
 		BEGIN { printf "{\"date\": %s, \"runs\": %d, \"rows\": [", str(date), runs }
 		{
 			printf "%s\n  {\"bench\": %s, \"metric\": %s, \"unit\": %s, ", (NR > 1 ? "," : ""), str($1), str($2), str($3)
-			printf "\"ours\": {\"label\": %s, \"median\": %s}, ", str($4), $5
-			printf "\"upstream\": {\"label\": %s, \"median\": %s}, ", str($6), $7
-			printf "\"ratio\": %s, \"runs\": %d, \"better\": %s}", ($7 == 0 ? "null" : $5 / $7), $8, str($9)
+			printf "\"ours\": %s, ", side($4, $5, $6, $7, $8)
+			printf "\"upstream\": %s, ", side($9, $10, $11, $12, $13)
+			printf "\"ratio\": %s, \"runs\": %d, \"better\": %s, \"verdict\": %s}", ($10 == 0 ? "null" : $5 / $10), $14, str($15), str($16)
 		}
 		END { print "\n]}" }' "$OUT/rows.tsv"
 }
-
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
-better() { case $1 in */s) echo higher ;; *) echo lower ;; esac; }
 
 main() {
 	parse_args "$@"
@@ -172,22 +202,29 @@ main() {
 		: >"$OUT/$name/base.values"
 		local ok=1
 		for run in $(seq 1 "$RUNS"); do
-			run_variant "$name" ours "$run" || { ok=0; break; }
-			run_variant "$name" base "$run" || { ok=0; break; }
+			if [ "$INTERLEAVED" = 1 ]; then
+				run_interleaved "$name" "$run" || { ok=0; break; }
+			else
+				run_variant "$name" ours "$run" || { ok=0; break; }
+				run_variant "$name" base "$run" || { ok=0; break; }
+			fi
 		done
 		[ $ok = 1 ] || continue
-		echo "$name: $OURS_LABEL against $BASE_LABEL, $RUNS run(s) each, median" >"$OUT/$name/what"
+		if [ "$INTERLEAVED" = 1 ]; then
+			echo "$name: $OURS_LABEL against $BASE_LABEL in rounds within each of $RUNS boot(s)" >"$OUT/$name/what"
+		else
+			echo "$name: $OURS_LABEL against $BASE_LABEL, one boot each, $RUNS run(s)" >"$OUT/$name/what"
+		fi
 		compare "$name" >>"$table"
 	done
 	{
-		echo "# make bench, $(date -u +%Y-%m-%d), $RUNS run(s) per variant, medians"
+		echo "# make bench, $(date -u +%Y-%m-%d), $RUNS run(s) per variant: median (min-max)"
 		echo
 		for name in "${NAMES[@]}"; do
 			[ ! -f "$OUT/$name/what" ] || echo "- $(cat "$OUT/$name/what")"
 		done
 		echo
-		echo '| bench | metric | ours | upstream | ours/upstream | better |'
-		echo '| --- | --- | --- | --- | --- | --- |'
+		table_header
 		cat "$table"
 	} >"$OUT/results.md"
 	json >"$OUT/results.json"
@@ -199,5 +236,6 @@ main() {
 	fi
 }
 
-# On one line with main: bash reads a script as it runs.
-main "$@"; exit
+# On one line with main: bash reads a script as it runs. Sourced (by
+# tests/scripts/bench_test.sh), it only defines its functions.
+[ "${BASH_SOURCE[0]}" != "$0" ] || { main "$@"; exit; }

@@ -96,7 +96,7 @@ static unsigned long xen_entry_of(unsigned long handler)
 }
 
 /* The IDT Xen was last given, so gates written into it later reach Xen. */
-static const gate_desc *xpv_loaded_idt;
+static const struct gate_struct *xpv_loaded_idt;
 
 /* Gate @g of vector @v as Xen's trap_info; false if we have no entry for it. */
 static bool xpv_trap_info(const gate_desc *g, unsigned int v, struct trap_info *t)

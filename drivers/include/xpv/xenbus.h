@@ -68,6 +68,12 @@ struct xpv_xenbus_device {
 	unsigned int otherend_id;	/* its domain */
 	struct xpv_xs_watch otherend_watch;
 	enum xenbus_state otherend_state;
+	/*
+	 * Set by xpv_xenbus_dev_fatal(): the frontend gave up on this
+	 * backend, so the device stays Closed until the toolstack removes it
+	 * (a backend that broke the protocol gets no second connection).
+	 */
+	bool gave_up;
 };
 
 static inline struct xpv_xenbus_device *to_xpv_xenbus_device(struct device *d)

@@ -277,6 +277,3 @@ netback_gone_checks() {
 	check tx-gso test "${tx_gso:-0}" -gt 0
 	check rx-gso test "${rx_gso:-0}" -gt 0
 }
-
-# bench METRIC VALUE UNIT: a measurement for make bench (scripts/bench/run.sh).
-bench() { echo "XPV-BENCH $1 $2 $3"; }

@@ -54,9 +54,6 @@ guest_identity() {
 	GUEST_IP=${ip:-$(echo "$GUEST_IPS" | awk -v i="$GUEST_INDEX" '{ print $i }')}
 }
 
-# bench METRIC VALUE UNIT: a measurement for make bench (scripts/bench/run.sh).
-bench() { echo "XPV-BENCH $1 $2 $3"; }
-
 # mem_used_kib: memory in use now, MemTotal - MemAvailable, in KiB.
 mem_used_kib() {
 	awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 } END { print t - a }' /proc/meminfo

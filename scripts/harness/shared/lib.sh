@@ -21,3 +21,6 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 read_only_pattern() {
 	yes 'xpv read-only disk' | head -c $(($1 * 1048576))
 }
+
+# bench METRIC VALUE UNIT: a measurement for make bench (scripts/bench/run.sh).
+bench() { echo "XPV-BENCH $1 $2 $3"; }

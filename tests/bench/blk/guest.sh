@@ -1,27 +1,22 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# The same I/O whichever backend serves xvda; every step is a check (a
-# failed or short I/O fails the run) timed by the guest's clock. The disk
-# is written before it is read, so reads find data, not holes.
+# Both backends in one boot, in rounds: dom0 attaches the disk served by
+# xpv-blkback as xvdb, then the one served by xen-blkback as xvdc, ROUNDS
+# times; each is measured as it arrives and let go once measured, so the
+# machine's noise falls on both alike.
+. /usr/local/lib/blk-bench.sh
 
-MIB=128
+gone() { [ ! -e "$1" ]; }
 
-# rate NAME CMD...: MIB MiB moved by CMD, as MB/s.
-rate() {
-	local name=$1 start secs
-	shift
-	start=$(uptime_s)
-	check "$name" "$@" || return
-	secs=$(seconds_between "$start" "$(uptime_s)")
-	bench "$name" "$(awk -v m=$MIB -v s="$secs" 'BEGIN { printf "%.1f", m * 1.048576 / s }')" MB/s
+# side ROUND SIDE VDEV: wait for the disk, measure it, tell dom0, wait
+# until dom0 has taken it away.
+side() {
+	check "$2-$1-attached" wait_until 300 test -b "/dev/$3" || return
+	blk_bench "/dev/$3" "$2:"
+	value "measured-$2-$1" 1
+	check "$2-$1-detached" wait_until 300 gone "/dev/$3"
 }
 
-# iops NAME MODE: 4 KiB random I/O over the first MIB MiB.
-iops() {
-	check "$1" /usr/local/bin/xpv-blkbench /dev/xvda "$2" 4096 3000 $MIB || return
-	bench "$1" "$(sed -n 's/.*: \([0-9.]*\) IOPS$/\1/p' "/tmp/check-$1.out")" ops/s
-}
-
-rate seq-write dd if=/dev/zero of=/dev/xvda bs=1M count=$MIB oflag=direct conv=fsync
-rate seq-read dd if=/dev/xvda of=/dev/null bs=1M count=$MIB iflag=direct
-iops rand-write-4k randwrite
-iops rand-read-4k randread
+value ready 1
+for r in $(seq $ROUNDS); do
+	side "$r" ours xvdb && side "$r" base xvdc || break
+done

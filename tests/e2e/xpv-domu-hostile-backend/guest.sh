@@ -77,6 +77,19 @@ check_device() {
 
 checked() { check_device "$1" "$2" "$3" "$4" "$6"; }
 detached() { [ "$5" != detach ] || check "$1-$2-detached" wait_until 150 gone "$BUS/$1-$3"; }
+# closed TYPE DEVID: this end of the device is Closed (the bus's state
+# file gives ours, then the backend's).
+closed() {
+	local ours
+	ours=$(cut -d' ' -f1 "$BUS/$1-$2/state") || return 1
+	[ "$ours" = Closed ] || { echo "$1-$2 is $ours"; return 1; }
+}
+# A device that failed and stays is still Closed at the end: the frontend
+# gave up on that backend and does not connect it again.
+stays_closed() {
+	case $5:$6 in stay:works | *:survives | detach:*) return 0 ;; esac
+	check "$1-$2-stays-closed" closed "$1" "$3"
+}
 # the last disk that works and stays: the one used again at the end
 last_good_disk() { [ "$1:$5:$6" != vbd:stay:works ] || echo "$4" >/tmp/last-good-disk; }
 
@@ -84,6 +97,7 @@ value ready 1
 each checked
 value checked-all 1
 each detached
+each stays_closed
 each last_good_disk
 check storm-disk-still-works disk_works "$(cat /tmp/last-good-disk)"
 check no-oops sh -c '! dmesg | grep -E "Oops|BUG:|WARNING:|KFENCE|possible .*deadlock|inconsistent lock|Call Trace"'
