@@ -374,19 +374,21 @@ static void blkif_back_test_verdict_names(XT_CTX)
 	XT_EQ(xpv_blkback_status(XPV_BLKBACK_OK), XPV_BLKIF_RSP_OKAY);
 }
 
-#define XPV_BLKIF_BACK_TESTS(X)				\
-	X(blkif_back_test_layout_matches_xen)		\
-	X(blkif_back_test_read)				\
-	X(blkif_back_test_write_to_last_sector)		\
-	X(blkif_back_test_flush)			\
-	X(blkif_back_test_discard)			\
-	X(blkif_back_test_malformed_rw)			\
-	X(blkif_back_test_read_only)			\
-	X(blkif_back_test_4k_sectors)			\
-	X(blkif_back_test_indirect)			\
-	X(blkif_back_test_malformed_indirect)		\
-	X(blkif_back_test_response)			\
-	X(blkif_back_test_verdict_names)
+XT_CASES(xpv_lib_blkif_back) = {
+	XT_CASE(blkif_back_test_layout_matches_xen),
+	XT_CASE(blkif_back_test_read),
+	XT_CASE(blkif_back_test_write_to_last_sector),
+	XT_CASE(blkif_back_test_flush),
+	XT_CASE(blkif_back_test_discard),
+	XT_CASE(blkif_back_test_malformed_rw),
+	XT_CASE(blkif_back_test_read_only),
+	XT_CASE(blkif_back_test_4k_sectors),
+	XT_CASE(blkif_back_test_indirect),
+	XT_CASE(blkif_back_test_malformed_indirect),
+	XT_CASE(blkif_back_test_response),
+	XT_CASE(blkif_back_test_verdict_names),
+	XT_END
+};
 
-XT_SUITE(xpv_lib_blkif_back, XPV_BLKIF_BACK_TESTS,
+XT_SUITE(xpv_lib_blkif_back,
 	 "KUnit tests for the xpv blkif backend request checks");

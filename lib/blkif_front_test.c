@@ -204,15 +204,17 @@ static void blkif_front_test_names(XT_CTX)
 	XT_MEM_EQ(xpv_blkfront_verdict_name(XPV_BLKFRONT_NR_VERDICTS), "?", 2);
 }
 
-#define XPV_BLKIF_FRONT_TESTS(X)		\
-	X(blkif_front_test_start)		\
-	X(blkif_front_test_outcomes)		\
-	X(blkif_front_test_bad_status)		\
-	X(blkif_front_test_malicious)		\
-	X(blkif_front_test_rsp_op)		\
-	X(blkif_front_test_indirect_and_queues)	\
-	X(blkif_front_test_duplicate)		\
-	X(blkif_front_test_names)
+XT_CASES(xpv_lib_blkif_front) = {
+	XT_CASE(blkif_front_test_start),
+	XT_CASE(blkif_front_test_outcomes),
+	XT_CASE(blkif_front_test_bad_status),
+	XT_CASE(blkif_front_test_malicious),
+	XT_CASE(blkif_front_test_rsp_op),
+	XT_CASE(blkif_front_test_indirect_and_queues),
+	XT_CASE(blkif_front_test_duplicate),
+	XT_CASE(blkif_front_test_names),
+	XT_END
+};
 
-XT_SUITE(xpv_lib_blkif_front, XPV_BLKIF_FRONT_TESTS,
+XT_SUITE(xpv_lib_blkif_front,
 	 "KUnit tests for the xpv blkif frontend response checks");

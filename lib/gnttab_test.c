@@ -107,13 +107,15 @@ static void gnttab_test_idfree_empty(XT_CTX)
 	XT_EQ(xpv_idfree_put(&f, 0), -EINVAL);
 }
 
-#define XPV_GNTTAB_TESTS(X)		\
-	X(gnttab_test_layout)		\
-	X(gnttab_test_grant)		\
-	X(gnttab_test_end)		\
-	X(gnttab_test_end_while_mapped)	\
-	X(gnttab_test_idfree)		\
-	X(gnttab_test_idfree_empty)
+XT_CASES(xpv_lib_gnttab) = {
+	XT_CASE(gnttab_test_layout),
+	XT_CASE(gnttab_test_grant),
+	XT_CASE(gnttab_test_end),
+	XT_CASE(gnttab_test_end_while_mapped),
+	XT_CASE(gnttab_test_idfree),
+	XT_CASE(gnttab_test_idfree_empty),
+	XT_END
+};
 
-XT_SUITE(xpv_lib_gnttab, XPV_GNTTAB_TESTS,
+XT_SUITE(xpv_lib_gnttab,
 	 "KUnit tests for the xpv grant table entries and id free lists");

@@ -495,20 +495,22 @@ static void netif_back_test_csum_fill(XT_CTX)
 	XT_EQ(frame[40], 0x55);
 }
 
-#define XPV_NETIF_BACK_TESTS(X)				\
-	X(netif_back_test_layout_matches_xen)		\
-	X(netif_back_test_tx_single)			\
-	X(netif_back_test_tx_multi)			\
-	X(netif_back_test_tx_gso)			\
-	X(netif_back_test_tx_incomplete)		\
-	X(netif_back_test_tx_malformed)			\
-	X(netif_back_test_tx_gso_min_size)		\
-	X(netif_back_test_tx_response)			\
-	X(netif_back_test_verdict_names)		\
-	X(netif_back_test_rx_slots)			\
-	X(netif_back_test_rx_fill)			\
-	X(netif_back_test_l4_parse)			\
-	X(netif_back_test_csum_fill)
+XT_CASES(xpv_lib_netif_back) = {
+	XT_CASE(netif_back_test_layout_matches_xen),
+	XT_CASE(netif_back_test_tx_single),
+	XT_CASE(netif_back_test_tx_multi),
+	XT_CASE(netif_back_test_tx_gso),
+	XT_CASE(netif_back_test_tx_incomplete),
+	XT_CASE(netif_back_test_tx_malformed),
+	XT_CASE(netif_back_test_tx_gso_min_size),
+	XT_CASE(netif_back_test_tx_response),
+	XT_CASE(netif_back_test_verdict_names),
+	XT_CASE(netif_back_test_rx_slots),
+	XT_CASE(netif_back_test_rx_fill),
+	XT_CASE(netif_back_test_l4_parse),
+	XT_CASE(netif_back_test_csum_fill),
+	XT_END
+};
 
-XT_SUITE(xpv_lib_netif_back, XPV_NETIF_BACK_TESTS,
+XT_SUITE(xpv_lib_netif_back,
 	 "KUnit tests for the xpv netif backend packet checks");

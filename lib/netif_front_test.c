@@ -305,17 +305,19 @@ static void netif_front_test_verdict_names(XT_CTX)
 	XT_EQ(xpv_netfront_verdict_name(XPV_NETFRONT_NR_VERDICTS)[0], '?');
 }
 
-#define NETIF_FRONT_TESTS(X)				\
-	X(netif_front_test_tx_check)			\
-	X(netif_front_test_tx_malicious)		\
-	X(netif_front_test_rx_single)			\
-	X(netif_front_test_rx_multi_wraps)		\
-	X(netif_front_test_rx_gso)			\
-	X(netif_front_test_rx_largest)			\
-	X(netif_front_test_rx_incomplete)		\
-	X(netif_front_test_rx_drop)			\
-	X(netif_front_test_rx_malicious)		\
-	X(netif_front_test_verdict_names)
+XT_CASES(xpv_lib_netif_front) = {
+	XT_CASE(netif_front_test_tx_check),
+	XT_CASE(netif_front_test_tx_malicious),
+	XT_CASE(netif_front_test_rx_single),
+	XT_CASE(netif_front_test_rx_multi_wraps),
+	XT_CASE(netif_front_test_rx_gso),
+	XT_CASE(netif_front_test_rx_largest),
+	XT_CASE(netif_front_test_rx_incomplete),
+	XT_CASE(netif_front_test_rx_drop),
+	XT_CASE(netif_front_test_rx_malicious),
+	XT_CASE(netif_front_test_verdict_names),
+	XT_END
+};
 
-XT_SUITE(xpv_lib_netif_front, NETIF_FRONT_TESTS,
+XT_SUITE(xpv_lib_netif_front,
 	 "KUnit tests for the xpv netif frontend response checks");

@@ -248,7 +248,7 @@ static void ring_test_front_rejects_unasked_responses(XT_CTX)
 	union xt_sring_entry e;
 	unsigned int i;
 
-	for (i = 0; i < sizeof(lies) / sizeof(lies[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(lies); i++) {
 		pair(XT_ARG, &front, &back);
 		XT_TRUE(send_req(&front, 1));
 		XT_TRUE(send_req(&front, 2));
@@ -371,20 +371,21 @@ static void ring_test_interop_with_xen_macros(XT_CTX)
 	XT_EQ(more, 0);
 }
 
-#define XPV_RING_TESTS(X)					\
-	X(ring_test_nr_ents)					\
-	X(ring_test_layout_matches_xen)				\
-	X(ring_test_init_front)					\
-	X(ring_test_round_trip)					\
-	X(ring_test_full)					\
-	X(ring_test_notify_only_when_asked)			\
-	X(ring_test_final_check)				\
-	X(ring_test_wraparound)					\
-	X(ring_test_copy_is_private)				\
-	X(ring_test_front_rejects_unasked_responses)		\
-	X(ring_test_back_rejects_bad_req_prod)			\
-	X(ring_test_back_resumes_after_restart)			\
-	X(ring_test_interop_with_xen_macros)
+XT_CASES(xpv_lib_ring) = {
+	XT_CASE(ring_test_nr_ents),
+	XT_CASE(ring_test_layout_matches_xen),
+	XT_CASE(ring_test_init_front),
+	XT_CASE(ring_test_round_trip),
+	XT_CASE(ring_test_full),
+	XT_CASE(ring_test_notify_only_when_asked),
+	XT_CASE(ring_test_final_check),
+	XT_CASE(ring_test_wraparound),
+	XT_CASE(ring_test_copy_is_private),
+	XT_CASE(ring_test_front_rejects_unasked_responses),
+	XT_CASE(ring_test_back_rejects_bad_req_prod),
+	XT_CASE(ring_test_back_resumes_after_restart),
+	XT_CASE(ring_test_interop_with_xen_macros),
+	XT_END
+};
 
-XT_SUITE(xpv_lib_ring, XPV_RING_TESTS,
-	 "KUnit tests for the xpv shared-ring module");
+XT_SUITE(xpv_lib_ring, "KUnit tests for the xpv shared-ring module");

@@ -77,7 +77,7 @@ struct xpv_xb_step xpv_xb_next(const struct xpv_xb_input *in)
 	if ((unsigned int)v.front >= XPV_XB_NR_STATES)
 		v.front = XPV_XB_UNKNOWN;
 	none.next = v.back;
-	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(rules); i++)
 		if (matches(&rules[i], &v))
 			return rules[i].step;
 	return none;

@@ -200,13 +200,15 @@ static void xenbus_back_test_state_names(XT_CTX)
 	XT_EQ(strcmp(xpv_xb_state_name((enum xpv_xb_state)77), "Invalid"), 0);
 }
 
-#define XPV_XENBUS_BACK_TESTS(X)			\
-	X(xenbus_back_test_transitions)			\
-	X(xenbus_back_test_total)			\
-	X(xenbus_back_test_linux_blkfront_lifecycle)	\
-	X(xenbus_back_test_watch_coalesced)		\
-	X(xenbus_back_test_parse_state)			\
-	X(xenbus_back_test_state_names)
+XT_CASES(xpv_lib_xenbus_back) = {
+	XT_CASE(xenbus_back_test_transitions),
+	XT_CASE(xenbus_back_test_total),
+	XT_CASE(xenbus_back_test_linux_blkfront_lifecycle),
+	XT_CASE(xenbus_back_test_watch_coalesced),
+	XT_CASE(xenbus_back_test_parse_state),
+	XT_CASE(xenbus_back_test_state_names),
+	XT_END
+};
 
-XT_SUITE(xpv_lib_xenbus_back, XPV_XENBUS_BACK_TESTS,
+XT_SUITE(xpv_lib_xenbus_back,
 	 "KUnit tests for the xpv backend xenbus state machine");

@@ -152,7 +152,7 @@ int xpv_xs_error(const char *body, u32 len)
 	/* "ENOENT\0"; tolerate a missing NUL, never read past @len */
 	if (len && body[len - 1] == '\0')
 		len--;
-	for (i = 0; i < sizeof(xs_errors) / sizeof(xs_errors[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(xs_errors); i++)
 		if (strlen(xs_errors[i].name) == len &&
 		    !memcmp(xs_errors[i].name, body, len))
 			return -xs_errors[i].err;

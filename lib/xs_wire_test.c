@@ -59,8 +59,8 @@ static void xs_wire_test_layout(XT_CTX)
 
 static void xs_wire_test_build(XT_CTX)
 {
-	const char *read[] = { "device/vbd" };
-	const char *watch[] = { "backend/vbd", "tok" };
+	static const char *const read[] = { "device/vbd" };
+	static const char *const watch[] = { "backend/vbd", "tok" };
 	int n;
 
 	n = xpv_xs_build(&msg, XPV_XS_READ, 7, 3, read, 1);
@@ -84,7 +84,7 @@ static void xs_wire_test_build(XT_CTX)
 static void xs_wire_test_build_too_big(XT_CTX)
 {
 	static char big[XPV_XS_PAYLOAD_MAX + 1];
-	const char *s[] = { big };
+	static const char *const s[] = { big };
 
 	memset(big, 'a', XPV_XS_PAYLOAD_MAX - 1);	/* + NUL = exactly the max */
 	XT_EQ(xpv_xs_build(&msg, XPV_XS_READ, 0, 0, s, 1), 16 + XPV_XS_PAYLOAD_MAX);
@@ -314,22 +314,23 @@ static void xs_wire_test_path_length(XT_CTX)
 	XT_FALSE(xpv_xs_path_ok(p));
 }
 
-#define XPV_XS_WIRE_TESTS(X)			\
-	X(xs_wire_test_layout)			\
-	X(xs_wire_test_build)			\
-	X(xs_wire_test_build_too_big)		\
-	X(xs_wire_test_put_wraps)		\
-	X(xs_wire_test_put_full)		\
-	X(xs_wire_test_bad_indices)		\
-	X(xs_wire_test_rx_pieces)		\
-	X(xs_wire_test_rx_two_messages)		\
-	X(xs_wire_test_rx_too_long)		\
-	X(xs_wire_test_errors)			\
-	X(xs_wire_test_reply_check)		\
-	X(xs_wire_test_split)			\
-	X(xs_wire_test_watch_event)		\
-	X(xs_wire_test_paths)			\
-	X(xs_wire_test_path_length)
+XT_CASES(xpv_lib_xs_wire) = {
+	XT_CASE(xs_wire_test_layout),
+	XT_CASE(xs_wire_test_build),
+	XT_CASE(xs_wire_test_build_too_big),
+	XT_CASE(xs_wire_test_put_wraps),
+	XT_CASE(xs_wire_test_put_full),
+	XT_CASE(xs_wire_test_bad_indices),
+	XT_CASE(xs_wire_test_rx_pieces),
+	XT_CASE(xs_wire_test_rx_two_messages),
+	XT_CASE(xs_wire_test_rx_too_long),
+	XT_CASE(xs_wire_test_errors),
+	XT_CASE(xs_wire_test_reply_check),
+	XT_CASE(xs_wire_test_split),
+	XT_CASE(xs_wire_test_watch_event),
+	XT_CASE(xs_wire_test_paths),
+	XT_CASE(xs_wire_test_path_length),
+	XT_END
+};
 
-XT_SUITE(xpv_lib_xs_wire, XPV_XS_WIRE_TESTS,
-	 "KUnit tests for the xpv xenstore wire protocol");
+XT_SUITE(xpv_lib_xs_wire, "KUnit tests for the xpv xenstore wire protocol");

@@ -9,7 +9,8 @@
  * checked by lib/blkif_back.c, and served synchronously: data moves
  * between the guest's granted pages and a per-queue bounce buffer by grant
  * copy, and between the buffer and the disk through its storage driver
- * (struct blk_driver: raw.c, qcow2.c). Grant copy
+ * (struct blk_driver: raw.c, qcow2.c); dom0 may move a running disk
+ * onto a new overlay (snapshot.c). Grant copy
  * rather than persistent grants: no guest-controlled mapping state lives
  * in the daemon (nothing to leak or to unmap when a guest dies mid-I/O),
  * and one hypercall per request costs less than map + unmap would.
@@ -63,7 +64,8 @@ struct blk_disk {
 	const struct blk_driver *drv;	/* NULL when closed */
 	int fd;				/* the image's; -1 when closed */
 	void *priv;			/* the driver's own state */
-	const struct blk_disk *above;	/* the image this one backs, or NULL */
+	const struct blk_disk *above;	/* the image this one backs, while
+					 * opening (loops in chains); else NULL */
 	uint64_t dev, ino;		/* of the open image, for loops in chains */
 	unsigned int file_sector_size;	/* sector-size to present for a file */
 	uint64_t nr_sectors;		/* size in 512-byte units */
@@ -84,6 +86,9 @@ int blk_disk_read(struct blk_disk *k, void *buf, size_t len, uint64_t off);
 int blk_disk_write(struct blk_disk *k, const void *buf, size_t len, uint64_t off);
 int blk_disk_flush(struct blk_disk *k);
 int blk_disk_discard(struct blk_disk *k, uint64_t off, uint64_t len);
+int blk_disk_snapshot(struct blk_disk *k, const char *path, struct blk_disk *top);
+void blk_disk_switch(struct blk_disk *k, struct blk_disk *top);
+int qcow2_check_overlay(struct blk_disk *k, const struct blk_disk *below);
 
 /* For the drivers. */
 int blk_disk_why(struct blk_disk *k, int err, const char *fmt, ...)
@@ -134,6 +139,10 @@ struct blk_vbd {
 };
 
 extern const struct xpv_bdev_ops blk_vbd_ops;
+
+/* snapshot.c: dom0's requests in the backend dir */
+char *blk_vbd_image(struct xpv_bdev *d);
+void blk_vbd_control(struct xpv_bdev *d);
 
 int blk_queue_alloc(struct blk_queue *q, unsigned int max_segs);
 void blk_queue_free(struct blk_queue *q);

@@ -135,9 +135,13 @@ int blk_disk_open(struct blk_disk *k, const char *fmt, const char *path,
 int blk_disk_open_backing(struct blk_disk *k, const struct blk_disk *above,
 			  const char *fmt, const char *path)
 {
+	int err;
+
 	*k = (struct blk_disk){ .fd = -1, .read_only = true, .above = above,
 				.file_sector_size = above->file_sector_size };
-	return disk_open(k, fmt, path);
+	err = disk_open(k, fmt, path);
+	k->above = NULL;	/* the chain is checked: @above may move now */
+	return err;
 }
 
 void blk_disk_close(struct blk_disk *k)

@@ -34,7 +34,6 @@
 #define V2_HEADER_LEN		72
 #define V3_HEADER_LEN		104
 #define MAX_CHAIN		16
-#define MAX_TABLE_BYTES		(32U << 20)
 #define EXT_BACKING_FORMAT	0xe2792acaU
 #define EXT_CRYPTO		0x0537be77U
 #define EXT_DATA_FILE		0x44415441U
@@ -102,7 +101,7 @@ static int check_features(struct blk_disk *k, const struct qcow2_hdr *d)
 /* A table of @bytes at @off: cluster-aligned and inside the file. */
 static bool table_fits(uint64_t off, uint64_t bytes, uint64_t cs, uint64_t file)
 {
-	return off && !(off & (cs - 1)) && bytes <= MAX_TABLE_BYTES &&
+	return off && !(off & (cs - 1)) && bytes <= QCOW2_MAX_TABLE_BYTES &&
 	       off <= file && bytes <= file - off;
 }
 
@@ -485,10 +484,12 @@ static int each_piece(struct blk_disk *k, piece_fn *fn, uint8_t *buf, size_t len
 	size_t n;
 	int err = 0;
 
-	for (; len && !err; len -= n, off += n, buf += buf ? n : 0) {
+	for (; len && !err; len -= n, off += n) {
 		n = (size_t)(cs - (off & (cs - 1)));
 		n = n < len ? n : len;
 		err = fn(k, buf, n, off);
+		if (buf)	/* discard has none: NULL + 0 is undefined too */
+			buf += n;
 	}
 	return err;
 }
@@ -534,3 +535,30 @@ const struct blk_driver blk_driver_qcow2 = {
 	.flush = blk_fd_flush,
 	.discard = qcow2_discard,
 };
+
+/**
+ * qcow2_check_overlay() - @k, a qcow2 image, is a fresh overlay of @below
+ *
+ * Its backing file is @below's file, it is as large, and it holds nothing
+ * yet (every L1 entry empty): a guest moved from @below onto @k sees the
+ * same disk. The snapshot switch's test (blk_disk_snapshot()).
+ *
+ * Return: 0, or -EINVAL with k->why saying which of these fails.
+ */
+int qcow2_check_overlay(struct blk_disk *k, const struct blk_disk *below)
+{
+	struct qcow2 *q = qcow2_of(k);
+	uint32_t i;
+
+	if (!q->has_backing || q->backing.dev != below->dev ||
+	    q->backing.ino != below->ino)
+		return blk_disk_why(k, -EINVAL, "its backing file is not the disk's image");
+	if (k->nr_sectors != below->nr_sectors || k->sector_size != below->sector_size)
+		return blk_disk_why(k, -EINVAL, "%llu sectors of %u bytes, the disk %llu of %u",
+				    (unsigned long long)k->nr_sectors, k->sector_size,
+				    (unsigned long long)below->nr_sectors, below->sector_size);
+	for (i = 0; i < q->l1_size; i++)
+		if (q->l1[i])
+			return blk_disk_why(k, -EINVAL, "not empty: L1 entry %u in use", i);
+	return 0;
+}

@@ -22,6 +22,7 @@
 #define QCOW2_L1_RESERVED	0x7f000000000001feULL
 #define QCOW2_L2_RESERVED	0x3f000000000001feULL
 #define QCOW2_CACHE_SLOTS	16
+#define QCOW2_MAX_TABLE_BYTES	(32U << 20)	/* L1 and refcount tables */
 
 /* Recently used clusters of one kind of metadata, written through. */
 struct qcow2_cache {

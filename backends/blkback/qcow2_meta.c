@@ -126,16 +126,23 @@ static void rc_set(const struct qcow2 *q, uint8_t *blk, uint64_t i, uint64_t v,
 }
 
 static int new_refblock(struct blk_disk *k, uint64_t rti, uint8_t **blk);
+static int grow_table(struct blk_disk *k, uint64_t rti);
 
 /* The refcount block covering cluster @idx; *blk NULL when there is none. */
 static int refblock(struct blk_disk *k, uint64_t idx, bool alloc, uint8_t **blk)
 {
 	struct qcow2 *q = qcow2_of(k);
 	uint64_t rti = idx >> rb_shift(q);
+	int err;
 
 	*blk = NULL;
-	if (rti >= q->rt_size)
-		return alloc ? blk_disk_why(k, -ENOSPC, "refcount table full") : 0;
+	if (rti >= q->rt_size) {
+		if (!alloc)
+			return 0;
+		err = grow_table(k, rti);
+		if (err)
+			return err;
+	}
 	if (q->rt[rti])
 		return cache_get(k, &q->rb, q->rt[rti], false, blk);
 	return alloc ? new_refblock(k, rti, blk) : 0;
@@ -219,6 +226,152 @@ static int new_refblock(struct blk_disk *k, uint64_t rti, uint8_t **blk)
 		return err;
 	q->rt[rti] = b;
 	return write_be64(k, q->rt_off + rti * 8, b);
+}
+
+/*
+ * Growing the refcount table: a new, larger table at the end of the file,
+ * followed by the new refcount blocks that count it and themselves. The
+ * order, each step written through before the next:
+ *   1. the refcounts of the new clusters: in the new blocks (written
+ *      whole), or in existing blocks that already cover them;
+ *   2. the new table: the old entries plus the new blocks;
+ *   3. the header's table offset and size, in one write of 12 bytes;
+ *   4. the old table's clusters freed (refcount 0, a hole).
+ * A daemon killed before 3 leaves the old table in force and the new
+ * clusters counted but unused; killed before 4, the old table counted but
+ * unused: leaks, which qemu-img check -r leaks repairs.
+ */
+#define HDR_RT_OFF	48	/* refcount_table_offset, then _clusters at 56 */
+
+struct rt_growth {
+	uint64_t start;		/* cluster index of the new table */
+	uint64_t n;		/* its clusters */
+	uint64_t nb;		/* new refcount blocks, right after it */
+	uint64_t *rt;		/* its entries, host order */
+};
+
+/* Does table entry @rti need a new block in @g (none covers it yet)? */
+static bool needs_block(const struct qcow2 *q, uint64_t rti)
+{
+	return rti >= q->rt_size || !q->rt[rti];
+}
+
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+	return (a + b - 1) / b;
+}
+
+/* Size @g: a table for entry @rti and for the clusters of @g itself. */
+static void size_growth(const struct qcow2 *q, uint64_t rti, struct rt_growth *g)
+{
+	unsigned int shift = rb_shift(q);
+	uint64_t per = q->cluster_size / 8, end, i, n, nb, entries;
+
+	g->start = q->file_end >> q->cluster_bits;
+	g->n = 2 * div_up(q->rt_size, per);	/* room to grow again */
+	g->nb = 0;
+	do {
+		n = g->n;
+		nb = g->nb;
+		end = g->start + g->n + g->nb;
+		entries = div_up(end, 1ULL << shift);
+		entries = entries > rti + 1 ? entries : rti + 1;
+		g->n = div_up(entries, per) > g->n ? div_up(entries, per) : g->n;
+		for (g->nb = 0, i = g->start >> shift; i <= (end - 1) >> shift; i++)
+			g->nb += needs_block(q, i);
+	} while (n != g->n || nb != g->nb);
+}
+
+/* Step 1: count the clusters of @g, in blocks old and new. */
+static int count_growth(struct blk_disk *k, struct rt_growth *g)
+{
+	struct qcow2 *q = qcow2_of(k);
+	unsigned int shift = rb_shift(q);
+	uint64_t c, end = g->start + g->n + g->nb, rti, b = g->start + g->n, now;
+	uint8_t *blk;
+	int err = 0;
+
+	for (rti = g->start >> shift; !err && rti <= (end - 1) >> shift; rti++) {
+		if (!needs_block(q, rti))
+			continue;
+		g->rt[rti] = b++ << q->cluster_bits;
+		err = cache_get(k, &q->rb, g->rt[rti], true, &blk);
+		for (c = g->start; !err && c < end; c++)
+			if (c >> shift == rti)
+				rc_set(q, blk, c & ((1ULL << shift) - 1), 1, &now,
+				       &(unsigned int){ 0 });
+		if (!err)
+			err = blk_pwrite_full(k->fd, blk, q->cluster_size, g->rt[rti]);
+	}
+	for (c = g->start; !err && c < end; c++)
+		if (!needs_block(q, c >> shift))
+			err = qcow2_refcount_add(k, c << q->cluster_bits, 1, &now);
+	return err;
+}
+
+/* Steps 2 and 3: the new table, then the header that names it. */
+static int write_growth(struct blk_disk *k, const struct rt_growth *g)
+{
+	struct qcow2 *q = qcow2_of(k);
+	uint64_t i, entries = g->n * q->cluster_size / 8, *be = calloc(entries, 8);
+	uint64_t rt_off = htobe64(g->start << q->cluster_bits);
+	uint32_t rt_clusters = htobe32((uint32_t)g->n);
+	uint8_t hdr[12];
+	int err;
+
+	if (!be)
+		return -ENOMEM;
+	for (i = 0; i < entries; i++)
+		be[i] = htobe64(g->rt[i]);
+	err = blk_pwrite_full(k->fd, be, entries * 8, g->start << q->cluster_bits);
+	free(be);
+	memcpy(hdr, &rt_off, 8);
+	memcpy(hdr + 8, &rt_clusters, 4);
+	return err ?: blk_pwrite_full(k->fd, hdr, sizeof(hdr), HDR_RT_OFF);
+}
+
+/* Step 4: the old table's clusters are free once the header moved on. */
+static int free_old_table(struct blk_disk *k, uint64_t off, uint64_t bytes)
+{
+	struct qcow2 *q = qcow2_of(k);
+	uint64_t c, now;
+	int err = 0;
+
+	for (c = off; !err && c < off + bytes; c += q->cluster_size) {
+		err = qcow2_refcount_add(k, c, -1, &now);
+		if (!err && !now)
+			blk_punch(k->fd, c, q->cluster_size);	/* space only */
+	}
+	return err;
+}
+
+/* A refcount table with entry @rti: moved to the end of the file, larger. */
+static int grow_table(struct blk_disk *k, uint64_t rti)
+{
+	struct qcow2 *q = qcow2_of(k);
+	uint64_t old_off = q->rt_off, old_bytes = q->rt_size * 8;
+	struct rt_growth g;
+	int err;
+
+	size_growth(q, rti, &g);
+	if (g.n * q->cluster_size > QCOW2_MAX_TABLE_BYTES || g.n > UINT32_MAX)
+		return blk_disk_why(k, -ENOSPC, "refcount table full");
+	g.rt = calloc(g.n * q->cluster_size / 8, 8);
+	if (!g.rt)
+		return -ENOMEM;
+	memcpy(g.rt, q->rt, old_bytes);
+	err = count_growth(k, &g) ?: write_growth(k, &g);
+	if (err) {
+		free(g.rt);
+		return err;
+	}
+	free(q->rt);
+	q->rt = g.rt;
+	q->rt_off = g.start << q->cluster_bits;
+	q->rt_size = g.n * q->cluster_size / 8;
+	q->file_end = (g.start + g.n + g.nb) << q->cluster_bits;
+	return free_old_table(k, old_off, (old_bytes + q->cluster_size - 1) &
+				       ~(q->cluster_size - 1));
 }
 
 /**

@@ -17,7 +17,8 @@
  * backendtype=phy; the hotplug script's physical-device (a loop device for
  * an image file) is what a kernel backend needs, not us. The image's
  * format comes from there too ("qcow2:/path", blk_format_split()), never
- * from the image's own bytes.
+ * from the image's own bytes. After a snapshot (snapshot.c) the disk's
+ * image is the one our own "xpv-image" names, in params' place.
  *
  * "sectors" counts 512-byte units whatever sector-size is, as Linux's
  * blkback writes it and Linux's blkfront reads it.
@@ -59,7 +60,7 @@ static bool discard_allowed(struct xpv_bdev *d)
 
 static int open_disk(struct xpv_bdev *d, struct blk_vbd *v)
 {
-	char *params = xpv_bdev_read(d, false, "params");
+	char *params = blk_vbd_image(d);
 	const char *fmt = "", *path = "";
 	bool read_only;
 	int err;
@@ -323,4 +324,5 @@ const struct xpv_bdev_ops blk_vbd_ops = {
 	.disconnect = vbd_disconnect,
 	.remove = vbd_remove,
 	.dump = vbd_dump,
+	.control = blk_vbd_control,
 };

@@ -324,7 +324,9 @@ static void update(struct xpv_bdev *d)
 		destroy(d);
 		return;
 	}
-	step(d);
+	if (step(d) && d->be->ops->control &&
+	    (d->life == XPV_BDEV_READY || d->life == XPV_BDEV_CONNECTED))
+		d->be->ops->control(d);
 }
 
 static void update_dirty(struct xpv_backend *be)

@@ -37,6 +37,7 @@ static struct blkfront_test_ctx *blkfront_test_setup(struct kunit *test, unsigne
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, c);
+	xpv_xenbus_device_init(&c->xd);
 	c->xd.dev.init_name = "blkfront-test";
 	blkfront_init(&c->bf, &c->xd, 51712);
 	INIT_WORK(&c->bf.fail_work, blkfront_test_fail_work);

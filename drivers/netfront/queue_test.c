@@ -40,6 +40,7 @@ static void netfront_test_refill_retry(struct kunit *test)
 	u32 posted;
 
 	KUNIT_ASSERT_TRUE(test, xd && dev && refs);
+	xpv_xenbus_device_init(xd);
 	nf = netdev_priv(dev);
 	nf->dev = dev;
 	nf->xd = xd;			/* otherend_id 0: dom0 */

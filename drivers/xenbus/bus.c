@@ -50,7 +50,8 @@ enum xenbus_state xpv_xenbus_read_state(const char *dir)
 }
 EXPORT_SYMBOL_GPL(xpv_xenbus_read_state);
 
-int xpv_xenbus_switch_state(struct xpv_xenbus_device *xd, enum xenbus_state state)
+/* Called with xd->state_lock held. */
+static int write_state(struct xpv_xenbus_device *xd, enum xenbus_state state)
 {
 	int rc = xpv_xs_printf(0, xd->nodename, "state", "%d", state);
 
@@ -59,7 +60,35 @@ int xpv_xenbus_switch_state(struct xpv_xenbus_device *xd, enum xenbus_state stat
 			xpv_xenbus_state_name(state), rc);
 	return rc;
 }
+
+/**
+ * xpv_xenbus_switch_state() - write our end's state
+ * @xd: the device
+ * @state: the new state
+ *
+ * On a device we gave up on (xpv_xenbus_dev_fatal()) only Closing and
+ * Closed are written: a connect that was under way when the device failed
+ * does not announce it Connected again. Sleeps.
+ * Return: 0, -EIO for a state refused so, or xenstore's -errno.
+ */
+int xpv_xenbus_switch_state(struct xpv_xenbus_device *xd, enum xenbus_state state)
+{
+	int rc = -EIO;
+
+	mutex_lock(&xd->state_lock);
+	if (!xd->gave_up || state == XenbusStateClosing || state == XenbusStateClosed)
+		rc = write_state(xd, state);
+	mutex_unlock(&xd->state_lock);
+	return rc;
+}
 EXPORT_SYMBOL_GPL(xpv_xenbus_switch_state);
+
+/* A device's own state before its first use (the bus's, or a test's). */
+void xpv_xenbus_device_init(struct xpv_xenbus_device *xd)
+{
+	mutex_init(&xd->state_lock);
+}
+EXPORT_SYMBOL_GPL(xpv_xenbus_device_init);
 
 /**
  * xpv_xenbus_dev_fatal() - give up on a device: say why, then close it
@@ -88,8 +117,10 @@ void xpv_xenbus_dev_fatal(struct xpv_xenbus_device *xd, int err, const char *fmt
 		xpv_xs_printf(0, path, "error", "%d %s", err, msg ?: fmt);
 	kfree(msg);
 	kfree(path);
+	mutex_lock(&xd->state_lock);
 	WRITE_ONCE(xd->gave_up, true);
-	xpv_xenbus_switch_state(xd, XenbusStateClosing);
+	write_state(xd, XenbusStateClosing);
+	mutex_unlock(&xd->state_lock);
 }
 EXPORT_SYMBOL_GPL(xpv_xenbus_dev_fatal);
 
@@ -113,7 +144,7 @@ static void start_over(struct xpv_xenbus_device *xd)
 {
 	unsigned long long online;
 
-	if (READ_ONCE(xd->gave_up))
+	if (READ_ONCE(xd->gave_up))	/* switch_state() would refuse it */
 		return;
 	if (!xpv_xs_read_uint(0, xd->otherend, "online", &online) && online == 1)
 		xpv_xenbus_switch_state(xd, XenbusStateInitialising);
@@ -323,6 +354,7 @@ static void add_device(const char *type, const char *id)
 		kfree(nodename);
 		return;
 	}
+	xpv_xenbus_device_init(xd);
 	xd->nodename = nodename;
 	xd->type = kstrdup(type, GFP_KERNEL);
 	rc = xd->type ? xpv_xs_read_node(0, nodename, "backend", &xd->otherend) : -ENOMEM;

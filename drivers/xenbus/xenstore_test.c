@@ -255,12 +255,18 @@ static void xenstore_test_dev_fatal(struct kunit *test)
 	struct xpv_xenbus_device *xd = kunit_kzalloc(test, sizeof(*xd), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, xd);
+	xpv_xenbus_device_init(xd);
 	xd->dev.init_name = "vbd-kunit";
 	xd->nodename = DIR "/dev";
 	xpv_xenbus_dev_fatal(xd, -EIO, "ring %u broke", 3);
 	expect_value(test, "error/" DIR "/dev/error", "-5 ring 3 broke");
 	expect_value(test, DIR "/dev/state", "5");	/* XenbusStateClosing */
-	KUNIT_EXPECT_TRUE(test, xd->gave_up);		/* and no start over */
+	/* from now on it only closes: a late connect cannot undo that */
+	KUNIT_EXPECT_EQ(test, xpv_xenbus_switch_state(xd, XenbusStateConnected), -EIO);
+	KUNIT_EXPECT_EQ(test, xpv_xenbus_switch_state(xd, XenbusStateInitialising), -EIO);
+	expect_value(test, DIR "/dev/state", "5");
+	KUNIT_EXPECT_EQ(test, xpv_xenbus_switch_state(xd, XenbusStateClosed), 0);
+	expect_value(test, DIR "/dev/state", "6");
 	KUNIT_EXPECT_EQ(test, xpv_xs_rm(0, "error/" DIR), 0);
 	KUNIT_EXPECT_EQ(test, xpv_xs_rm(0, DIR), 0);
 }

@@ -33,9 +33,6 @@
 
 struct start_info *xpv_start_info __ro_after_init;
 
-/* In entry_64.S with patch H2: the jmp rel32 after the kernel exit. */
-extern u8 early_xen_iret_patch[];
-
 static void __init report_start_info(const struct start_info *si)
 {
 	xpv_early_printf("xpv: %.32s, %lu pages, flags %#x, p2m %#lx\n",

@@ -133,7 +133,8 @@ static int pin_op(unsigned int cmd, pgd_t *pgd)
 	long rc = xpv_mmuext_op(&op, 1, NULL);
 
 	if (rc)
-		pr_err("xpv: mmuext %u of pgd %px: %ld\n", cmd, pgd, rc);
+		pr_err("xpv: mmuext %u of pgd mfn %#lx: %ld\n", cmd,
+		       op.arg1.mfn, rc);
 	return rc;
 }
 
@@ -144,7 +145,8 @@ static void pin_mm(struct mm_struct *mm)
 	if (walk_mm(mm, true) ||
 	    pin_op(MMUEXT_PIN_L4_TABLE, mm->pgd) ||
 	    pin_op(MMUEXT_PIN_L4_TABLE, xpv_user_pgd(mm->pgd)))
-		panic("xpv: cannot pin the page tables of mm %px\n", mm);
+		panic("xpv: cannot pin the page tables of a new mm (in %s[%d])\n",
+		      current->comm, task_pid_nr(current));
 }
 
 static void xpv_activate_mm(struct mm_struct *prev, struct mm_struct *next)

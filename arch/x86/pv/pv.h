@@ -53,6 +53,9 @@ void xpv_syscall_entry(void);
 void xpv_failsafe_entry(void);
 void xpv_cpu_entry(void);
 
+/* The kernel's entry_64.S with patch H2: the jmp rel32 after the kernel exit */
+extern u8 early_xen_iret_patch[];
+
 /* events.c (and asm/xpv/events.h for drivers) */
 void __init xpv_events_setup(void);
 void xpv_events_resume(void);

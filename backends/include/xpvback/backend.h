@@ -10,7 +10,9 @@
  * A device type plugs in through struct xpv_bdev_ops: probe (read the
  * toolstack's nodes, open the backing store, advertise features), connect
  * (read the frontend's nodes, map rings, bind event channels, publish),
- * disconnect (the reverse, idempotent), remove (free). Every call may fail
+ * disconnect (the reverse, idempotent), remove (free), and optionally
+ * control (act on what dom0 asks in the device's backend dir, which only
+ * dom0 writes: a snapshot of a running guest's disk). Every call may fail
  * with -errno; a failure is written to xenstore (error/...) and the device
  * moves to Closing. Nothing a guest writes can stop the loop: a guest's
  * rings, nodes and events cost only that guest's devices.
@@ -51,6 +53,9 @@ struct xpv_bdev_ops {
 	void (*disconnect)(struct xpv_bdev *d);
 	void (*remove)(struct xpv_bdev *d);	/* priv may be NULL */
 	void (*dump)(struct xpv_bdev *d);	/* counters, on SIGUSR1 */
+	/* optional: dom0's requests in our dir, after each step of a device
+	 * that is probed (READY or CONNECTED) */
+	void (*control)(struct xpv_bdev *d);
 };
 
 enum xpv_bdev_life {

@@ -22,6 +22,7 @@
 
 #include <linux/device.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/types.h>
 #include <xen/interface/io/xenbus.h>
 
@@ -70,10 +71,13 @@ struct xpv_xenbus_device {
 	enum xenbus_state otherend_state;
 	/*
 	 * Set by xpv_xenbus_dev_fatal(): the frontend gave up on this
-	 * backend, so the device stays Closed until the toolstack removes it
-	 * (a backend that broke the protocol gets no second connection).
+	 * backend, so the device only closes, and stays Closed until the
+	 * toolstack removes it (a backend that broke the protocol gets no
+	 * second connection). Guarded by state_lock, which also orders the
+	 * writes of our state node (xpv_xenbus_switch_state()).
 	 */
 	bool gave_up;
+	struct mutex state_lock;
 };
 
 static inline struct xpv_xenbus_device *to_xpv_xenbus_device(struct device *d)
@@ -104,6 +108,7 @@ struct xpv_xenbus_driver {
 int xpv_xenbus_register_driver(struct xpv_xenbus_driver *drv);
 void xpv_xenbus_unregister_driver(struct xpv_xenbus_driver *drv);
 int xpv_xenbus_switch_state(struct xpv_xenbus_device *xd, enum xenbus_state state);
+void xpv_xenbus_device_init(struct xpv_xenbus_device *xd);
 __printf(3, 4)
 void xpv_xenbus_dev_fatal(struct xpv_xenbus_device *xd, int err, const char *fmt, ...);
 enum xenbus_state xpv_xenbus_read_state(const char *dir);

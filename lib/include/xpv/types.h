@@ -5,10 +5,10 @@
  * Modules under lib/ are plain C that build in four places: the kernel,
  * KUnit, the cmocka tests and the dom0 backend daemons. They include this
  * header and nothing else from the kernel or libc; it maps the handful of
- * things they need (fixed-size integers, errno values, memcpy, the memory
- * barriers that order accesses to pages shared with another domain, and
- * compare-and-exchange on them)
- * onto whichever environment is compiling them.
+ * things they need (fixed-size integers, errno values, memcpy, ARRAY_SIZE,
+ * the memory barriers that order accesses to pages shared with another
+ * domain, and compare-and-exchange on them) onto whichever environment is
+ * compiling them.
  */
 #ifndef XPV_TYPES_H
 #define XPV_TYPES_H
@@ -18,6 +18,7 @@
 #include <linux/types.h>
 #include <linux/errno.h>
 #include <linux/compiler.h>
+#include <linux/kernel.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
 #include <asm/cmpxchg.h>
@@ -59,6 +60,10 @@ typedef int64_t s64;
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\
 	__xpv_old;							\
 })
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#endif
 
 #endif /* __KERNEL__ */
 

@@ -2,13 +2,17 @@
 /*
  * xtest: write a protocol test once, run it under KUnit and cmocka.
  *
- * A test is `static void name(XT_CTX)` using the XT_* checks below; a
- * list macro names the tests of a unit, and XT_SUITE at the end of the
- * file turns the list into a KUnit suite (in the kernel) or a cmocka
- * program (tests/unit/). Helpers that check take XT_CTX too and are
- * called with XT_ARG. Checks abort the test on failure in both frameworks,
- * so a test may rely on what it has checked. Tables of cases use
- * XT_EQ_ROW, which names the failing row.
+ * A test is `static void name(XT_CTX)` using the XT_* checks below. The
+ * test file of a unit ends with its case array and its suite:
+ *
+ *	XT_CASES(unit) = { XT_CASE(test_a), XT_CASE(test_b), XT_END };
+ *	XT_SUITE(unit, "module description");
+ *
+ * In the kernel that is the KUnit suite `unit`; in tests/unit/ it is a
+ * cmocka program whose main runs the cases as the group `unit`. Helpers
+ * that check take XT_CTX too and are called with XT_ARG. Checks abort the
+ * test on failure in both frameworks, so a test may rely on what it has
+ * checked. Tables of cases use XT_EQ_ROW, which names the failing row.
  */
 #ifndef XPV_XTEST_H
 #define XPV_XTEST_H
@@ -30,14 +34,13 @@
 #define XT_EQ_ROW(a, b, row)	\
 	KUNIT_ASSERT_EQ_MSG(xt, (long long)(a), (long long)(b), "row: %s", (row))
 
-#define XT_KUNIT_CASE(fn)	KUNIT_CASE(fn),
+/* @suite's case array, which XT_SUITE(@suite, ...) runs; XT_END ends it */
+#define XT_CASES(suite)		static struct kunit_case suite##_cases[]
+#define XT_CASE(fn)		KUNIT_CASE(fn)
+#define XT_END			{}
 
-/* The KUnit suite @suite of the tests in the list macro @LIST. */
-#define XT_SUITE(suite, LIST, desc)					\
-	static struct kunit_case suite##_cases[] = {			\
-		LIST(XT_KUNIT_CASE)					\
-		{}							\
-	};								\
+/* The KUnit suite @suite of the tests in XT_CASES(@suite). */
+#define XT_SUITE(suite, desc)						\
 	static struct kunit_suite suite##_suite = {			\
 		.name = #suite,						\
 		.test_cases = suite##_cases,				\
@@ -54,6 +57,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <xpv/types.h>
 
 #define XT_CTX			void **xt_state __attribute__((unused))
 #define XT_ARG			xt_state
@@ -69,21 +73,17 @@
 	assert_int_equal((long long)(a), (long long)(b));		\
 } while (0)
 
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
-#endif
+/* @suite's case array, which XT_SUITE(@suite, ...) runs; XT_END ends it */
+#define XT_CASES(suite)		static const struct CMUnitTest suite##_cases[]
+#define XT_CASE(fn)		cmocka_unit_test(fn)
+#define XT_END
 
-#define XT_CMOCKA_CASE(fn)	cmocka_unit_test(fn),
-
-/* The cmocka program running the tests in the list macro @LIST as @suite. */
-#define XT_SUITE(suite, LIST, desc)					\
+/* The cmocka program running the tests in XT_CASES(@suite) as @suite. */
+#define XT_SUITE(suite, desc)						\
 	int main(void)							\
 	{								\
-		static const struct CMUnitTest tests[] = {		\
-			LIST(XT_CMOCKA_CASE)				\
-		};							\
-									\
-		return cmocka_run_group_tests_name(#suite, tests, NULL, NULL); \
+		return cmocka_run_group_tests_name(#suite, suite##_cases, \
+						   NULL, NULL);		\
 	}
 
 #endif /* __KERNEL__ */

@@ -31,13 +31,24 @@
 
 extern u8 xpv_hypercall_page[PAGE_SIZE];
 
+/*
+ * The arguments are evaluated before any is bound to its register: an
+ * argument that calls a function (PFN_DOWN(xpv_virt_to_machine(p))) would
+ * clobber the argument registers already loaded, and GCC does not keep a
+ * local register variable alive across a call.
+ */
 #define __xpv_hypercall(nr, a1, a2, a3, a4, a5)				\
 ({									\
-	register unsigned long __a1 asm("rdi") = (unsigned long)(a1);	\
-	register unsigned long __a2 asm("rsi") = (unsigned long)(a2);	\
-	register unsigned long __a3 asm("rdx") = (unsigned long)(a3);	\
-	register unsigned long __a4 asm("r10") = (unsigned long)(a4);	\
-	register unsigned long __a5 asm("r8") = (unsigned long)(a5);	\
+	unsigned long __v1 = (unsigned long)(a1);			\
+	unsigned long __v2 = (unsigned long)(a2);			\
+	unsigned long __v3 = (unsigned long)(a3);			\
+	unsigned long __v4 = (unsigned long)(a4);			\
+	unsigned long __v5 = (unsigned long)(a5);			\
+	register unsigned long __a1 asm("rdi") = __v1;			\
+	register unsigned long __a2 asm("rsi") = __v2;			\
+	register unsigned long __a3 asm("rdx") = __v3;			\
+	register unsigned long __a4 asm("r10") = __v4;			\
+	register unsigned long __a5 asm("r8") = __v5;			\
 	long __ret;							\
 									\
 	asm volatile("call xpv_hypercall_page + %c[off]"		\
