@@ -38,7 +38,7 @@ const char *xpv_xenbus_suspend_blocker(char *buf, size_t len)
 	return buf;
 }
 
-/* Events masked, the only vCPU running: the result of xpv_arch_suspend(). */
+/* Events masked, the other CPUs held: the result of xpv_arch_suspend(). */
 static int suspend_stopped(void *result)
 {
 	int rc = syscore_suspend();

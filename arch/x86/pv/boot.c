@@ -23,6 +23,7 @@
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <asm/bootparam.h>
+#include <asm/processor.h>
 #include <asm/sections.h>
 #include <asm/setup.h>
 #include <asm/tlbflush.h>
@@ -87,6 +88,8 @@ static void __init patch_kernel_iret(void)
 
 void __init __noreturn xpv_start_kernel(struct start_info *si)
 {
+	/* Per-CPU data is %gs-relative (the template until the per-CPU areas). */
+	xpv_set_segment_base(SEGBASE_GS_KERNEL, cpu_kernelmode_gs_base(0));
 	xpv_start_info = si;
 	xpv_early_console_init(si);
 	xpv_early_printf("xpv: entered, start_info at %px\n", si);

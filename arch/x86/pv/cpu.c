@@ -83,21 +83,20 @@ static int xpv_write_msr_safe(unsigned int msr, unsigned int low,
 	return write_msr_pv(msr, low, high, true);
 }
 
-static unsigned long xpv_cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET |
-			       X86_CR0_NE | X86_CR0_WP | X86_CR0_AM |
-			       X86_CR0_PG;
+static DEFINE_PER_CPU(unsigned long, xpv_cr0) = X86_CR0_PE | X86_CR0_MP |
+	X86_CR0_ET | X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | X86_CR0_PG;
 
 static unsigned long xpv_read_cr0(void)
 {
-	return xpv_cr0;
+	return this_cpu_read(xpv_cr0);
 }
 
 /* Of CR0, a PV guest controls only TS. */
 static void xpv_write_cr0(unsigned long cr0)
 {
-	if ((cr0 ^ xpv_cr0) & X86_CR0_TS)
+	if ((cr0 ^ this_cpu_read(xpv_cr0)) & X86_CR0_TS)
 		xpv_fpu_taskswitch(!!(cr0 & X86_CR0_TS));
-	xpv_cr0 = cr0;
+	this_cpu_write(xpv_cr0, cr0);
 }
 
 static void xpv_write_cr4(unsigned long cr4)
@@ -124,7 +123,7 @@ static bool linear_va(unsigned long va)
 }
 
 /* The machine frame of a GDT page; read-only in the mapping we know. */
-static unsigned long gdt_frame(unsigned long va)
+unsigned long xpv_gdt_frame(unsigned long va)
 {
 	unsigned int level;
 	pte_t *pte;
@@ -142,7 +141,7 @@ static unsigned long gdt_frame(unsigned long va)
 
 static void xpv_load_gdt(const struct desc_ptr *dtr)
 {
-	unsigned long mfn = gdt_frame(dtr->address);
+	unsigned long mfn = xpv_gdt_frame(dtr->address);
 	unsigned int entries = (dtr->size + 1) / LDT_ENTRY_SIZE;
 	long rc;
 
@@ -263,11 +262,25 @@ void __init xpv_cpu_caps_init(void)
 	__default_kernel_pte_mask &= ~_PAGE_GLOBAL;
 }
 
+/* The boot CPU's first GDT, in the per-CPU template on an SMP kernel. */
+static struct desc_struct *xpv_boot_gdt __initdata;
+
 /*
- * The kernel's own GDT, and the per-cpu GS base with it (0 at entry).
- * switch_to_new_gdt() does both through the ops above.
+ * The kernel's own GDT, and the per-cpu GS base with it (set at entry,
+ * boot.c). switch_to_new_gdt() does both through the ops above.
  */
 void __init xpv_gdt_init(void)
 {
+	xpv_boot_gdt = get_cpu_gdt_rw(0);
 	switch_to_new_gdt(0);
+}
+
+/*
+ * After the boot CPU moved to its GDT in its per-CPU area: the template's
+ * page is init memory, freed later, so writable again.
+ */
+void __init xpv_gdt_release_boot(void)
+{
+	if (xpv_boot_gdt != get_cpu_gdt_rw(0))
+		xpv_set_page_ro(xpv_boot_gdt, false);
 }

@@ -213,6 +213,19 @@ SYM_CODE_START(xpv_syscall_entry)
 	jmp	entry_SYSCALL_64_after_hwframe
 SYM_CODE_END(xpv_syscall_entry)
 
+#ifdef CONFIG_SMP
+/*
+ * Where a secondary vCPU starts (smp.c builds its context): on its idle
+ * task's stack, events masked, on the kernel's own page tables.
+ */
+SYM_CODE_START(xpv_cpu_entry)
+	UNWIND_HINT_EMPTY
+	ANNOTATE_NOENDBR
+	call	xpv_cpu_bringup_and_idle
+	ud2
+SYM_CODE_END(xpv_cpu_entry)
+#endif
+
 /*
  * The failsafe callback: Xen could not complete a return to us. Its frame
  * is rcx, r11, then the ds, es, fs and gs it tried to load, then the

@@ -16,6 +16,13 @@
  * set had the port been unmasked; the upcall then comes at the next
  * irq_enable or iret. Ports nobody bound are masked where they are found.
  *
+ * A port notifies one vCPU, the one it is bound to: vCPU 0 for the
+ * devices' ports, its own vCPU for each CPU's timer virq and IPIs (per-CPU
+ * irqs with a per-CPU flow). Each CPU scans only the ports bound to it
+ * (xpv_cpu_ports), since pending and mask bits are shared by all; a port
+ * of another CPU is unmasked through Xen (EVTCHNOP_unmask), which raises
+ * the flags in that vCPU's vcpu_info.
+ *
  * At boot shared_info is all zeros: every port is unmasked. Everything is
  * masked first thing in intr_init, before start_kernel enables events.
  *
@@ -41,11 +48,18 @@
 #define XPV_NO_IRQ	0
 #define XPV_NO_PORT	XPV_NR_PORTS	/* an irq whose port went with a resume */
 
-/* port -> irq; written at bind time with events masked (one vCPU). */
+#define XPV_PORT_WORDS	(XPV_NR_PORTS / BITS_PER_LONG)
+
+/* port -> irq; written at bind time, before the irq is requested. */
 static unsigned int xpv_port_irq[XPV_NR_PORTS];
 
-/* virq -> irq of the virqs bound (vCPU 0), bound again at a resume. */
-static unsigned int xpv_virq_irq[NR_VIRQS];
+/* port -> the CPU whose vCPU it notifies, and each CPU's ports as bits. */
+static unsigned short xpv_port_cpu[XPV_NR_PORTS];
+static DEFINE_PER_CPU(xen_ulong_t [XPV_PORT_WORDS], xpv_cpu_ports);
+
+/* Per CPU: virq -> irq and IPI slot -> irq, bound again at a resume. */
+static DEFINE_PER_CPU(unsigned int [NR_VIRQS], xpv_virq_irq);
+static DEFINE_PER_CPU(unsigned int [XPV_EVTCHN_IPIS], xpv_ipi_irq);
 
 static evtchn_port_t port_of(struct irq_data *d)
 {
@@ -64,17 +78,43 @@ static void xpv_evtchn_mask(struct irq_data *d)
 		sync_set_bit(port_of(d), xpv_shared_info->evtchn_mask);
 }
 
+/* Raise what Xen would have raised for a pending port of this CPU. */
+static void unmask_local(evtchn_port_t port)
+{
+	struct vcpu_info *v = this_cpu_read(xpv_vcpu);
+	unsigned int word = port / (sizeof(xen_ulong_t) * 8);
+
+	sync_clear_bit(port, xpv_shared_info->evtchn_mask);
+	if (sync_test_bit(port, xpv_shared_info->evtchn_pending) &&
+	    !sync_test_and_set_bit(word, &v->evtchn_pending_sel))
+		WRITE_ONCE(v->evtchn_upcall_pending, 1);
+}
+
 static void xpv_evtchn_unmask(struct irq_data *d)
 {
 	evtchn_port_t port = port_of(d);
-	unsigned int word = port / (sizeof(xen_ulong_t) * 8);
+	struct evtchn_unmask op = { .port = port };
 
 	if (port == XPV_NO_PORT)
 		return;
-	sync_clear_bit(port, xpv_shared_info->evtchn_mask);
-	if (sync_test_bit(port, xpv_shared_info->evtchn_pending) &&
-	    !sync_test_and_set_bit(word, &xpv_vcpu->evtchn_pending_sel))
-		WRITE_ONCE(xpv_vcpu->evtchn_upcall_pending, 1);
+	if (READ_ONCE(xpv_port_cpu[port]) == smp_processor_id())
+		unmask_local(port);
+	else
+		xpv_event_channel_op(EVTCHNOP_unmask, &op);
+}
+
+/* @port is no CPU's any more (closed, or gone with a resume). */
+static void port_clear_cpu(evtchn_port_t port)
+{
+	sync_clear_bit(port, per_cpu(xpv_cpu_ports, xpv_port_cpu[port]));
+}
+
+/* @port notifies @cpu's vCPU from now on (Xen's side is done). */
+static void port_set_cpu(evtchn_port_t port, unsigned int cpu)
+{
+	port_clear_cpu(port);
+	WRITE_ONCE(xpv_port_cpu[port], cpu);
+	sync_set_bit(port, per_cpu(xpv_cpu_ports, cpu));
 }
 
 static struct irq_chip xpv_evtchn_chip = {
@@ -84,13 +124,8 @@ static struct irq_chip xpv_evtchn_chip = {
 	.irq_unmask	= xpv_evtchn_unmask,
 };
 
-/**
- * xpv_evtchn_bind_irq - give an event-channel port an irq of its own
- * @port: a port already bound on Xen's side (interdomain, virq)
- *
- * Return: the irq, masked until request_irq() enables it, or -errno.
- */
-int xpv_evtchn_bind_irq(evtchn_port_t port)
+static int bind_irq(evtchn_port_t port, unsigned int cpu,
+		    irq_flow_handler_t flow, const char *name)
 {
 	int irq;
 
@@ -101,11 +136,23 @@ int xpv_evtchn_bind_irq(evtchn_port_t port)
 	irq = irq_alloc_desc_from(1, -1);
 	if (irq < 0)
 		return irq;
-	irq_set_chip_and_handler_name(irq, &xpv_evtchn_chip, handle_edge_irq,
-				      "event");
+	irq_set_chip_and_handler_name(irq, &xpv_evtchn_chip, flow, name);
 	irq_set_chip_data(irq, (void *)(unsigned long)port);
+	port_set_cpu(port, cpu);
 	xpv_port_irq[port] = irq;
 	return irq;
+}
+
+/**
+ * xpv_evtchn_bind_irq - give an event-channel port an irq of its own
+ * @port: a port already bound on Xen's side (interdomain, unbound), which
+ *        notifies vCPU 0
+ *
+ * Return: the irq, masked until request_irq() enables it, or -errno.
+ */
+int xpv_evtchn_bind_irq(evtchn_port_t port)
+{
+	return bind_irq(port, 0, handle_edge_irq, "event");
 }
 
 /**
@@ -132,45 +179,92 @@ void xpv_evtchn_close(evtchn_port_t port)
 	if (irq) {
 		sync_set_bit(port, xpv_shared_info->evtchn_mask);
 		xpv_port_irq[port] = XPV_NO_IRQ;
+		port_clear_cpu(port);
 		irq_free_desc(irq);
 	}
 	xpv_event_channel_op(EVTCHNOP_close, &close);
 }
 
-/* Bind @virq of vCPU 0 on Xen's side: its port, or -errno. */
-static long bind_virq_port(unsigned int virq)
+/* Bind @virq of @cpu's vCPU on Xen's side: its port, or -errno. */
+static long bind_virq_port(unsigned int virq, unsigned int cpu)
 {
-	struct evtchn_bind_virq bind = { .virq = virq, .vcpu = 0 };
+	struct evtchn_bind_virq bind = { .virq = virq, .vcpu = cpu };
 	long rc = xpv_event_channel_op(EVTCHNOP_bind_virq, &bind);
 
 	if (rc)
-		pr_err("xpv: bind virq %u: %ld\n", virq, rc);
+		pr_err("xpv: bind virq %u of CPU %u: %ld\n", virq, cpu, rc);
 	return rc ?: bind.port;
 }
 
-/** xpv_evtchn_bind_virq - bind a virtual irq of vCPU 0; irq or -errno */
-int xpv_evtchn_bind_virq(unsigned int virq)
+/* A new IPI port notifying @cpu's vCPU, or -errno. */
+static long bind_ipi_port(unsigned int cpu)
 {
-	long port = virq < NR_VIRQS ? bind_virq_port(virq) : -EINVAL;
+	struct evtchn_bind_ipi bind = { .vcpu = cpu };
+	long rc = xpv_event_channel_op(EVTCHNOP_bind_ipi, &bind);
+
+	if (rc)
+		pr_err("xpv: bind IPI of CPU %u: %ld\n", cpu, rc);
+	return rc ?: bind.port;
+}
+
+/**
+ * xpv_evtchn_bind_virq - bind a virtual irq of a CPU's vCPU
+ * @virq: VIRQ_*
+ * @cpu: its CPU, which takes the interrupt (a per-CPU irq); need not be up
+ *
+ * Return: the irq, or -errno.
+ */
+int xpv_evtchn_bind_virq(unsigned int virq, unsigned int cpu)
+{
+	long port = virq < NR_VIRQS ? bind_virq_port(virq, cpu) : -EINVAL;
 	int irq;
 
 	if (port < 0)
 		return port;
-	irq = xpv_evtchn_bind_irq(port);
+	irq = bind_irq(port, cpu, handle_percpu_irq, "virq");
 	if (irq > 0)
-		xpv_virq_irq[virq] = irq;
+		per_cpu(xpv_virq_irq, cpu)[virq] = irq;
 	return irq;
 }
 
 /**
- * xpv_evtchn_rebind_irq - give @irq, whose port went with a resume, @port
- * @irq: an irq of xpv_evtchn_bind_irq()
- * @port: its new port, bound on Xen's side
+ * xpv_evtchn_bind_ipi - an inter-processor interrupt for a CPU
+ * @slot: which of the CPU's IPIs, below XPV_EVTCHN_IPIS
+ * @cpu: the CPU that takes it (a per-CPU irq); need not be up
  *
- * The port is unmasked if the irq is enabled.
- * Return: 0 or -EINVAL.
+ * xpv_evtchn_send_ipi(), from any CPU, raises it.
+ * Return: the irq, or -errno.
  */
-int xpv_evtchn_rebind_irq(unsigned int irq, evtchn_port_t port)
+int xpv_evtchn_bind_ipi(unsigned int slot, unsigned int cpu)
+{
+	long port = slot < XPV_EVTCHN_IPIS ? bind_ipi_port(cpu) : -EINVAL;
+	int irq;
+
+	if (port < 0)
+		return port;
+	irq = bind_irq(port, cpu, handle_percpu_irq, "ipi");
+	if (irq > 0)
+		per_cpu(xpv_ipi_irq, cpu)[slot] = irq;
+	return irq;
+}
+
+/** xpv_evtchn_send_ipi - raise IPI @slot of @cpu (bound before) */
+void xpv_evtchn_send_ipi(unsigned int slot, unsigned int cpu)
+{
+	unsigned int irq = per_cpu(xpv_ipi_irq, cpu)[slot];
+
+	if (irq)
+		xpv_evtchn_notify(xpv_evtchn_port_of_irq(irq));
+}
+
+/** xpv_evtchn_port_of_irq - the port an irq of ours is bound to now */
+evtchn_port_t xpv_evtchn_port_of_irq(unsigned int irq)
+{
+	return port_of(irq_get_irq_data(irq));
+}
+
+/* @irq gets @port, which notifies @cpu; unmasked if the irq is enabled. */
+static int rebind_irq(unsigned int irq, evtchn_port_t port, unsigned int cpu)
 {
 	struct irq_data *d = irq_get_irq_data(irq);
 	unsigned long flags;
@@ -181,10 +275,24 @@ int xpv_evtchn_rebind_irq(unsigned int irq, evtchn_port_t port)
 	local_irq_save(flags);
 	irq_set_chip_data(irq, (void *)(unsigned long)port);
 	xpv_port_irq[port] = irq;
+	port_set_cpu(port, cpu);
 	if (!irqd_irq_masked(d))
 		xpv_evtchn_unmask(d);
 	local_irq_restore(flags);
 	return 0;
+}
+
+/**
+ * xpv_evtchn_rebind_irq - give @irq, whose port went with a resume, @port
+ * @irq: an irq of xpv_evtchn_bind_irq()
+ * @port: its new port, bound on Xen's side (notifying vCPU 0)
+ *
+ * The port is unmasked if the irq is enabled.
+ * Return: 0 or -EINVAL.
+ */
+int xpv_evtchn_rebind_irq(unsigned int irq, evtchn_port_t port)
+{
+	return rebind_irq(irq, port, 0);
 }
 
 static void forget_port(evtchn_port_t port)
@@ -195,33 +303,51 @@ static void forget_port(evtchn_port_t port)
 		return;
 	irq_set_chip_data(irq, (void *)(unsigned long)XPV_NO_PORT);
 	xpv_port_irq[port] = XPV_NO_IRQ;
+	port_clear_cpu(port);
+}
+
+/* A per-CPU @irq of @cpu gets its new @port (or -errno). */
+static void rebind_percpu(unsigned int irq, long port, unsigned int cpu)
+{
+	if (port >= 0)
+		port = rebind_irq(irq, port, cpu);
+	if (port < 0)
+		pr_err("xpv: irq %u of CPU %u lost at resume: %ld\n", irq, cpu, port);
+}
+
+/* The virqs and IPIs of @cpu, bound again. */
+static void rebind_cpu(unsigned int cpu)
+{
+	unsigned int *virq_irq = per_cpu(xpv_virq_irq, cpu);
+	unsigned int *ipi_irq = per_cpu(xpv_ipi_irq, cpu);
+	unsigned int i;
+
+	for (i = 0; i < NR_VIRQS; i++)
+		if (virq_irq[i])
+			rebind_percpu(virq_irq[i], bind_virq_port(i, cpu), cpu);
+	for (i = 0; i < XPV_EVTCHN_IPIS; i++)
+		if (ipi_irq[i])
+			rebind_percpu(ipi_irq[i], bind_ipi_port(cpu), cpu);
 }
 
 /**
  * xpv_events_resume - after a resume in a new domain, events masked
  *
- * Every port is masked and none is ours: forget them all, then bind the
- * virqs again. The console and xenstore rebind their own irqs.
+ * Every port is masked and none is ours: forget them all, then bind each
+ * CPU's virqs and IPIs again. The console and xenstore rebind their own
+ * irqs.
  */
 void xpv_events_resume(void)
 {
-	unsigned int virq;
 	evtchn_port_t port;
-	long rc;
+	unsigned int cpu;
 
 	memset(xpv_shared_info->evtchn_mask, 0xff, sizeof(xpv_shared_info->evtchn_mask));
-	xpv_vcpu->evtchn_pending_sel = 0;
+	this_cpu_read(xpv_vcpu)->evtchn_pending_sel = 0;
 	for (port = 0; port < XPV_NR_PORTS; port++)
 		forget_port(port);
-	for (virq = 0; virq < NR_VIRQS; virq++) {
-		if (!xpv_virq_irq[virq])
-			continue;
-		rc = bind_virq_port(virq);
-		if (rc >= 0)
-			rc = xpv_evtchn_rebind_irq(xpv_virq_irq[virq], rc);
-		if (rc)
-			pr_err("xpv: virq %u lost at resume: %ld\n", virq, rc);
-	}
+	for_each_online_cpu(cpu)
+		rebind_cpu(cpu);
 }
 
 /** xpv_evtchn_notify - signal the other end of a bound port */
@@ -243,31 +369,40 @@ static void dispatch_port(evtchn_port_t port)
 	sync_clear_bit(port, xpv_shared_info->evtchn_pending);
 }
 
+/* The unmasked pending ports of word @w that notify this CPU. */
+static void dispatch_word(unsigned int w)
+{
+	struct shared_info *s = xpv_shared_info;
+	xen_ulong_t bits = READ_ONCE(s->evtchn_pending[w]) &
+			   ~READ_ONCE(s->evtchn_mask[w]) &
+			   this_cpu_read(xpv_cpu_ports[w]);
+
+	while (bits) {
+		unsigned int b = __ffs(bits);
+
+		bits &= ~(1UL << b);
+		dispatch_port(w * BITS_PER_LONG + b);
+	}
+}
+
 /* The 2-level scan; clearing upcall_pending first loses no event. */
 static void xpv_evtchn_demux(struct pt_regs *regs)
 {
 	struct pt_regs *old_regs = set_irq_regs(regs);
-	struct shared_info *s = xpv_shared_info;
-	xen_ulong_t sel, bits;
+	struct vcpu_info *v = this_cpu_read(xpv_vcpu);
+	xen_ulong_t sel;
 
 	irq_enter_rcu();
 	do {
-		WRITE_ONCE(xpv_vcpu->evtchn_upcall_pending, 0);
-		sel = xchg(&xpv_vcpu->evtchn_pending_sel, 0);
+		WRITE_ONCE(v->evtchn_upcall_pending, 0);
+		sel = xchg(&v->evtchn_pending_sel, 0);
 		while (sel) {
 			unsigned int w = __ffs(sel);
 
 			sel &= ~(1UL << w);
-			bits = READ_ONCE(s->evtchn_pending[w]) &
-			       ~READ_ONCE(s->evtchn_mask[w]);
-			while (bits) {
-				unsigned int b = __ffs(bits);
-
-				bits &= ~(1UL << b);
-				dispatch_port(w * BITS_PER_LONG + b);
-			}
+			dispatch_word(w);
 		}
-	} while (READ_ONCE(xpv_vcpu->evtchn_upcall_pending));
+	} while (READ_ONCE(v->evtchn_upcall_pending));
 	irq_exit_rcu();
 	set_irq_regs(old_regs);
 }
@@ -294,7 +429,7 @@ static void __init xpv_evtchn_init(void)
 	long rc;
 
 	memset(s->evtchn_mask, 0xff, sizeof(s->evtchn_mask));
-	xpv_vcpu->evtchn_pending_sel = 0;
+	this_cpu_read(xpv_vcpu)->evtchn_pending_sel = 0;
 	rc = xpv_callback_op(CALLBACKOP_register, &cb);
 	if (rc)
 		panic("xpv: event callback: %ld\n", rc);

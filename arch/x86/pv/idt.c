@@ -133,6 +133,19 @@ static void xpv_load_idt(const struct desc_ptr *dtr)
 }
 
 /*
+ * Xen's trap table of a vCPU about to start, indexed by vector (the
+ * context of VCPUOP_initialise): what the loaded IDT has.
+ */
+void xpv_idt_trap_ctxt(struct trap_info *ctxt)
+{
+	unsigned int v;
+
+	for (v = 0; v < XPV_EXC_VECTORS; v++)
+		if (!xpv_trap_info(&xpv_loaded_idt[v], v, &ctxt[v]))
+			memset(&ctxt[v], 0, sizeof(ctxt[v]));
+}
+
+/*
  * A gate written into the loaded IDT. Natively the CPU reads the table
  * at the next exception; Xen keeps its own copy, so tell it. trap_init()
  * fills in #GP, #UD, #DE and the rest this way, after the IDT was loaded

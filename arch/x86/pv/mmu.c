@@ -14,6 +14,14 @@
  *    pages always go through mmu_update, queued and issued in one call
  *    when the lazy-MMU run ends.
  *  - cr3 is MMUEXT_NEW_BASEPTR with the machine frame of the top table.
+ *  - Other CPUs' TLBs are flushed by Xen (MMUEXT_TLB_FLUSH_MULTI and
+ *    MMUEXT_INVLPG_MULTI with a mask of vCPUs; vCPU n is CPU n): no IPI.
+ *    Freed page tables go through RCU (tlb_remove_table), since no IPI
+ *    holds them back from a lockless walk (GUP-fast) on another CPU.
+ *
+ * cr3 and the queue of mmu_updates are per CPU; the queue is used with
+ * interrupts masked, so an interrupt handler that writes a table entry
+ * (lazy mode does not reach into interrupts) issues it whole.
  *
  * Xen enters us on its bootstrap tables: one L4 -> L3 -> L2 (XL2) mapping
  * pfn 0.. at __START_KERNEL_map with 4K pages, the L1s covering the whole
@@ -38,13 +46,14 @@
 #include <asm/pgtable.h>
 #include <asm/sections.h>
 #include <asm/setup.h>
+#include <asm/tlb.h>
 #include <asm/tlbflush.h>
 #include <asm/xpv/hypercall.h>
 #include <../mm/mm_internal.h>
 #include "pv.h"
 
-/* Pseudo-physical cr3, as Linux wrote it. */
-static unsigned long xpv_cr3;
+/* Pseudo-physical cr3, as Linux wrote it on this CPU. */
+static DEFINE_PER_CPU(unsigned long, xpv_cr3);
 
 /* ---- entry values: pfn <-> mfn ---- */
 
@@ -93,39 +102,57 @@ PV_CALLEE_SAVE_REGS_THUNK(xpv_make_pgd);
 
 #define XPV_MMU_QUEUE	64
 
-static struct {
+struct xpv_mmu_queue {
 	struct mmu_update req[XPV_MMU_QUEUE];
 	unsigned int count;
-} xpv_mmu_q;
+};
 
-static int mmu_queue_flush(void)
+static DEFINE_PER_CPU(struct xpv_mmu_queue, xpv_mmu_q);
+
+/* This CPU's queue, issued; interrupts masked. */
+static int mmu_queue_issue(struct xpv_mmu_queue *q)
 {
-	unsigned int done = 0, n = xpv_mmu_q.count;
+	unsigned int done = 0, n = q->count;
 	long rc;
 
 	if (!n)
 		return 0;
-	xpv_mmu_q.count = 0;
-	rc = xpv_mmu_update(xpv_mmu_q.req, n, &done);
+	q->count = 0;
+	rc = xpv_mmu_update(q->req, n, &done);
 	if (rc && done < n)
 		xpv_early_printf("xpv: mmu_update %u/%u: %ld (ptr %#llx val %#llx)\n",
-				 done, n, rc, xpv_mmu_q.req[done].ptr,
-				 xpv_mmu_q.req[done].val);
+				 done, n, rc, q->req[done].ptr, q->req[done].val);
+	return rc;
+}
+
+static int mmu_queue_flush(void)
+{
+	unsigned long flags;
+	int rc;
+
+	local_irq_save(flags);
+	rc = mmu_queue_issue(this_cpu_ptr(&xpv_mmu_q));
+	local_irq_restore(flags);
 	return rc;
 }
 
 /* Write a live page-table entry through Xen; now unless in a lazy run. */
 static void mmu_queue_write(void *entry, u64 val)
 {
+	struct xpv_mmu_queue *q;
 	struct mmu_update *u;
+	unsigned long flags;
 
-	if (xpv_mmu_q.count == XPV_MMU_QUEUE)
-		mmu_queue_flush();
-	u = &xpv_mmu_q.req[xpv_mmu_q.count++];
+	local_irq_save(flags);
+	q = this_cpu_ptr(&xpv_mmu_q);
+	if (q->count == XPV_MMU_QUEUE)
+		mmu_queue_issue(q);
+	u = &q->req[q->count++];
 	u->ptr = xpv_virt_to_machine(entry) | MMU_NORMAL_PT_UPDATE;
 	u->val = val;
 	if (paravirt_get_lazy_mode() != PARAVIRT_LAZY_MMU)
-		mmu_queue_flush();
+		mmu_queue_issue(q);
+	local_irq_restore(flags);
 }
 
 /*
@@ -235,13 +262,13 @@ static void xpv_release_table(unsigned long pfn)
 
 __visible unsigned long xpv_read_cr2(void)
 {
-	return READ_ONCE(xpv_vcpu->arch.cr2);
+	return READ_ONCE(this_cpu_read(xpv_vcpu)->arch.cr2);
 }
 PV_CALLEE_SAVE_REGS_THUNK(xpv_read_cr2);
 
 static void xpv_write_cr2(unsigned long cr2)
 {
-	xpv_vcpu->arch.cr2 = cr2;
+	this_cpu_read(xpv_vcpu)->arch.cr2 = cr2;
 }
 
 static int mmuext(unsigned int cmd, unsigned long arg)
@@ -258,13 +285,25 @@ static int mmuext(unsigned int cmd, unsigned long arg)
 
 static unsigned long xpv_read_cr3(void)
 {
-	return xpv_cr3;
+	return this_cpu_read(xpv_cr3);
 }
 
 /* Record the base pagetable.c switched to; Xen already has it. */
 void __init xpv_mmu_set_cr3(unsigned long cr3)
 {
-	xpv_cr3 = cr3;
+	this_cpu_write(xpv_cr3, cr3);
+}
+
+/* What a CPU about to start will run on: the kernel's own tables. */
+void xpv_mmu_cpu_cr3(unsigned int cpu, unsigned long cr3)
+{
+	per_cpu(xpv_cr3, cpu) = cr3;
+}
+
+/** xpv_mmu_cr3_of - the cr3 (pseudo-physical) @cpu last loaded */
+unsigned long xpv_mmu_cr3_of(unsigned int cpu)
+{
+	return READ_ONCE(per_cpu(xpv_cr3, cpu));
 }
 
 /* Both base pointers at once: the user one is 0 for kernel-only tables. */
@@ -288,7 +327,7 @@ static void xpv_write_cr3(unsigned long cr3)
 				 (unsigned long)op[0].arg1.mfn, rc);
 		return;
 	}
-	xpv_cr3 = cr3;
+	this_cpu_write(xpv_cr3, cr3);
 }
 
 static void xpv_flush_tlb_user(void)
@@ -299,6 +338,55 @@ static void xpv_flush_tlb_user(void)
 static void xpv_flush_tlb_one_user(unsigned long addr)
 {
 	mmuext(MMUEXT_INVLPG_LOCAL, addr & PAGE_MASK);
+}
+
+/* Flushes of a range up to this many pages go page by page. */
+#define XPV_INVLPG_MAX	16
+
+/* One INVLPG_MULTI per page of @info, or -1 when a full flush is cheaper. */
+static int invlpg_ops(struct mmuext_op *op, const struct flush_tlb_info *info,
+		      void *mask)
+{
+	unsigned long addr, stride = 1UL << info->stride_shift;
+	int n = 0;
+
+	if (info->end == TLB_FLUSH_ALL ||
+	    (info->end - info->start) >> info->stride_shift > XPV_INVLPG_MAX)
+		return -1;
+	for (addr = info->start; addr < info->end; addr += stride, n++) {
+		op[n].cmd = MMUEXT_INVLPG_MULTI;
+		op[n].arg1.linear_addr = addr & PAGE_MASK;
+		op[n].arg2.vcpumask = mask;
+	}
+	return n;
+}
+
+/*
+ * The TLBs of @cpus (this one too, if in the mask) through Xen. The mask
+ * is copied: mm_cpumask() changes under us, and Xen reads it later.
+ */
+static void xpv_flush_tlb_multi(const struct cpumask *cpus,
+				const struct flush_tlb_info *info)
+{
+	struct mmuext_op op[XPV_INVLPG_MAX];
+	cpumask_t mask;
+	int n;
+	long rc;
+
+	cpumask_and(&mask, cpus, cpu_online_mask);
+	if (cpumask_empty(&mask))
+		return;
+	n = invlpg_ops(op, info, cpumask_bits(&mask));
+	if (n < 0) {
+		op[0].cmd = MMUEXT_TLB_FLUSH_MULTI;
+		op[0].arg2.vcpumask = cpumask_bits(&mask);
+		n = 1;
+	}
+	mmu_queue_flush();
+	rc = xpv_mmuext_op(op, n, NULL);
+	if (rc)
+		xpv_early_printf("xpv: TLB flush of %*pbl (%d ops): %ld\n",
+				 cpumask_pr_args(&mask), n, rc);
 }
 
 /* FIX_PARAVIRT_BOOTMAP holds a machine address (shared_info). */
@@ -346,6 +434,8 @@ void __init xpv_mmu_ops_init(void)
 	pv_ops.mmu.flush_tlb_user = xpv_flush_tlb_user;
 	pv_ops.mmu.flush_tlb_kernel = xpv_flush_tlb_user;
 	pv_ops.mmu.flush_tlb_one_user = xpv_flush_tlb_one_user;
+	pv_ops.mmu.flush_tlb_multi = xpv_flush_tlb_multi;
+	pv_ops.mmu.tlb_remove_table = tlb_remove_table;
 
 	pv_ops.mmu.lazy_mode.enter = paravirt_enter_lazy_mmu;
 	pv_ops.mmu.lazy_mode.leave = xpv_lazy_mmu_leave;

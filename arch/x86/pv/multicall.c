@@ -7,13 +7,17 @@
  * they are queued here and issued as one multicall when the run ends or
  * the batch is full (<asm/xpv/multicall.h>).
  *
- * The port's batch (xpv_mc_entry/xpv_mc_flush) is the CPU's own and is
- * used with interrupts masked (one vCPU; an event handler that queues
- * must flush before it returns). A failed entry is reported with its
- * arguments, since Xen's release build says nothing about why it refused.
+ * The port's batch (xpv_mc_entry/xpv_mc_flush) is per CPU: each CPU
+ * queues into its own and issues it, with preemption off from the first
+ * entry to the flush, and never from an interrupt handler (its users are
+ * pin.c and the boot-time pagetable.c), so two CPUs never share a batch
+ * and an interrupt never finds one half built. A failed entry is
+ * reported with its arguments, since Xen's release build says nothing
+ * about why it refused.
  */
 #include <linux/kernel.h>
 #include <linux/export.h>
+#include <linux/percpu.h>
 #include <asm/xpv/hypercall.h>
 #include <asm/xpv/multicall.h>
 #include "pv.h"
@@ -83,17 +87,19 @@ static void mc_report(const struct multicall_entry *mc)
 			 (unsigned long)mc->args[2], (unsigned long)mc->args[3]);
 }
 
-static struct xpv_mc_batch xpv_mc = {
+static DEFINE_PER_CPU(struct xpv_mc_batch, xpv_mc) = {
 	.issue	= mc_issue,
 	.report	= mc_report,
 };
 
+/* This CPU's batch, issued; preemption off since its first entry. */
 int xpv_mc_flush(void)
 {
-	return xpv_mc_batch_flush(&xpv_mc);
+	return xpv_mc_batch_flush(this_cpu_ptr(&xpv_mc));
 }
 
+/* An entry of this CPU's batch; preemption off until xpv_mc_flush(). */
 struct multicall_entry *xpv_mc_entry(void)
 {
-	return xpv_mc_batch_entry(&xpv_mc);
+	return xpv_mc_batch_entry(this_cpu_ptr(&xpv_mc));
 }

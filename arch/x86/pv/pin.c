@@ -20,10 +20,18 @@
  *
  * A pinned table page carries PG_pinned; a pinned mm is one whose pgd
  * page does.
+ *
+ * With several CPUs: an mm is pinned before any CPU can load it (exec,
+ * fork), and unpinned only when no CPU has it as its cr3 any more. At
+ * exit no task uses it, but a CPU whose last user task was one of its
+ * threads still runs on its tables lazily (a kernel thread or idle does
+ * not switch cr3); those CPUs are sent to the kernel's own tables first,
+ * by IPI, since Xen will not unpin tables a vCPU has loaded.
  */
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/smp.h>
 #include <asm/mmu_context.h>
 #include <asm/paravirt.h>
 #include <asm/pgalloc.h>
@@ -103,14 +111,17 @@ static void walk_pud(pud_t *pud, bool pin)
 static int walk_mm(struct mm_struct *mm, bool pin)
 {
 	pgd_t *pgd = mm->pgd;
-	int i;
+	int i, rc;
 
+	preempt_disable();	/* one CPU's batch from first entry to flush */
 	for (i = 0; i < XPV_USER_PGD_SLOTS; i++)
 		if (pgd_present(pgd[i]))
 			walk_pud((pud_t *)pgd_page_vaddr(pgd[i]), pin);
 	queue_table(xpv_user_pgd(pgd), pin);
 	queue_table(pgd, pin);
-	return xpv_mc_flush();
+	rc = xpv_mc_flush();
+	preempt_enable();
+	return rc;
 }
 
 static int pin_op(unsigned int cmd, pgd_t *pgd)
@@ -148,15 +159,42 @@ static void xpv_dup_mmap(struct mm_struct *oldmm, struct mm_struct *mm)
 	pin_mm(mm);
 }
 
+static bool cpu_runs_on(unsigned int cpu, struct mm_struct *mm)
+{
+	return READ_ONCE(per_cpu(cpu_tlbstate.loaded_mm, cpu)) == mm ||
+	       xpv_mmu_cr3_of(cpu) == __pa(mm->pgd);
+}
+
+/* On a CPU that ran @info's mm last (interrupts off): leave its tables. */
+static void leave_mm_tables(void *info)
+{
+	struct mm_struct *mm = info;
+
+	if (this_cpu_read(cpu_tlbstate.loaded_mm) == mm)
+		switch_mm_irqs_off(NULL, &init_mm, NULL);
+	if (__read_cr3() == __pa(mm->pgd))
+		write_cr3(__pa(swapper_pg_dir));
+}
+
+/* Every CPU (this one too) off @mm's tables; @mm has no user left. */
+static void leave_mm_everywhere(struct mm_struct *mm)
+{
+	cpumask_t cpus;
+	unsigned int cpu;
+
+	cpumask_clear(&cpus);
+	for_each_online_cpu(cpu)
+		if (cpu_runs_on(cpu, mm))
+			cpumask_set_cpu(cpu, &cpus);
+	on_each_cpu_mask(&cpus, leave_mm_tables, mm, true);
+}
+
 /* Before the tables are torn down: nobody may still run on them. */
 static void xpv_exit_mmap(struct mm_struct *mm)
 {
 	if (!xpv_mm_pinned(mm))
 		return;
-	if (this_cpu_read(cpu_tlbstate.loaded_mm) == mm)
-		switch_mm(mm, &init_mm, current);
-	if (__read_cr3() == __pa(mm->pgd))
-		write_cr3(__pa(swapper_pg_dir));
+	leave_mm_everywhere(mm);
 	pin_op(MMUEXT_UNPIN_TABLE, xpv_user_pgd(mm->pgd));
 	pin_op(MMUEXT_UNPIN_TABLE, mm->pgd);
 	walk_mm(mm, false);

@@ -18,6 +18,7 @@
 #ifndef __ASSEMBLY__
 
 #include <linux/init.h>
+#include <linux/percpu-defs.h>
 #include <linux/types.h>
 #include <asm/pgtable_types.h>
 #include <asm/xpv/boot.h>
@@ -30,7 +31,9 @@ struct vcpu_info;
 struct shared_info;
 
 /* idt.c */
+struct trap_info;
 void __init xpv_idt_ops_init(void);
+void xpv_idt_trap_ctxt(struct trap_info *ctxt);
 
 /* p2m.c */
 void __init xpv_p2m_init(const struct start_info *si);
@@ -48,6 +51,7 @@ void xpv_iret(void);
 void xpv_event_entry(void);
 void xpv_syscall_entry(void);
 void xpv_failsafe_entry(void);
+void xpv_cpu_entry(void);
 
 /* The kernel's entry_64.S with patch H2: the jmp rel32 after the kernel exit */
 extern u8 early_xen_iret_patch[];
@@ -61,23 +65,32 @@ void __init xpv_time_setup(void);
 void __init xpv_sched_clock_init(void);
 void xpv_time_suspend(void);
 void xpv_time_resume(void);
+int xpv_timer_bind(unsigned int cpu);
+void xpv_timer_start(void);
 
-/* irq.c: the vCPU's event mask and pending flag, and cr2 */
-extern struct vcpu_info *xpv_vcpu;
+/* irq.c: each vCPU's event mask and pending flag, time, and cr2 */
+DECLARE_PER_CPU(struct vcpu_info *, xpv_vcpu);
 extern struct shared_info *xpv_shared_info;
 void __init xpv_irq_ops_init(void);
 void __init xpv_shared_info_init(unsigned long shared_info_ma);
 void xpv_shared_info_unmap(void);
 int xpv_shared_info_remap(unsigned long shared_info_ma);
+int xpv_vcpu_info_register(unsigned int cpu);
+bool xpv_vcpu_info_registered(unsigned int cpu);
+void xpv_vcpu_info_resume(void);
 
 /* cpu.c */
 void __init xpv_cpu_ops_init(void);
 void __init xpv_cpu_caps_init(void);
 void __init xpv_gdt_init(void);
+void __init xpv_gdt_release_boot(void);
+unsigned long xpv_gdt_frame(unsigned long va);
 
 /* mmu.c */
 void __init xpv_mmu_ops_init(void);
 void __init xpv_mmu_set_cr3(unsigned long cr3);
+void xpv_mmu_cpu_cr3(unsigned int cpu, unsigned long cr3);
+unsigned long xpv_mmu_cr3_of(unsigned int cpu);
 int xpv_set_page_ro(void *va, bool ro);
 
 /* pin.c; L4 slots below 256 map user space, the rest is kernel and Xen */
@@ -92,6 +105,13 @@ void __init xpv_pagetable_init(const struct start_info *si);
 /* multicall.c: batches of hypercalls, flushed in one trap */
 struct multicall_entry *xpv_mc_entry(void);
 int xpv_mc_flush(void);
+
+/* smp.c */
+#ifdef CONFIG_SMP
+void __init xpv_smp_init(void);
+#else
+static inline void xpv_smp_init(void) { }
+#endif
 
 /* setup.c */
 void __init xpv_memory_map_init(const struct start_info *si);

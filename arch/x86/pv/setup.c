@@ -14,6 +14,7 @@
  *    Xen loader and subarch ids, which drop the RTC and PnP BIOS.
  *  - the bootstrap structures after the image (P2M, start_info, rings,
  *    Xen's page tables) stay reserved.
+ *  - CPUs: the vCPUs Xen gave us (smp.c).
  *  - power off, reboot and crash through SCHEDOP_shutdown (time is in
  *    time.c, interrupts in events.c).
  */
@@ -195,6 +196,7 @@ void __init xpv_platform_init(void)
 	x86_init.timers.setup_percpu_clockev = x86_init_noop;
 	x86_cpuinit.setup_percpu_clockev = x86_init_noop;
 	legacy_pic = &null_legacy_pic;
+	xpv_smp_init();
 
 	x86_platform.realmode_reserve = x86_init_noop;
 	x86_platform.realmode_init = x86_init_noop;

@@ -15,8 +15,8 @@
  * The call returns 0 in the new domain (whose mfns the toolstack wrote
  * into start_info), or 1 when the suspend was cancelled (the same domain
  * goes on: its pfns become its mfns again). Then, in order: shared_info,
- * the P2M frame list, in a new domain the event channels and the
- * console's, and time.
+ * the P2M frame list, in a new domain each CPU's vcpu_info (registered
+ * again), the event channels and the console's, and time.
  * The caller (drivers/xenbus/suspend.c) holds xenstore quiet, takes the
  * grant frames away and back, and runs the kernel's syscore hooks
  * (timekeeping) around this.
@@ -50,6 +50,7 @@ static void resume_new_domain(struct start_info *si)
 {
 	struct physdev_set_iopl iopl = { .iopl = 1 };
 
+	xpv_vcpu_info_resume();
 	xpv_events_resume();
 	xpv_early_console_resume(si);
 	if (IS_ENABLED(CONFIG_HVC_DRIVER))
@@ -59,7 +60,7 @@ static void resume_new_domain(struct start_info *si)
 }
 
 /**
- * xpv_arch_suspend - suspend this domain; events masked, one vCPU running
+ * xpv_arch_suspend - suspend this domain; events masked, other CPUs held
  *
  * Return: 0 when resumed in a new domain (restored, migrated), 1 when the
  * suspend was cancelled (the same domain goes on), -errno when Xen refused

@@ -2,14 +2,18 @@
 /*
  * Time of the xpv port: Xen's clock, Xen's timer.
  *
- *  - clocksource and sched_clock: the pvclock in our vcpu_info, Xen
- *    system time in ns (since Xen booted), from the TSC and the scale
- *    and offset Xen keeps current (asm/pvclock.h does the maths);
+ *  - clocksource and sched_clock: the pvclock in the vcpu_info of the
+ *    CPU we run on, Xen system time in ns (since Xen booted), from the
+ *    TSC and the scale and offset Xen keeps current for that vCPU
+ *    (asm/pvclock.h does the maths; it keeps reads monotonic across
+ *    CPUs unless Xen says the TSC is stable);
  *  - wallclock: shared_info's wc fields plus system time;
- *  - clockevent: one-shot VCPUOP_set_singleshot_timer, whose deadline is
- *    absolute Xen system time (the same clock as the clocksource, not
- *    ktime); it fires VIRQ_TIMER, an event channel like any other. Xen
- *    arms a 100 Hz periodic timer for every vCPU at start: stopped here.
+ *  - clockevent, one per CPU: one-shot VCPUOP_set_singleshot_timer (only
+ *    a vCPU's own), whose deadline is absolute Xen system time (the same
+ *    clock as the clocksource, not ktime); it fires the vCPU's VIRQ_TIMER,
+ *    a per-CPU irq bound once, before the CPU first comes up, and kept
+ *    across CPU hotplug. Xen arms a 100 Hz periodic timer for every vCPU
+ *    at start: stopped here.
  *
  * Across a save and restore (or a migration) Xen's system time jumps, even
  * backwards on another host. The timekeeping core's own suspend/resume
@@ -32,7 +36,12 @@
 
 static u64 xpv_clock_read(void)
 {
-	return pvclock_clocksource_read(&xpv_vcpu->time);
+	u64 t;
+
+	preempt_disable_notrace();
+	t = pvclock_clocksource_read(&this_cpu_read(xpv_vcpu)->time);
+	preempt_enable_notrace();
+	return t;
 }
 
 static u64 xpv_clocksource_read(struct clocksource *cs)
@@ -49,12 +58,15 @@ static u64 xpv_sched_clock(void)
 
 static unsigned long xpv_tsc_khz(void)
 {
-	return pvclock_tsc_khz(&xpv_vcpu->time);
+	return pvclock_tsc_khz(&this_cpu_read(xpv_vcpu)->time);
 }
 
 static void xpv_get_wallclock(struct timespec64 *ts)
 {
-	pvclock_read_wallclock(&xpv_shared_info->wc, &xpv_vcpu->time, ts);
+	preempt_disable();
+	pvclock_read_wallclock(&xpv_shared_info->wc,
+			       &this_cpu_read(xpv_vcpu)->time, ts);
+	preempt_enable();
 }
 
 static int xpv_set_wallclock(const struct timespec64 *ts)
@@ -70,29 +82,38 @@ static struct clocksource xpv_clocksource = {
 	.flags	= CLOCK_SOURCE_IS_CONTINUOUS,
 };
 
+/* Called on the device's own CPU, the only one that may arm it. */
 static int xpv_timer_next(unsigned long delta, struct clock_event_device *evt)
 {
 	struct vcpu_set_singleshot_timer t = {
 		.timeout_abs_ns = xpv_clock_read() + delta,
 	};
 
-	return xpv_vcpu_op(VCPUOP_set_singleshot_timer, 0, &t) ? -ETIME : 0;
+	return xpv_vcpu_op(VCPUOP_set_singleshot_timer, smp_processor_id(),
+			   &t) ? -ETIME : 0;
+}
+
+static unsigned int timer_cpu(struct clock_event_device *evt)
+{
+	return cpumask_first(evt->cpumask);
 }
 
 static int xpv_timer_oneshot(struct clock_event_device *evt)
 {
-	xpv_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+	xpv_vcpu_op(VCPUOP_stop_periodic_timer, timer_cpu(evt), NULL);
 	return 0;
 }
 
+/* Also for a dead CPU's device, from another CPU: its vCPU is down. */
 static int xpv_timer_shutdown(struct clock_event_device *evt)
 {
-	xpv_vcpu_op(VCPUOP_stop_singleshot_timer, 0, NULL);
-	xpv_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
+	if (timer_cpu(evt) == smp_processor_id())
+		xpv_vcpu_op(VCPUOP_stop_singleshot_timer, timer_cpu(evt), NULL);
+	xpv_vcpu_op(VCPUOP_stop_periodic_timer, timer_cpu(evt), NULL);
 	return 0;
 }
 
-static struct clock_event_device xpv_clockevent = {
+static DEFINE_PER_CPU(struct clock_event_device, xpv_clockevent) = {
 	.name			= "xpv",
 	.features		= CLOCK_EVT_FEAT_ONESHOT,
 	.rating			= 500,
@@ -109,31 +130,56 @@ static struct clock_event_device xpv_clockevent = {
 
 static irqreturn_t xpv_timer_interrupt(int irq, void *dev_id)
 {
-	xpv_clockevent.event_handler(&xpv_clockevent);
+	struct clock_event_device *evt = this_cpu_ptr(&xpv_clockevent);
+
+	evt->event_handler(evt);
 	return IRQ_HANDLED;
+}
+
+/**
+ * xpv_timer_bind - @cpu's timer virq, bound and requested (once)
+ * @cpu: any CPU; from the CPU bringing it up, before it runs
+ *
+ * Return: 0 or -errno.
+ */
+int xpv_timer_bind(unsigned int cpu)
+{
+	struct clock_event_device *evt = &per_cpu(xpv_clockevent, cpu);
+	int irq;
+
+	if (evt->irq > 0)
+		return 0;
+	/* Xen's default 100 Hz tick would fire before we have a handler. */
+	xpv_vcpu_op(VCPUOP_stop_periodic_timer, cpu, NULL);
+	irq = xpv_evtchn_bind_virq(VIRQ_TIMER, cpu);
+	if (irq < 0)
+		return irq;
+	evt->cpumask = cpumask_of(cpu);
+	evt->irq = irq;
+	return request_irq(irq, xpv_timer_interrupt, IRQF_TIMER | IRQF_PERCPU |
+			   IRQF_NOBALANCING, "timer", NULL);
+}
+
+/** xpv_timer_start - the clockevent of the CPU we run on, bound before */
+void xpv_timer_start(void)
+{
+	clockevents_register_device(this_cpu_ptr(&xpv_clockevent));
 }
 
 /* x86_init.timers.timer_init, from x86_late_time_init. */
 static void __init xpv_time_init(void)
 {
-	int irq;
+	int rc;
 
-	if (xpv_vcpu->time.flags & PVCLOCK_TSC_STABLE_BIT)
+	if (this_cpu_read(xpv_vcpu)->time.flags & PVCLOCK_TSC_STABLE_BIT)
 		pvclock_set_flags(PVCLOCK_TSC_STABLE_BIT);
 	clocksource_register_hz(&xpv_clocksource, NSEC_PER_SEC);
 
-	/* Xen's default 100 Hz tick would fire before we have a handler. */
-	xpv_vcpu_op(VCPUOP_stop_periodic_timer, 0, NULL);
-	irq = xpv_evtchn_bind_virq(VIRQ_TIMER);
-	if (irq < 0)
-		panic("xpv: no timer event channel (%d)\n", irq);
-	xpv_clockevent.cpumask = cpumask_of(0);
-	xpv_clockevent.irq = irq;
-	clockevents_register_device(&xpv_clockevent);
-	if (request_irq(irq, xpv_timer_interrupt,
-			IRQF_TIMER | IRQF_PERCPU | IRQF_NOBALANCING, "timer", NULL))
-		panic("xpv: no timer interrupt\n");
-	pr_info("xpv: timer on irq %d\n", irq);
+	rc = xpv_timer_bind(0);
+	if (rc)
+		panic("xpv: no timer interrupt (%d)\n", rc);
+	xpv_timer_start();
+	pr_info("xpv: timer on irq %d\n", this_cpu_read(xpv_clockevent.irq));
 }
 
 /* Before start_kernel, with shared_info mapped. */

@@ -35,7 +35,7 @@ static struct trap_info xpv_early_table[XPV_EARLY_VECTORS + 1] __initdata;
 
 static unsigned long early_cr2(void)
 {
-	return xpv_vcpu ? xpv_vcpu->arch.cr2 : 0;
+	return this_cpu_read(xpv_vcpu)->arch.cr2;
 }
 
 static void early_report(struct pt_regs *regs, unsigned long vector)

@@ -1,16 +1,23 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Event channels for the xpv drivers: a port already bound on Xen's side
- * becomes an irq of its own; a notification is EVTCHNOP_send; a frontend
- * allocates a port for its backend and closes it when done.
+ * becomes an irq of its own (a CPU's virq or IPI: a per-CPU one); a
+ * notification is EVTCHNOP_send; a frontend allocates a port for its
+ * backend and closes it when done.
  */
 #ifndef _ASM_X86_XPV_EVENTS_H
 #define _ASM_X86_XPV_EVENTS_H
 
 #include <xen/interface/event_channel.h>
 
+/* IPIs a CPU can have (arch/x86/pv/smp.c uses them) */
+#define XPV_EVTCHN_IPIS	3
+
 int xpv_evtchn_bind_irq(evtchn_port_t port);
-int xpv_evtchn_bind_virq(unsigned int virq);
+int xpv_evtchn_bind_virq(unsigned int virq, unsigned int cpu);
+int xpv_evtchn_bind_ipi(unsigned int slot, unsigned int cpu);
+void xpv_evtchn_send_ipi(unsigned int slot, unsigned int cpu);
+evtchn_port_t xpv_evtchn_port_of_irq(unsigned int irq);
 void xpv_evtchn_notify(evtchn_port_t port);
 int xpv_evtchn_alloc_unbound(domid_t remote_dom);
 void xpv_evtchn_close(evtchn_port_t port);
