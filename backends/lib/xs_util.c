@@ -18,13 +18,27 @@
 
 int xpv_log_quiet;
 
+/*
+ * One line, one write: the supervisor and every worker share stderr (one
+ * log file), and a line written in pieces came out spliced with another
+ * process's, which broke the counters' lines scripts read.
+ */
 void xpv_vlog(const char *fmt, va_list ap)
 {
+	static const char prefix[] = "xpv-backend: ";
+	char line[1024];
+	size_t n = sizeof(prefix) - 1, room = sizeof(line) - n - 1;
+	int m;
+
 	if (xpv_log_quiet)
 		return;
-	fputs("xpv-backend: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	memcpy(line, prefix, n);
+	m = vsnprintf(line + n, room, fmt, ap);
+	if (m < 0)
+		return;
+	n += (size_t)m < room ? (size_t)m : room - 1;	/* cut, not lost */
+	line[n++] = '\n';
+	fwrite(line, 1, n, stderr);
 }
 
 void xpv_log(const char *fmt, ...)
