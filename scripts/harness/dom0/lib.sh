@@ -213,9 +213,12 @@ guest_after() { tail -n +"$(($1 + 1))" "$GUEST_LOG" | tr -d '\r' | grep -E -q --
 # guest_value KEY [TIMEOUT]: the word after "XPV-VALUE KEY" in guest 1's log.
 guest_value() { guest_value_on 1 "$@"; }
 
-# guest_value_on I KEY [TIMEOUT]: the same in guest I's log.
+# guest_value_on I KEY [TIMEOUT]: the same in guest I's log. The value is
+# the word after the key wherever the line starts (a getty prompt may come
+# first on the same console line).
 guest_value_on() {
-	guest_wait_on "$1" "XPV-VALUE $2 " "${3:-120}" | awk '{ print $3 }'
+	guest_wait_on "$1" "XPV-VALUE $2 " "${3:-120}" |
+		sed -n "s/.*XPV-VALUE $2 \([^ ]*\).*/\1/p"
 }
 
 # tcp_receive PORT FILE: listen for one TCP connection in the background and
