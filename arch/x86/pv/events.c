@@ -16,9 +16,10 @@
  * set had the port been unmasked; the upcall then comes at the next
  * irq_enable or iret. Ports nobody bound are masked where they are found.
  *
- * A port notifies one vCPU, the one it is bound to: vCPU 0 for the
- * devices' ports, its own vCPU for each CPU's timer virq and IPIs (per-CPU
- * irqs with a per-CPU flow). Each CPU scans only the ports bound to it
+ * A port notifies one vCPU, the one it is bound to: vCPU 0 for a device's
+ * port until its irq's affinity moves it (xpv_evtchn_set_affinity), its
+ * own vCPU for each CPU's timer virq and IPIs (per-CPU irqs with a per-CPU
+ * flow). Each CPU scans only the ports bound to it
  * (xpv_cpu_ports), since pending and mask bits are shared by all; a port
  * of another CPU is unmasked through Xen (EVTCHNOP_unmask), which raises
  * the flags in that vCPU's vcpu_info.
@@ -117,11 +118,43 @@ static void port_set_cpu(evtchn_port_t port, unsigned int cpu)
 	sync_set_bit(port, per_cpu(xpv_cpu_ports, cpu));
 }
 
+/*
+ * A device's port moves to another vCPU with EVTCHNOP_bind_vcpu, masked
+ * meanwhile: an event pending at the move is raised again on the new vCPU
+ * by the unmask (Xen's EVTCHNOP_unmask, or unmask_local), as if it came
+ * then. Per-CPU irqs (timer, IPIs) never move: Xen refuses it for them.
+ */
+static int xpv_evtchn_set_affinity(struct irq_data *d,
+				   const struct cpumask *dest, bool force)
+{
+	unsigned int cpu = cpumask_first_and(dest, cpu_online_mask);
+	evtchn_port_t port = port_of(d);
+	struct evtchn_bind_vcpu bind = { .port = port, .vcpu = cpu };
+	bool masked;
+	long rc = 0;
+
+	if (cpu >= nr_cpu_ids)
+		return -EINVAL;
+	if (port != XPV_NO_PORT) {
+		masked = sync_test_and_set_bit(port, xpv_shared_info->evtchn_mask);
+		rc = xpv_event_channel_op(EVTCHNOP_bind_vcpu, &bind);
+		if (!rc)
+			port_set_cpu(port, cpu);
+		if (!masked)
+			xpv_evtchn_unmask(d);
+	}
+	if (rc)
+		return rc;
+	irq_data_update_effective_affinity(d, cpumask_of(cpu));
+	return IRQ_SET_MASK_OK;
+}
+
 static struct irq_chip xpv_evtchn_chip = {
-	.name		= "xpv-evtchn",
-	.irq_ack	= xpv_evtchn_ack,
-	.irq_mask	= xpv_evtchn_mask,
-	.irq_unmask	= xpv_evtchn_unmask,
+	.name			= "xpv-evtchn",
+	.irq_ack		= xpv_evtchn_ack,
+	.irq_mask		= xpv_evtchn_mask,
+	.irq_unmask		= xpv_evtchn_unmask,
+	.irq_set_affinity	= xpv_evtchn_set_affinity,
 };
 
 static int bind_irq(evtchn_port_t port, unsigned int cpu,
@@ -139,6 +172,7 @@ static int bind_irq(evtchn_port_t port, unsigned int cpu,
 	irq_set_chip_and_handler_name(irq, &xpv_evtchn_chip, flow, name);
 	irq_set_chip_data(irq, (void *)(unsigned long)port);
 	port_set_cpu(port, cpu);
+	irq_data_update_effective_affinity(irq_get_irq_data(irq), cpumask_of(cpu));
 	xpv_port_irq[port] = irq;
 	return irq;
 }
@@ -276,6 +310,7 @@ static int rebind_irq(unsigned int irq, evtchn_port_t port, unsigned int cpu)
 	irq_set_chip_data(irq, (void *)(unsigned long)port);
 	xpv_port_irq[port] = irq;
 	port_set_cpu(port, cpu);
+	irq_data_update_effective_affinity(d, cpumask_of(cpu));
 	if (!irqd_irq_masked(d))
 		xpv_evtchn_unmask(d);
 	local_irq_restore(flags);

@@ -9,6 +9,9 @@
  *   1. its vcpu_info registered in its per-CPU area (irq.c; Xen takes
  *      that only while the vCPU is down), masked;
  *   2. its timer virq and its IPIs bound to it, once (time.c, events.c);
+ *      steps 1 and 2 are a CPU hotplug prepare step of their own, since
+ *      the kernel calls cpu_up (steps 3 and 4) with the irq descriptors
+ *      locked: allocating an irq there would wait for itself forever;
  *   3. the first time only, VCPUOP_initialise with a context we build:
  *      the GDT page of its per-CPU area (read-only first), the trap
  *      table of the loaded IDT, the event/failsafe/syscall callbacks,
@@ -172,25 +175,7 @@ static void __init xpv_smp_prepare_boot_cpu(void)
 	xpv_vcpu_info_register(0);
 }
 
-static void __init xpv_smp_prepare_cpus(unsigned int max_cpus)
-{
-	unsigned int cpu;
-
-	smp_store_boot_cpu_info();
-	cpu_data(0).x86_max_cores = 1;
-	set_cpu_sibling_map(0);
-	if (bind_cpu_events(0))
-		panic("xpv: no IPIs for the boot CPU\n");
-	for_each_possible_cpu(cpu)
-		set_cpu_present(cpu, true);
-}
-
-static void __init xpv_smp_cpus_done(unsigned int max_cpus)
-{
-	calculate_max_logical_packages();
-}
-
-/* @cpu's vcpu_info, events and GDT before its vCPU first runs. */
+/* cpuhp prepare step: @cpu's vcpu_info and events before its vCPU runs. */
 static int prepare_vcpu(unsigned int cpu)
 {
 	int rc = 0;
@@ -201,6 +186,27 @@ static int prepare_vcpu(unsigned int cpu)
 		return rc;
 	per_cpu(xpv_vcpu, cpu)->evtchn_upcall_mask = 1;
 	return bind_cpu_events(cpu);
+}
+
+static void __init xpv_smp_prepare_cpus(unsigned int max_cpus)
+{
+	unsigned int cpu;
+
+	smp_store_boot_cpu_info();
+	cpu_data(0).x86_max_cores = 1;
+	set_cpu_sibling_map(0);
+	if (bind_cpu_events(0))
+		panic("xpv: no IPIs for the boot CPU\n");
+	if (cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "x86/xpv:prepare",
+				      prepare_vcpu, NULL) < 0)
+		panic("xpv: no CPU hotplug step for the vCPUs\n");
+	for_each_possible_cpu(cpu)
+		set_cpu_present(cpu, true);
+}
+
+static void __init xpv_smp_cpus_done(unsigned int max_cpus)
+{
+	calculate_max_logical_packages();
 }
 
 /* What @cpu's vCPU starts from: see the header, step 3. */
@@ -256,8 +262,6 @@ static int xpv_cpu_up(unsigned int cpu, struct task_struct *idle)
 
 	if (!rc)
 		rc = cpu_check_up_prepare(cpu);
-	if (!rc)
-		rc = prepare_vcpu(cpu);
 	if (!rc)
 		rc = initialise_vcpu(cpu, idle);
 	if (rc)

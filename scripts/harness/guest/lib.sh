@@ -102,6 +102,42 @@ write_files() {
 	cat /tmp/sums
 }
 
+# bg NAME CMD...: CMD in the background, its output in /tmp/bg-NAME.
+BG=
+bg() {
+	local name=$1
+	shift
+	"$@" >"/tmp/bg-$name" 2>&1 &
+	BG="$BG $name:$!"
+}
+
+# bg_wait: every job of bg must have exited 0; the output of those that did not.
+bg_wait() {
+	local job rc=0
+	for job in $BG; do
+		wait "${job#*:}" && continue
+		rc=1
+		echo "${job%%:*} failed:"
+		tail -n 5 "/tmp/bg-${job%%:*}"
+	done
+	BG=
+	return "$rc"
+}
+
+# mm_loop MIB: xpv-mmtest's mmap and fork checks over MIB MiB, round after
+# round until /tmp/stop-load exists; says "N rounds", or the round that
+# failed (status 1). A command of its own (for taskset and bg):
+# sh -c '. /xpv/lib.sh; mm_loop 2'.
+mm_loop() {
+	local n=0
+	while [ ! -e /tmp/stop-load ]; do
+		xpv-mmtest mmap 4 "$1" >/dev/null || { echo "mmap, round $n"; return 1; }
+		xpv-mmtest fork 4 "$((($1 + 1) / 2))" >/dev/null || { echo "fork, round $n"; return 1; }
+		n=$((n + 1))
+	done
+	echo "$n rounds"
+}
+
 # tcp_receive PORT FILE / tcp_receive_wait [TIMEOUT]: one inbound TCP
 # connection into FILE, in the background. busybox nc quits when its stdin
 # ends, so stdin is a FIFO held open (fd 8) until the wait.

@@ -20,28 +20,6 @@ kunit_all_ok() {
 }
 check kunit-smp kunit_all_ok
 
-# bg NAME CMD...: CMD in the background, its output in /tmp/bg-NAME.
-BG=
-bg() {
-	local name=$1
-	shift
-	"$@" >"/tmp/bg-$name" 2>&1 &
-	BG="$BG $name:$!"
-}
-
-# bg_wait: every job of bg must have exited 0; the output of those that did not.
-bg_wait() {
-	local job rc=0
-	for job in $BG; do
-		wait "${job#*:}" && continue
-		rc=1
-		echo "${job%%:*} failed:"
-		tail -n 5 "/tmp/bg-${job%%:*}"
-	done
-	BG=
-	return "$rc"
-}
-
 # pinned_load: on each CPU at once, pinned there with taskset: anonymous
 # mmap/munmap and copy on write across fork, checked page by page
 # (xpv-mmtest), fork+exec, and faults, FPU and signals (xpv-cputest).
@@ -62,19 +40,6 @@ check pinned-load pinned_load
 # and unmaps them (tests/guest/xpv-smptest.c).
 check shared-memory xpv-smptest 40 16
 
-# CPU hotplug under load: dom0 runs `xl vcpu-set guest 1`, then 4, while
-# mm storms run, two of them pinned to CPUs that go away (the kernel moves
-# them, and they must go on working).
-cat >/tmp/load-loop <<'LOOP'
-n=0
-while [ ! -e /tmp/stop-load ]; do
-	xpv-mmtest mmap 4 2 >/dev/null || { echo "mmap, round $n"; exit 1; }
-	xpv-mmtest fork 4 1 >/dev/null || { echo "fork, round $n"; exit 1; }
-	n=$((n + 1))
-done
-echo "$n rounds"
-LOOP
-
 # wait_online LIST SECS: /sys/devices/system/cpu/online says LIST within SECS.
 wait_online() {
 	local t=$2
@@ -87,11 +52,15 @@ wait_online() {
 	return 1
 }
 
+# CPU hotplug under load: dom0 runs `xl vcpu-set guest 1`, then 4, while
+# mm storms run, two of them pinned to CPUs that go away (the kernel moves
+# them, and they must go on working).
 rm -f /tmp/stop-load
-bg loop-a sh /tmp/load-loop
-bg loop-b sh /tmp/load-loop
-bg loop-c taskset -c 2 sh /tmp/load-loop
-bg loop-d taskset -c 3 sh /tmp/load-loop
+LOOP='. /xpv/lib.sh; mm_loop 2'
+bg loop-a sh -c "$LOOP"
+bg loop-b sh -c "$LOOP"
+bg loop-c taskset -c 2 sh -c "$LOOP"
+bg loop-d taskset -c 3 sh -c "$LOOP"
 value vcpu-set-ready 1
 check cpus-down wait_online 0 300 && value cpus-down 1
 check cpus-up wait_online 0-3 300
