@@ -65,4 +65,11 @@ enum xpv_control_req {
 enum xpv_control_req xpv_control_parse(const char *val);
 int xpv_control_sysrq_key(const char *val);
 
+/*
+ * The balloon (balloon.c): memory/target in pages, and that target within
+ * what the domain can be (never below a floor, never past its boot size).
+ */
+int xpv_balloon_parse_target(const char *val, unsigned long *pages);
+unsigned long xpv_balloon_clamp(unsigned long pages, unsigned long boot_pages);
+
 #endif /* _XPV_XENBUS_INTERNAL_H */

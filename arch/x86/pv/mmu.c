@@ -202,7 +202,8 @@ static void xpv_lazy_mmu_flush(void)
 
 /* ---- read-only transitions of page-table pages ---- */
 
-static u64 kernel_pte(const void *va, bool ro)
+/* The direct-map (or image) entry of kernel page @va, as Xen takes it. */
+u64 xpv_kernel_pte(const void *va, bool ro)
 {
 	u64 flags = _PAGE_PRESENT | _PAGE_ACCESSED |
 		    (__supported_pte_mask & _PAGE_NX);
@@ -218,7 +219,7 @@ int xpv_set_page_ro(void *va, bool ro)
 	long rc;
 
 	mmu_queue_flush();
-	rc = xpv_update_va_mapping((unsigned long)va, kernel_pte(va, ro),
+	rc = xpv_update_va_mapping((unsigned long)va, xpv_kernel_pte(va, ro),
 				   UVMF_INVLPG);
 	if (rc)
 		xpv_early_printf("xpv: make %px (mfn %#lx) %s: %ld\n", va,

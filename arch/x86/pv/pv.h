@@ -92,6 +92,7 @@ void __init xpv_mmu_set_cr3(unsigned long cr3);
 void xpv_mmu_cpu_cr3(unsigned int cpu, unsigned long cr3);
 unsigned long xpv_mmu_cr3_of(unsigned int cpu);
 int xpv_set_page_ro(void *va, bool ro);
+u64 xpv_kernel_pte(const void *va, bool ro);
 
 /* pin.c; L4 slots below 256 map user space, the rest is kernel and Xen */
 #define XPV_USER_PGD_SLOTS	256
