@@ -5,8 +5,9 @@
  * The P2M stays where Xen's domain builder put it, in the bootstrap area
  * right after the kernel image (and initrd): a flat array of nr_pages
  * entries, reached through the direct map once our own page tables are
- * in (mmu.c drops the kernel high map of everything past the image). We
- * keep no balloon, so the array never grows.
+ * in (mmu.c drops the kernel high map of everything past the image). The
+ * balloon (reservation.c) only empties and refills entries: the array
+ * never grows.
  *
  * For the toolstack (save, migration) the P2M is also published by machine
  * frames in shared_info: the frame list (see <asm/xpv/p2m.h>), built once
