@@ -66,6 +66,18 @@ static int unmap_pages(struct page **pages, unsigned int n, xen_pfn_t *mfns)
 	return 0;
 }
 
+/* XENMEM @cmd on the first @n of @frames: how many Xen did (0 on error). */
+static unsigned int reservation_op(unsigned int cmd, xen_pfn_t *frames,
+				   unsigned int n)
+{
+	struct xen_memory_reservation r = { .nr_extents = n, .domid = DOMID_SELF };
+	long done;
+
+	set_xen_guest_handle(r.extent_start, frames);
+	done = xpv_memory_op(cmd, &r);
+	return done < 0 || done > n ? 0 : done;
+}
+
 /**
  * xpv_reservation_give - give the frames of @n pages back to Xen
  * @pages: pages of ours, allocated and unused, in the direct map
@@ -77,22 +89,14 @@ static int unmap_pages(struct page **pages, unsigned int n, xen_pfn_t *mfns)
 unsigned int xpv_reservation_give(struct page **pages, unsigned int n)
 {
 	xen_pfn_t mfns[XPV_RESERVATION_BATCH];
-	struct xen_memory_reservation r = {
-		.nr_extents = min_t(unsigned int, n, XPV_RESERVATION_BATCH),
-		.domid = DOMID_SELF,
-	};
-	long done;
-	unsigned int i;
+	unsigned int done, i;
 
-	n = r.nr_extents;
+	n = min_t(unsigned int, n, XPV_RESERVATION_BATCH);
 	if (!n || unmap_pages(pages, n, mfns))
 		return 0;	/* the multicall's report says which and why */
-	set_xen_guest_handle(r.extent_start, mfns);
-	done = xpv_memory_op(XENMEM_decrease_reservation, &r);
-	if (done < 0 || done > n) {
-		pr_err("xpv: XENMEM_decrease_reservation of %u: %ld\n", n, done);
-		done = 0;
-	}
+	done = reservation_op(XENMEM_decrease_reservation, mfns, n);
+	if (done < n)
+		pr_err("xpv: Xen took %u of %u frames given back\n", done, n);
 	for (i = done; i < n; i++)
 		map_back(pages[i], mfns[i]);
 	return done;
@@ -120,13 +124,10 @@ static int back_page(struct page *page, unsigned long mfn)
 /* Frames we were given but cannot use, back to Xen. */
 static void give_frames(xen_pfn_t *mfns, unsigned int n)
 {
-	struct xen_memory_reservation r = { .nr_extents = n, .domid = DOMID_SELF };
-	long done;
+	unsigned int done = reservation_op(XENMEM_decrease_reservation, mfns, n);
 
-	set_xen_guest_handle(r.extent_start, mfns);
-	done = xpv_memory_op(XENMEM_decrease_reservation, &r);
-	if (done != n)
-		pr_err("xpv: %u unused frames given back: %ld\n", n, done);
+	if (done < n)
+		pr_err("xpv: Xen took %u of %u unused frames\n", done, n);
 }
 
 /**
@@ -139,20 +140,13 @@ static void give_frames(xen_pfn_t *mfns, unsigned int n)
 unsigned int xpv_reservation_take(struct page **pages, unsigned int n)
 {
 	xen_pfn_t frames[XPV_RESERVATION_BATCH];
-	struct xen_memory_reservation r = {
-		.nr_extents = min_t(unsigned int, n, XPV_RESERVATION_BATCH),
-		.domid = DOMID_SELF,
-	};
-	long done;
-	unsigned int i;
+	unsigned int done, i;
 
-	n = r.nr_extents;
+	n = min_t(unsigned int, n, XPV_RESERVATION_BATCH);
 	for (i = 0; i < n; i++)
 		frames[i] = page_to_pfn(pages[i]);
-	set_xen_guest_handle(r.extent_start, frames);
-	done = xpv_memory_op(XENMEM_populate_physmap, &r);
-	if (done < 0 || done > n)
-		done = 0;	/* none (fewer: the domain's limit is reached) */
+	/* fewer than n: the domain's limit is reached */
+	done = reservation_op(XENMEM_populate_physmap, frames, n);
 	for (i = 0; i < done; i++)
 		if (back_page(pages[i], frames[i]))
 			break;
