@@ -44,9 +44,9 @@ unsigned int blkfront_timeout = 30;
 module_param_named(timeout, blkfront_timeout, uint, 0444);
 MODULE_PARM_DESC(timeout, "Seconds a request may wait for the backend before the device fails");
 
-static unsigned int max_queues = 1;
+static unsigned int max_queues;
 module_param(max_queues, uint, 0444);
-MODULE_PARM_DESC(max_queues, "Queues (rings) per disk at most, up to 4");
+MODULE_PARM_DESC(max_queues, "Queues (rings) per disk at most (0: one per CPU), up to 4");
 
 static unsigned int max_ring_page_order = 2;
 module_param(max_ring_page_order, uint, 0444);
@@ -72,16 +72,18 @@ static unsigned long long backend_uint(struct blkfront *bf, const char *node,
 }
 
 /*
- * Ring pages and queues, min(ours, the backend's). A disk that exists
- * already keeps its queues (blk-mq's hardware queues) and needs rings as
- * deep as its tags.
+ * Ring pages and queues, min(ours, the backend's); ours is a queue per
+ * online CPU unless max_queues says otherwise. A disk that exists already
+ * keeps its queues (blk-mq's hardware queues), whatever CPUs are online
+ * now, and needs rings as deep as its tags.
  */
 static int negotiate_rings(struct blkfront *bf)
 {
 	unsigned int order = blkfront_cap(backend_uint(bf, "max-ring-page-order", 0),
 					  min(max_ring_page_order, BLKFRONT_MAX_RING_ORDER));
+	unsigned int ours = bf->disk ? bf->nr_queues : max_queues ?: num_online_cpus();
 	unsigned int nr = blkfront_cap(max(backend_uint(bf, "multi-queue-max-queues", 1), 1ull),
-				       min(max(max_queues, 1u), BLKFRONT_MAX_QUEUES));
+				       min(ours, BLKFRONT_MAX_QUEUES));
 
 	if (bf->disk && (order < bf->ring_order || nr < bf->nr_queues))
 		return -EPROTO;		/* the backend came back smaller */

@@ -578,9 +578,11 @@ int blkfront_queue_setup(struct blkfront_queue *q)
 	snprintf(q->irq_name, sizeof(q->irq_name), "%s-q%u",
 		 dev_name(&q->bf->xd->dev), q->index);
 	rc = request_irq(irq, blkfront_interrupt, 0, q->irq_name, q);
-	if (!rc)
-		q->irq = irq;
-	return rc;
+	if (rc)
+		return rc;
+	q->irq = irq;
+	xpv_evtchn_irq_spread(irq, q->index);
+	return 0;
 }
 
 #if IS_ENABLED(CONFIG_XPV_BLKFRONT_KUNIT_TEST)

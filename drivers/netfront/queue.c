@@ -603,9 +603,11 @@ static int evtchn_one(struct netfront_queue *q, evtchn_port_t *port, int *irqp,
 	snprintf(q->irq_name[which], sizeof(q->irq_name[which]), "%s-q%u-%s",
 		 q->nf->dev->name, q->id, what[which]);
 	rc = request_irq(irq, netfront_interrupt, 0, q->irq_name[which], q);
-	if (!rc)
-		*irqp = irq;
-	return rc;
+	if (rc)
+		return rc;
+	*irqp = irq;
+	xpv_evtchn_irq_spread(irq, q->id);
+	return 0;
 }
 
 static int evtchn_setup(struct netfront_queue *q, bool split)

@@ -170,6 +170,8 @@ static int bind_irq(evtchn_port_t port, unsigned int cpu,
 	if (irq < 0)
 		return irq;
 	irq_set_chip_and_handler_name(irq, &xpv_evtchn_chip, flow, name);
+	/* An affinity is set at once (it is one hypercall), not at the next irq. */
+	irq_set_status_flags(irq, IRQ_MOVE_PCNTXT);
 	irq_set_chip_data(irq, (void *)(unsigned long)port);
 	port_set_cpu(port, cpu);
 	irq_data_update_effective_affinity(irq_get_irq_data(irq), cpumask_of(cpu));
@@ -187,6 +189,22 @@ static int bind_irq(evtchn_port_t port, unsigned int cpu,
 int xpv_evtchn_bind_irq(evtchn_port_t port)
 {
 	return bind_irq(port, 0, handle_edge_irq, "event");
+}
+
+/**
+ * xpv_evtchn_irq_spread - a frontend queue's irq on a CPU of its own
+ * @irq: an irq of xpv_evtchn_bind_irq(), requested
+ * @index: the queue's number: queue i goes to the i-th online CPU, wrapping
+ *
+ * Where it cannot move, the irq stays where it is (and works there).
+ */
+void xpv_evtchn_irq_spread(unsigned int irq, unsigned int index)
+{
+	unsigned int cpu = cpumask_local_spread(index, NUMA_NO_NODE);
+	int rc = irq_set_affinity(irq, cpumask_of(cpu));
+
+	if (rc)
+		pr_warn("xpv: irq %u not moved to CPU %u: %d\n", irq, cpu, rc);
 }
 
 /**

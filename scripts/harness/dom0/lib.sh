@@ -221,6 +221,13 @@ guest_value_on() {
 		sed -n "s/.*XPV-VALUE $2 \([^ ]*\).*/\1/p"
 }
 
+# serve_small_flows: what the guest's small_flows fetches, on port 8080.
+serve_small_flows() {
+	mkdir -p "$XPV_RUN/www"
+	seq 1 3000 >"$XPV_RUN/www/small"
+	httpd -p 8080 -h "$XPV_RUN/www"
+}
+
 # tcp_receive PORT FILE: listen for one TCP connection in the background and
 # store what arrives. busybox nc quits when its stdin ends, so stdin is a
 # FIFO held open until tcp_receive_wait.

@@ -5,9 +5,7 @@
 # removed it (no drops for a well-behaved guest, GSO both ways) and the TAP
 # device went with it.
 
-mkdir -p "$XPV_RUN/www"
-seq 1 3000 >"$XPV_RUN/www/small"
-httpd -p 8080 -h "$XPV_RUN/www"
+serve_small_flows
 tcp_receive 5000 "$XPV_RUN/rx.bin"
 guest_wait 'XPV-VALUE net-ready' 300 >/dev/null || exit 1
 domid=$(xl domid "$GUEST_NAME")

@@ -12,9 +12,7 @@
 daemon=false
 [ -e /run/xpv-netback.pid ] && daemon=true
 
-mkdir -p "$XPV_RUN/www"
-seq 1 3000 >"$XPV_RUN/www/small"
-httpd -p 8080 -h "$XPV_RUN/www"
+serve_small_flows
 tcp_receive 5000 "$XPV_RUN/rx.bin"
 # The vif detached while TCP runs both ways, then a new one attached the
 # way the harness wrote the first (the same MAC, bridge and script; the

@@ -14,6 +14,7 @@
 #define XPV_EVTCHN_IPIS	3
 
 int xpv_evtchn_bind_irq(evtchn_port_t port);
+void xpv_evtchn_irq_spread(unsigned int irq, unsigned int index);
 int xpv_evtchn_bind_virq(unsigned int virq, unsigned int cpu);
 int xpv_evtchn_bind_ipi(unsigned int slot, unsigned int cpu);
 void xpv_evtchn_send_ipi(unsigned int slot, unsigned int cpu);
