@@ -142,9 +142,10 @@ static unsigned int balloon_grow(unsigned int n)
 	return taken;
 }
 
+/* Our size in pages; sysfs reads it without the lock. */
 static unsigned long balloon_current(void)
 {
-	return balloon.boot_pages - balloon.given_pages;
+	return balloon.boot_pages - READ_ONCE(balloon.given_pages);
 }
 
 static void balloon_step(struct work_struct *work)
@@ -214,7 +215,7 @@ static ssize_t target_kib_show(struct kobject *kobj, struct kobj_attribute *attr
 static ssize_t current_kib_show(struct kobject *kobj, struct kobj_attribute *attr,
 				char *buf)
 {
-	return pages_show(buf, balloon.boot_pages - READ_ONCE(balloon.given_pages));
+	return pages_show(buf, balloon_current());
 }
 
 static struct kobj_attribute target_kib_attr = __ATTR_RO(target_kib);
