@@ -50,4 +50,6 @@ table_header() {
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
-better() { case $1 in */s) echo higher ;; *) echo lower ;; esac; }
+# better UNIT: a rate (UNIT ends in /s) or a factor (x) is better higher;
+# a time or a size lower.
+better() { case $1 in */s | x) echo higher ;; *) echo lower ;; esac; }

@@ -24,8 +24,8 @@
 # Output: a table on stdout and in $XPV_BUILD/bench/results.md (and
 # results.json, every sample kept); per-run logs under
 # $XPV_BUILD/bench/<name>/<label>-<run>/. Ratios are ours/base of the
-# median; "better" says which direction is (units ending in /s: higher;
-# anything else, a time or a size: lower). scripts/bench/readme-table.sh
+# median; "better" says which direction is (units ending in /s and the
+# factor x: higher; anything else, a time or a size: lower). scripts/bench/readme-table.sh
 # puts the rows into the README's table.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/../harness/common.sh"
