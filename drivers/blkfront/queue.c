@@ -472,8 +472,11 @@ unsigned int blkfront_queue_take_back(struct blkfront_queue *q, bool requeue)
 
 void blkfront_queue_stop_irq(struct blkfront_queue *q)
 {
-	if (q->irq > 0)
+	if (q->irq > 0) {
 		free_irq(q->irq, q);	/* waits for a handler running */
+		xpv_evtchn_unbind(q->irq);
+		q->port = 0;
+	}
 	q->irq = 0;
 }
 
@@ -501,7 +504,7 @@ void blkfront_queue_release(struct blkfront_queue *q)
 	unsigned long flags;
 
 	blkfront_queue_stop_irq(q);
-	if (q->port)
+	if (q->port)		/* allocated, never given an irq */
 		xpv_evtchn_close(q->port);
 	q->port = 0;
 	free_ring_pages(q);

@@ -620,16 +620,22 @@ static int evtchn_setup(struct netfront_queue *q, bool split)
 	return evtchn_one(q, &q->port_rx, &q->irq_rx, 1);
 }
 
+/* One channel's irq and port (only the port when it never got an irq). */
+static void evtchn_release_one(struct netfront_queue *q, evtchn_port_t port, int irq)
+{
+	if (irq > 0) {
+		free_irq(irq, q);
+		xpv_evtchn_unbind(irq);
+	} else if (port) {
+		xpv_evtchn_close(port);
+	}
+}
+
 static void evtchn_release(struct netfront_queue *q)
 {
-	if (q->irq_rx > 0)
-		free_irq(q->irq_rx, q);
-	if (q->irq > 0)
-		free_irq(q->irq, q);
-	if (q->port_rx && q->port_rx != q->port)
-		xpv_evtchn_close(q->port_rx);
-	if (q->port)
-		xpv_evtchn_close(q->port);
+	if (q->port_rx != q->port)
+		evtchn_release_one(q, q->port_rx, q->irq_rx);
+	evtchn_release_one(q, q->port, q->irq);
 	q->irq = q->irq_rx = 0;
 	q->port = q->port_rx = 0;
 }

@@ -237,6 +237,27 @@ void xpv_evtchn_close(evtchn_port_t port)
 	xpv_event_channel_op(EVTCHNOP_close, &close);
 }
 
+/**
+ * xpv_evtchn_unbind - give up an irq of xpv_evtchn_bind_irq() and its port
+ * @irq: the irq, with no handler any more (free_irq first)
+ *
+ * A port that went with a resume in a new domain is not ours to close
+ * (its number may be another channel's now): only the irq goes then.
+ */
+void xpv_evtchn_unbind(unsigned int irq)
+{
+	struct irq_data *d = irq_get_irq_data(irq);
+	evtchn_port_t port;
+
+	if (!d || irq_data_get_irq_chip(d) != &xpv_evtchn_chip)
+		return;
+	port = port_of(d);
+	if (port < XPV_NR_PORTS && xpv_port_irq[port] == irq)
+		xpv_evtchn_close(port);
+	else
+		irq_free_desc(irq);
+}
+
 /* Bind @virq of @cpu's vCPU on Xen's side: its port, or -errno. */
 static long bind_virq_port(unsigned int virq, unsigned int cpu)
 {

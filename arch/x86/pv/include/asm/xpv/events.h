@@ -3,7 +3,8 @@
  * Event channels for the xpv drivers: a port already bound on Xen's side
  * becomes an irq of its own (a CPU's virq or IPI: a per-CPU one); a
  * notification is EVTCHNOP_send; a frontend allocates a port for its
- * backend and closes it when done.
+ * backend and, done with it, unbinds its irq (which closes the port,
+ * unless the port went with a resume) or closes a port it never bound.
  */
 #ifndef _ASM_X86_XPV_EVENTS_H
 #define _ASM_X86_XPV_EVENTS_H
@@ -22,6 +23,7 @@ evtchn_port_t xpv_evtchn_port_of_irq(unsigned int irq);
 void xpv_evtchn_notify(evtchn_port_t port);
 int xpv_evtchn_alloc_unbound(domid_t remote_dom);
 void xpv_evtchn_close(evtchn_port_t port);
+void xpv_evtchn_unbind(unsigned int irq);
 int xpv_evtchn_rebind_irq(unsigned int irq, evtchn_port_t port);
 
 #endif /* _ASM_X86_XPV_EVENTS_H */
