@@ -229,29 +229,28 @@ static int gnt_map_one(pte_t *pte, unsigned long addr, void *data)
 	return m->rc ? -EFAULT : 0;
 }
 
-/* Ask Xen for @nr table frames and map them at @addr. */
+/*
+ * Ask Xen for @nr (at most GNT_WANT_FRAMES) table frames and map them at
+ * @addr. Does not sleep once the range has its page tables (at resume,
+ * with the other CPUs held).
+ */
 static int gnt_setup_map(void *addr, unsigned int nr)
 {
 	struct gnttab_setup_table setup = { .dom = DOMID_SELF, .nr_frames = nr };
-	struct gnt_map map = {};
-	xen_pfn_t *frames = kcalloc(nr, sizeof(*frames), GFP_KERNEL);
+	xen_pfn_t frames[GNT_WANT_FRAMES];
+	struct gnt_map map = { .frames = frames };
 	long rc;
 
-	if (!frames)
-		return -ENOMEM;
 	set_xen_guest_handle(setup.frame_list, frames);
 	rc = xpv_grant_table_op(GNTTABOP_setup_table, &setup, 1);
 	if (rc || setup.status) {
 		pr_err("setup_table of %u frames: %ld/%d\n", nr, rc, setup.status);
-		kfree(frames);
 		return -ENODEV;
 	}
-	map.frames = frames;
 	rc = apply_to_page_range(&init_mm, (unsigned long)addr, nr * PAGE_SIZE,
 				 gnt_map_one, &map);
 	if (rc)
 		pr_err("mapping frame %u: %ld\n", map.i, map.rc);
-	kfree(frames);
 	return rc;
 }
 
@@ -290,14 +289,17 @@ fail:
 
 static int gnt_unmap_one(pte_t *pte, unsigned long addr, void *data)
 {
-	return xpv_update_va_mapping(addr, 0, UVMF_INVLPG) ? -EFAULT : 0;
+	return xpv_update_va_mapping(addr, 0, UVMF_INVLPG | UVMF_ALL) ? -EFAULT : 0;
 }
 
 /*
- * Around a suspend: Xen's frames leave our page tables (the toolstack
- * saves only our own frames), and come back after it, those of the new
- * domain's table after a restore. Its entries are then empty: what was
- * granted, the frontends grant again when they reconnect.
+ * Around a suspend, with the other CPUs held and events masked (a
+ * frontend's interrupt or poll ends grants at any time): Xen's frames
+ * leave our page tables (the toolstack saves only our own frames), and
+ * come back after it, those of the new domain's table after a restore.
+ * Its entries are then empty: what was granted, the frontends grant
+ * again when they reconnect, and the references they end meanwhile go
+ * back to the free list.
  */
 int xpv_gnttab_suspend(void)
 {

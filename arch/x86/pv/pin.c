@@ -149,6 +149,14 @@ static void pin_mm(struct mm_struct *mm)
 		      current->comm, task_pid_nr(current));
 }
 
+/* No CPU may have @mm's tables loaded. */
+static void unpin_mm(struct mm_struct *mm)
+{
+	pin_op(MMUEXT_UNPIN_TABLE, xpv_user_pgd(mm->pgd));
+	pin_op(MMUEXT_UNPIN_TABLE, mm->pgd);
+	walk_mm(mm, false);
+}
+
 static void xpv_activate_mm(struct mm_struct *prev, struct mm_struct *next)
 {
 	pin_mm(next);
@@ -195,10 +203,50 @@ static void xpv_exit_mmap(struct mm_struct *mm)
 	if (!xpv_mm_pinned(mm))
 		return;
 	leave_mm_everywhere(mm);
-	pin_op(MMUEXT_UNPIN_TABLE, xpv_user_pgd(mm->pgd));
-	pin_op(MMUEXT_UNPIN_TABLE, mm->pgd);
-	walk_mm(mm, false);
+	unpin_mm(mm);
 }
+
+#ifdef CONFIG_XPV_SUSPEND
+/*
+ * Around a suspend. The toolstack rewrites the frame numbers of the page
+ * tables Xen knows as such; an mm being built (fork, exec) or torn down
+ * (exit) has plain pages holding entries that would be stale in the new
+ * domain. So every mm is pinned before the suspend hypercall, and those
+ * that were not are unpinned after it. Their pgd pages carry the mark
+ * (PG_dirty, unused on a pgd page) in between. Other CPUs are held and
+ * events masked: no mm is created, loaded or freed meanwhile.
+ */
+void xpv_mm_pin_all(void)
+{
+	struct page *page;
+
+	spin_lock(&pgd_lock);
+	list_for_each_entry(page, &pgd_list, lru) {
+		struct mm_struct *mm = pgd_page_get_mm(page);
+
+		if (xpv_mm_pinned(mm))
+			continue;
+		SetPageDirty(page);
+		pin_mm(mm);
+	}
+	spin_unlock(&pgd_lock);
+}
+
+void xpv_mm_unpin_all(void)
+{
+	struct page *page;
+
+	spin_lock(&pgd_lock);
+	list_for_each_entry(page, &pgd_list, lru) {
+		struct mm_struct *mm = pgd_page_get_mm(page);
+
+		if (!TestClearPageDirty(page))
+			continue;
+		unpin_mm(mm);
+	}
+	spin_unlock(&pgd_lock);
+}
+#endif
 
 void __init xpv_pin_ops_init(void)
 {

@@ -99,6 +99,8 @@ u64 xpv_kernel_pte(const void *va, bool ro);
 void __init xpv_pin_ops_init(void);
 bool xpv_mm_pinned(struct mm_struct *mm);
 pgd_t *xpv_user_pgd(pgd_t *pgd);
+void xpv_mm_pin_all(void);
+void xpv_mm_unpin_all(void);
 
 /* pagetable.c */
 void __init xpv_pagetable_init(const struct start_info *si);

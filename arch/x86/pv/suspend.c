@@ -72,6 +72,7 @@ int xpv_arch_suspend(void)
 	long rc;
 
 	xpv_time_suspend();
+	xpv_mm_pin_all();
 	convert_start_info(si, true);
 	xpv_shared_info_unmap();
 	rc = suspend_hypercall(si);
@@ -86,6 +87,7 @@ int xpv_arch_suspend(void)
 	xpv_p2m_fl_publish();
 	if (!rc)
 		resume_new_domain(si);
+	xpv_mm_unpin_all();
 	xpv_time_resume();
 	return rc;
 }
