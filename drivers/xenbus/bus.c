@@ -195,6 +195,30 @@ static void otherend_changed(struct xpv_xs_watch *w, const char *path)
 	device_unlock(&xd->dev);
 }
 
+/* A watch on the backend's state; it fires once at once. */
+static int watch_otherend(struct xpv_xenbus_device *xd)
+{
+	int rc;
+
+	xd->otherend_watch.path = kasprintf(GFP_KERNEL, "%s/state", xd->otherend);
+	xd->otherend_watch.callback = otherend_changed;
+	rc = xd->otherend_watch.path ? xpv_xs_watch_register(&xd->otherend_watch) : -ENOMEM;
+	if (rc) {
+		kfree(xd->otherend_watch.path);
+		xd->otherend_watch.path = NULL;
+	}
+	return rc;
+}
+
+static void unwatch_otherend(struct xpv_xenbus_device *xd)
+{
+	if (!xd->otherend_watch.path)
+		return;
+	xpv_xs_watch_unregister(&xd->otherend_watch);
+	kfree(xd->otherend_watch.path);
+	xd->otherend_watch.path = NULL;
+}
+
 static int xpv_xenbus_probe(struct device *dev)
 {
 	struct xpv_xenbus_device *xd = to_xpv_xenbus_device(dev);
@@ -204,15 +228,9 @@ static int xpv_xenbus_probe(struct device *dev)
 	rc = drv->probe(xd);
 	if (rc)
 		return rc;
-	xd->otherend_watch.path = kasprintf(GFP_KERNEL, "%s/state", xd->otherend);
-	xd->otherend_watch.callback = otherend_changed;
-	rc = xd->otherend_watch.path ? xpv_xs_watch_register(&xd->otherend_watch) : -ENOMEM;
-	if (rc) {
-		kfree(xd->otherend_watch.path);
-		xd->otherend_watch.path = NULL;
-		if (drv->remove)
-			drv->remove(xd);
-	}
+	rc = watch_otherend(xd);
+	if (rc && drv->remove)
+		drv->remove(xd);
 	return rc;
 }
 
@@ -221,11 +239,7 @@ static void xpv_xenbus_remove(struct device *dev)
 	struct xpv_xenbus_device *xd = to_xpv_xenbus_device(dev);
 	struct xpv_xenbus_driver *drv = to_xpv_driver(dev->driver);
 
-	if (xd->otherend_watch.path) {
-		xpv_xs_watch_unregister(&xd->otherend_watch);
-		kfree(xd->otherend_watch.path);
-		xd->otherend_watch.path = NULL;
-	}
+	unwatch_otherend(xd);
 	if (drv->remove)
 		drv->remove(xd);
 }
@@ -332,11 +346,34 @@ static struct xpv_xenbus_device *find_device(const char *nodename)
 	return dev ? to_xpv_xenbus_device(dev) : NULL;
 }
 
+/*
+ * The backend a device's directory names, checked: a directory of its own
+ * and a domain id Xen could give. -errno while the toolstack writes it.
+ */
+static int read_backend(const char *nodename, char **otherend, unsigned int *id)
+{
+	unsigned long long backend_id;
+	int rc = xpv_xs_read_node(0, nodename, "backend", otherend);
+
+	if (rc)
+		return rc;
+	rc = xpv_xs_read_uint(0, nodename, "backend-id", &backend_id);
+	if (!rc && (backend_id > 0x7fef || (*otherend)[0] != '/' ||
+		    !xpv_xs_path_ok(*otherend)))
+		rc = -EINVAL;
+	if (rc) {
+		kfree(*otherend);
+		*otherend = NULL;
+		return rc;
+	}
+	*id = backend_id;
+	return 0;
+}
+
 /* device/<type>/<id>: a new device unless we have it already. */
 static void add_device(const char *type, const char *id)
 {
 	struct xpv_xenbus_device *xd;
-	unsigned long long backend_id;
 	char *nodename;
 	int rc;
 
@@ -357,22 +394,15 @@ static void add_device(const char *type, const char *id)
 	xpv_xenbus_device_init(xd);
 	xd->nodename = nodename;
 	xd->type = kstrdup(type, GFP_KERNEL);
-	rc = xd->type ? xpv_xs_read_node(0, nodename, "backend", &xd->otherend) : -ENOMEM;
-	if (!rc)
-		rc = xpv_xs_read_uint(0, nodename, "backend-id", &backend_id);
-	if (!rc && (backend_id > 0x7fef || xd->otherend[0] != '/' ||
-		    !xpv_xs_path_ok(xd->otherend)))
-		rc = -EINVAL;
+	rc = xd->type ? read_backend(nodename, &xd->otherend, &xd->otherend_id) : -ENOMEM;
 	if (rc) {
 		/* the toolstack may still be writing it: the next event retries */
 		pr_debug("%s not ready: %d\n", nodename, rc);
-		kfree(xd->otherend);
 		kfree(xd->type);
 		kfree(nodename);
 		kfree(xd);
 		return;
 	}
-	xd->otherend_id = backend_id;
 	xd->dev.bus = &xpv_xenbus_type;
 	xd->dev.release = xpv_xenbus_release;
 	dev_set_name(&xd->dev, "%s-%s", type, id);
@@ -433,21 +463,80 @@ static void devices_changed(struct xpv_xs_watch *w, const char *path)
 	bus_for_each_dev(&xpv_xenbus_type, NULL, NULL, drop_if_gone);
 }
 
-static int first_bound(struct device *dev, void *found)
+/* ---- around a suspend ---- */
+
+static int suspend_device(struct device *dev, void *unused)
 {
-	if (!dev->driver)
-		return 0;
-	*(struct device **)found = get_device(dev);
-	return 1;
+	device_lock(dev);
+	unwatch_otherend(to_xpv_xenbus_device(dev));
+	device_unlock(dev);
+	return 0;
 }
 
-/* A device a frontend drives, with a reference (put_device() it), or NULL. */
-struct device *xpv_xenbus_first_bound(void)
+/**
+ * xpv_xenbus_bus_suspend - before a suspend: the backends' watches go
+ *
+ * Nothing follows a backend from here to the resume: after a restore, the
+ * old backend's directory (named after our old domain id) is not ours.
+ */
+void xpv_xenbus_bus_suspend(void)
 {
-	struct device *found = NULL;
+	bus_for_each_dev(&xpv_xenbus_type, NULL, NULL, suspend_device);
+}
 
-	bus_for_each_dev(&xpv_xenbus_type, NULL, &found, first_bound);
-	return found;
+/*
+ * In a new domain a frontend's rings, grants and channels went with the
+ * old one: it takes back what was in flight as if its backend had closed
+ * (the ports are not closed: their numbers are the new domain's). The
+ * toolstack made the device again, our end Initialising, for a backend
+ * that may be another domain's or at another path: read again.
+ */
+static void move_device(struct xpv_xenbus_device *xd)
+{
+	struct xpv_xenbus_driver *drv = xd->dev.driver ? to_xpv_driver(xd->dev.driver) : NULL;
+	unsigned int id;
+	char *otherend;
+	int rc;
+
+	if (drv && drv->set_up(xd))
+		drv->disconnect(xd);
+	rc = read_backend(xd->nodename, &otherend, &id);
+	if (rc) {
+		dev_err(&xd->dev, "no backend after the move: %d\n", rc);
+		return;
+	}
+	kfree(xd->otherend);
+	xd->otherend = otherend;
+	xd->otherend_id = id;
+}
+
+static int resume_device(struct device *dev, void *new_domain)
+{
+	struct xpv_xenbus_device *xd = to_xpv_xenbus_device(dev);
+	int rc = 0;
+
+	device_lock(dev);
+	if (*(bool *)new_domain)
+		move_device(xd);
+	if (dev->driver)
+		rc = watch_otherend(xd);
+	if (rc)
+		dev_err(dev, "cannot watch %s after resume: %d\n", xd->otherend, rc);
+	device_unlock(dev);
+	return 0;
+}
+
+/**
+ * xpv_xenbus_bus_resume - after the suspend, xenstore working again
+ * @new_domain: resumed in a new domain (restored, migrated), not cancelled
+ *
+ * Each bound device watches its backend again, which drives the handshake
+ * from where the backend is: still Connected after a cancelled suspend
+ * (nothing to do), from the start with the new domain's backend.
+ */
+void xpv_xenbus_bus_resume(bool new_domain)
+{
+	bus_for_each_dev(&xpv_xenbus_type, NULL, &new_domain, resume_device);
 }
 
 static struct xpv_xs_watch devices_watch = {

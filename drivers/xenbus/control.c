@@ -76,15 +76,6 @@ int xpv_control_sysrq_key(const char *val)
 /* Once we power off or reboot, later requests are ignored. */
 static bool control_shutting_down;
 
-/* Suspend is acted on only when it can be (see suspend.c). */
-static bool can_suspend(void)
-{
-	char why[64];
-
-	return IS_ENABLED(CONFIG_XPV_SUSPEND) &&
-	       !xpv_xenbus_suspend_blocker(why, sizeof(why));
-}
-
 static bool shutdown_handled(const char *val)
 {
 	switch (xpv_control_parse(val)) {
@@ -93,7 +84,7 @@ static bool shutdown_handled(const char *val)
 	case XPV_CONTROL_REBOOT:
 		return true;
 	case XPV_CONTROL_SUSPEND:
-		return can_suspend();
+		return IS_ENABLED(CONFIG_XPV_SUSPEND);
 	default:
 		return false;
 	}
@@ -102,11 +93,8 @@ static bool shutdown_handled(const char *val)
 /* A suspend we do not act on: why, on the console and in error/suspend. */
 static void suspend_refused(void)
 {
-	char buf[64];
-	const char *why = IS_ENABLED(CONFIG_XPV_SUSPEND) ?
-			  xpv_xenbus_suspend_blocker(buf, sizeof(buf)) : NULL;
+	const char *why = "this kernel cannot suspend";
 
-	why = why ?: "this kernel cannot suspend";
 	pr_warn("not suspending: %s; going on\n", why);
 	xpv_xs_printf(0, "error", "suspend", "%s", why);
 }

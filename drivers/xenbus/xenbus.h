@@ -38,8 +38,9 @@ unsigned long xpv_xs_nr_dropped_events(void);
  */
 extern struct task_struct *xpv_xs_test_nomem_task;
 
-/* bus.c: the first device bound to a frontend, or NULL. */
-struct device *xpv_xenbus_first_bound(void);
+/* bus.c: around a suspend (suspend.c) */
+void xpv_xenbus_bus_suspend(void);
+void xpv_xenbus_bus_resume(bool new_domain);
 
 /*
  * suspend.c: suspend this domain for the toolstack (save, migration).
@@ -47,8 +48,6 @@ struct device *xpv_xenbus_first_bound(void);
  * -errno: not suspended.
  */
 int xpv_xenbus_suspend(void);
-/* Why this domain cannot suspend now (a message), or NULL if it can. */
-const char *xpv_xenbus_suspend_blocker(char *buf, size_t len);
 
 /*
  * control/ (control.c): what the toolstack asks for in control/shutdown,
