@@ -502,7 +502,7 @@ static void move_device(struct xpv_xenbus_device *xd)
 		drv->disconnect(xd);
 	rc = read_backend(xd->nodename, &otherend, &id);
 	if (rc) {
-		dev_err(&xd->dev, "no backend after the move: %d\n", rc);
+		xpv_xenbus_dev_fatal(xd, rc, "no backend after the move");
 		return;
 	}
 	kfree(xd->otherend);

@@ -161,6 +161,20 @@ static void control_advertise(void)
 	}
 }
 
+/*
+ * A suspend we act on. A new domain's control/ knows nothing of us yet;
+ * a suspend Xen refused leaves us running, and says so in error/suspend.
+ */
+static void control_suspend(void)
+{
+	int rc = IS_ENABLED(CONFIG_XPV_SUSPEND) ? xpv_xenbus_suspend() : -EOPNOTSUPP;
+
+	if (rc == 0)
+		control_advertise();
+	else if (rc < 0)
+		xpv_xs_printf(0, "error", "suspend", "suspend failed (%d); going on", rc);
+}
+
 static void control_act(enum xpv_control_req req)
 {
 	control_shutting_down = true;
@@ -174,9 +188,7 @@ static void control_act(enum xpv_control_req req)
 		orderly_reboot();
 		break;
 	case XPV_CONTROL_SUSPEND:
-		/* A new domain's control/ knows nothing of us yet. */
-		if (IS_ENABLED(CONFIG_XPV_SUSPEND) && xpv_xenbus_suspend() == 0)
-			control_advertise();
+		control_suspend();
 		control_shutting_down = false;
 		break;
 	default:
