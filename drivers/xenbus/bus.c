@@ -20,7 +20,9 @@
  *	                               (the backend may come back)
  *
  * except on a device the frontend gave up on (xpv_xenbus_dev_fatal()),
- * which only closes.
+ * which only closes. Around a suspend the backend watches go; in a new
+ * domain (restored, migrated) each device starts that handshake again with
+ * the backend the toolstack made for it there.
  */
 #define pr_fmt(fmt) "xpv-xenbus: " fmt
 
