@@ -1,0 +1,90 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+# dom0 side: receive the guest's stream, a checkpoint (xl save -c), then
+# CYCLES saves and restores (xl restore -F: the runner follows its
+# console, see follow_restores in xpv-dom0); after each the guest must
+# resume in the new domain, and its writer, its stream and its console
+# must go on. Then "stop", and the evidence: the chunks the guest saw
+# acknowledged in the image, the stream as sent.
+. /scenario/blk-dom0.sh
+IMG=$XPV_RUN/guest.save
+STREAM=$XPV_RUN/stream
+CYCLES=10
+
+# received: bytes of the stream dom0 has.
+received() { wc -c <"$STREAM"; }
+
+# grows WHAT CMD: CMD's number grows within 60 s.
+grows() {
+	local what=$1 before now t=60
+	shift
+	before=$("$@")
+	while [ $t -gt 0 ]; do
+		sleep 2
+		now=$("$@")
+		[ "$now" -gt "$before" ] && { echo "$what: $before, then $now"; return 0; }
+		t=$((t - 2))
+	done
+	echo "$what: still $before after 60 s"
+	return 1
+}
+
+# heard NAME: a line typed into the console comes back from the guest.
+heard() {
+	local n
+	n=$(guest_lines)
+	console_type "hello-$1" >/dev/null
+	check "heard-$1" guest_seen_after "$n" "XPV-VALUE heard hello-$1" 30
+}
+
+# going_on I: the guest's console, writer and stream work after move I.
+going_on() {
+	heard "$1"
+	check "writing-$1" grows "last chunk acknowledged" last_acked 1
+	check "streaming-$1" grows "bytes received" received
+}
+
+# checkpoint: xl save -c, a suspend the toolstack cancels: the same domain
+# goes on where it was.
+checkpoint() {
+	local n domid
+	domid=$(xl domid "$GUEST_NAME")
+	n=$(guest_lines)
+	check checkpoint xl save -c "$GUEST_NAME" "$IMG" || return 1
+	rm -f "$IMG"
+	check checkpoint-cancelled guest_seen_after "$n" 'xpv-suspend: suspend cancelled, going on' 60
+	check_eq checkpoint-same-domain "$domid" "$(xl domid "$GUEST_NAME")"
+	going_on 0
+}
+
+# cycle I: one save and restore, timed.
+cycle() {
+	local n t0 t1 t2
+	n=$(guest_lines)
+	t0=$(date +%s)
+	check "save-$1" xl save "$GUEST_NAME" "$IMG" || return 1
+	t1=$(date +%s)
+	xl restore -F "$IMG" >>"$XPV_RUN/xl-create-guest1.log" 2>&1 &
+	check "resumed-$1" guest_seen_after "$n" 'xpv-suspend: resumed in a new domain' 180 ||
+		return 1
+	t2=$(date +%s)
+	rm -f "$IMG"
+	going_on "$1"
+	echo "xpv: cycle $1: save $((t1 - t0)) s, restore to resumed $((t2 - t1)) s"
+}
+
+guest_wait 'XPV-VALUE stream-ready 1' 300 >/dev/null || exit 0
+tcp_receive 5001 "$STREAM"
+console_type go >/dev/null
+guest_wait 'XPV-CHECK writer-started' 60 >/dev/null || exit 0
+sleep 10
+checkpoint
+i=1
+while [ "$i" -le "$CYCLES" ]; do
+	cycle "$i" || break
+	i=$((i + 1))
+done
+check stopped console_type stop
+check stream-received tcp_receive_wait 120
+check_eq stream-data "$(guest_value stream-sha 120)" "$(sha "$STREAM")"
+check acked-on-image acked_on_image 1
