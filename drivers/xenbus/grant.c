@@ -241,6 +241,8 @@ static int gnt_setup_map(void *addr, unsigned int nr)
 	struct gnt_map map = { .frames = frames };
 	long rc;
 
+	if (nr > ARRAY_SIZE(frames))
+		return -EINVAL;
 	set_xen_guest_handle(setup.frame_list, frames);
 	rc = xpv_grant_table_op(GNTTABOP_setup_table, &setup, 1);
 	if (rc || setup.status) {

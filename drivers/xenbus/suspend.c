@@ -3,7 +3,7 @@
  * Suspend for the toolstack: xl save, restore and migration.
  *
  * control.c calls xpv_xenbus_suspend() when control/shutdown says
- * "suspend" and this domain can suspend. In order:
+ * "suspend". In order:
  *
  *   1. the frontends stop following their backends (bus.c), xenstore
  *      quiet: no request on the ring until resume;
