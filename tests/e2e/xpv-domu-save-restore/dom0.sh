@@ -1,15 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# dom0 side: receive the guest's stream, a checkpoint (xl save -c), then
-# CYCLES saves and restores (xl restore -F: the runner follows its
-# console, see follow_restores in xpv-dom0); after each the guest must
-# resume in the new domain, and its writer, its stream and its console
-# must go on. Then "stop", and the evidence: the chunks the guest saw
-# acknowledged in the image, the stream as sent.
+# dom0 side of xpv-domu-save-restore and xpv-domu-migrate: receive the
+# guest's stream, then move the guest MOVES times, MOVE being "save" (a
+# checkpoint, xl save -c, first; then xl save and xl restore -F: the runner
+# follows the restored domains, see follow_restores in xpv-dom0) or
+# "migrate" (xl migrate to this host). Both come from the scenario's
+# dom0-setup.sh. After each move the guest must resume in the new domain,
+# and its writer, its stream and its console must go on. Then "stop", and
+# the evidence: the chunks the guest saw acknowledged in the image, the
+# stream as sent.
 . /scenario/blk-dom0.sh
 IMG=$XPV_RUN/guest.save
 STREAM=$XPV_RUN/stream
-CYCLES=10
 
 # received: bytes of the stream dom0 has.
 received() { wc -c <"$STREAM"; }
@@ -57,8 +59,8 @@ checkpoint() {
 	going_on 0
 }
 
-# cycle I: one save and restore, timed.
-cycle() {
+# save I: move I as one save and restore, timed.
+save() {
 	local n t0 t1 t2
 	n=$(guest_lines)
 	t0=$(date +%s)
@@ -70,7 +72,24 @@ cycle() {
 	t2=$(date +%s)
 	rm -f "$IMG"
 	going_on "$1"
-	echo "xpv: cycle $1: save $((t1 - t0)) s, restore to resumed $((t2 - t1)) s"
+	echo "xpv: move $1: save $((t1 - t0)) s, restore to resumed $((t2 - t1)) s"
+}
+
+# migrate I: move I as a live migration to this host, timed. dom0 has no
+# ssh: with -s "" xl runs the host argument as the receiver's command, here
+# the `xl migrate-receive` that `ssh localhost` would have started. The
+# receiver leaves a monitor of the new domain behind (its log:
+# domain_logs in xpv-dom0).
+migrate() {
+	local n t0 t1
+	n=$(guest_lines)
+	t0=$(date +%s)
+	check "migrate-$1" xl migrate -s "" "$GUEST_NAME" "xl migrate-receive" || return 1
+	t1=$(date +%s)
+	check "resumed-$1" guest_seen_after "$n" 'xpv-suspend: resumed in a new domain' 60 ||
+		return 1
+	going_on "$1"
+	echo "xpv: move $1: live migration $((t1 - t0)) s"
 }
 
 guest_wait 'XPV-VALUE stream-ready 1' 300 >/dev/null || exit 0
@@ -78,24 +97,13 @@ tcp_receive 5001 "$STREAM"
 console_type go >/dev/null
 guest_wait 'XPV-CHECK writer-started' 60 >/dev/null || exit 0
 sleep 10
-checkpoint
+[ "$MOVE" != save ] || checkpoint
 i=1
-while [ "$i" -le "$CYCLES" ]; do
-	cycle "$i" || break
+while [ "$i" -le "$MOVES" ]; do
+	"$MOVE" "$i" || break
 	i=$((i + 1))
 done
-# stop_guest: "stop" typed until the guest takes it (busybox's read -t in
-# its loop can lose the start of a line that comes as its second runs out).
-stop_guest() {
-	local i n
-	for i in 1 2 3; do
-		n=$(guest_lines)
-		console_type stop >/dev/null
-		guest_seen_after "$n" 'XPV-CHECK monotonic' 20 && return 0
-	done
-	return 1
-}
-check stopped stop_guest
+console_type "stop $((i - 1))" >/dev/null
 check stream-received tcp_receive_wait 120
 check_eq stream-data "$(guest_value stream-sha 120)" "$(sha "$STREAM")"
 check acked-on-image acked_on_image 1

@@ -1,16 +1,17 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
-# Guest side: a writer of checksummed chunks on xvdb and a paced stream to
-# dom0 run in the background across dom0's saves and restores, until dom0
-# types "stop" into the console; any other line typed is answered with
-# "XPV-VALUE heard LINE" (console input works in each domain). Meanwhile
+# Guest side of xpv-domu-save-restore and xpv-domu-migrate: a writer of
+# checksummed chunks on xvdb, a paced stream to dom0 and a clock watcher
+# run in the background while dom0 moves the domain (xl save/restore or
+# xl migrate), until dom0 types "stop N" into the console, N being how many
+# new domains the guest was moved into; any other line typed is answered
+# with "XPV-VALUE heard LINE" (console input works in each domain).
 # CLOCK_MONOTONIC and the uptime are read once a second: neither may go
 # back.
 . /usr/local/lib/blk-guest.sh
 exec 3>&1	# the console, for what must be seen while it happens
 exec 4</dev/hvc0	# what dom0 types, held open so no line is missed
 STREAM_PORT=5001
-CYCLES=10
 
 # writer: chunk after chunk, a second apart, until /tmp/stop-load (at most
 # 1024: 64 MiB).
@@ -36,7 +37,7 @@ stream() {
 # console_line: the next line dom0 types (120 s at most).
 console_line() {
 	local line=''
-	read -r -t "${1:-120}" line <&4
+	read -r -t 120 line <&4
 	echo "$line" | tr -d '\r'
 }
 
@@ -46,6 +47,21 @@ job_ok() { wait "$1"; }
 mono_ns() { awk '/^now at/ { print $3; exit }' /proc/timer_list; }
 uptime_cs() { awk '{ split($1, a, "."); print a[1] a[2] }' /proc/uptime; }
 
+# clock: CLOCK_MONOTONIC and the uptime read once a second until
+# /tmp/stop-load; prints how often each went back: "MONOTONIC UPTIME".
+clock() {
+	local mono_back=0 uptime_back=0 mono up last_mono last_up
+	last_mono=$(mono_ns) last_up=$(uptime_cs)
+	while [ ! -e /tmp/stop-load ]; do
+		sleep 1
+		mono=$(mono_ns) up=$(uptime_cs)
+		[ "$mono" -ge "$last_mono" ] || mono_back=$((mono_back + 1))
+		[ "$up" -ge "$last_up" ] || uptime_back=$((uptime_back + 1))
+		last_mono=$mono last_up=$up
+	done
+	echo "$mono_back $uptime_back"
+}
+
 value stream-ready 1
 check_eq go go "$(console_line)"	# dom0 listens
 writer >/tmp/writer.out 2>&1 &
@@ -54,18 +70,23 @@ stream >/tmp/stream.out 2>&1 &
 stream_pid=$!
 echo "XPV-CHECK writer-started ok"
 
-mono_back=0 uptime_back=0
-last_mono=$(mono_ns) last_up=$(uptime_cs)
-while :; do
-	line=$(console_line 1)
-	[ "$line" = stop ] && break
-	[ -z "$line" ] || value heard "$line"
-	mono=$(mono_ns) up=$(uptime_cs)
-	[ "$mono" -ge "$last_mono" ] || mono_back=$((mono_back + 1))
-	[ "$up" -ge "$last_up" ] || uptime_back=$((uptime_back + 1))
-	last_mono=$mono last_up=$up
+clock >/tmp/clock.out &
+clock_pid=$!
+
+# Whole lines, no timeout: busybox's read -t drops what it has read of a
+# line when its time runs out (it once turned "stop" into "top"). The
+# run's timeout bounds the wait.
+while read -r line <&4; do
+	line=$(echo "$line" | tr -d '\r')
+	case $line in
+	stop\ *) break ;;
+	?*) value heard "$line" ;;
+	esac
 done
+moves=${line#stop }
 touch /tmp/stop-load
+wait "$clock_pid"
+read -r mono_back uptime_back </tmp/clock.out
 check_eq monotonic 0 "$mono_back"
 check_eq uptime 0 "$uptime_back"
 check writer job_ok "$writer_pid"
@@ -73,10 +94,11 @@ cat /tmp/writer.out
 check stream job_ok "$stream_pid"
 cat /tmp/stream.out
 value stream-sha "$(sha /tmp/sent)"
-# both frontends connected again to each new domain's backends
+# reconnects N: both frontends connected again to each of N new domains'
+# backends (eth0 once more: its first connection).
 reconnects() {
 	dmesg | grep -E "reconnected xvdb|eth0: connected" | sort | uniq -c
-	[ "$(dmesg | grep -c "reconnected xvdb")" -ge $CYCLES ] &&
-		[ "$(dmesg | grep -c "eth0: connected")" -gt $CYCLES ]
+	[ "$(dmesg | grep -c "reconnected xvdb")" -ge "$1" ] &&
+		[ "$(dmesg | grep -c "eth0: connected")" -gt "$1" ]
 }
-check reconnected reconnects
+check reconnected reconnects "$moves"
