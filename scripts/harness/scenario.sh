@@ -22,6 +22,9 @@
 #              shell after guest.sh (needs a tty)
 #   --set      override a scenario setting (e.g. GUEST_KERNEL=path,
 #              DISKS="xpv:64") after scenario.conf is read
+# Environment: XPV_XEN, a Xen 4.17 image (xen.gz) to boot instead of
+# Debian's, e.g. one built with shadow paging for live migration
+# (tests/e2e-wip/README.md).
 # The last line is "PASS <name> (Ns)..." or "FAIL <name> (Ns): why"; the
 # exit status is 0 for PASS.
 set -euo pipefail
@@ -295,7 +298,7 @@ build_scenario_cpio() {
 
 boot() {
 	local show='^(XPV-STAGE|XPV-FATAL|XPV-CHECK|XPV-RESULT guest[0-9]*-end)'
-	local args=(--xen "$IMAGES/xen" --kernel "$IMAGES/vmlinux"
+	local args=(--xen "${XPV_XEN:-$IMAGES/xen}" --kernel "$IMAGES/vmlinux"
 		--cmdline "console=hvc0 earlyprintk=xen loglevel=6"
 		--initrd "$RUN/initrd.cpio" --log "$RUN/serial.log"
 		--timeout "$QEMU_TIMEOUT")
