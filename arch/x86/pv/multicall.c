@@ -22,6 +22,27 @@
 #include <asm/xpv/multicall.h>
 #include "pv.h"
 
+/*
+ * Each entry's hypercall, and the requests of the mmu_update and
+ * mmuext_op entries (their second argument), for the counts
+ * (CONFIG_XPV_HYPERCALL_STATS).
+ */
+static void count_batched(const struct multicall_entry *mc, unsigned int n)
+{
+#ifdef CONFIG_XPV_HYPERCALL_STATS
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (mc[i].op >= XPV_HYPERCALLS)
+			continue;
+		xpv_hypercall_stat_add(mc[i].op, batched, 1);
+		if (mc[i].op == __HYPERVISOR_mmu_update ||
+		    mc[i].op == __HYPERVISOR_mmuext_op)
+			xpv_hypercall_stat_add(mc[i].op, requests, mc[i].args[1]);
+	}
+#endif
+}
+
 /**
  * xpv_mc_batch_flush - issue the queued calls of a batch
  * @b: the batch; empty afterwards, whatever happened
@@ -38,6 +59,7 @@ int xpv_mc_batch_flush(struct xpv_mc_batch *b)
 	if (!n)
 		return 0;
 	b->count = 0;
+	count_batched(b->entries, n);
 	rc = b->issue(b->entries, n);
 	if (rc)
 		return rc;

@@ -77,6 +77,21 @@ uptime_s() { cut -d' ' -f1 /proc/uptime; }
 # seconds_between START END: END - START, both from uptime_s.
 seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f\n", b - a }'; }
 
+# hypercalls WHAT: with a kernel that counts its hypercalls
+# (CONFIG_XPV_HYPERCALL_STATS, e.g. the debug kernel), print those made
+# since the last call, headed "hypercalls of WHAT", and start again from
+# zero; with any other kernel, nothing. For profiling a bench by hand:
+# scenario.sh --set GUEST_KERNEL=$XPV_BUILD/xenU-debug/vmlinux tests/bench/NAME
+hypercalls() {
+	local f=/sys/kernel/debug/xpv/hypercalls
+	[ -e /sys/kernel/debug/xpv ] ||
+		mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+	[ -w "$f" ] || return 0
+	echo "== hypercalls of $1"
+	cat "$f"
+	echo 0 >"$f"
+}
+
 # disk_roundtrip DEV: an ext2 filesystem on DEV whose files keep their
 # checksums across umount and mount (checks mkfs, mount, write-files,
 # umount, remount, checksums; each sync is a flush for the backend).

@@ -7,7 +7,9 @@
 timed() {
 	local name=$1 secs
 	shift
+	hypercalls "before $name"
 	check "$name" "$@" || return
+	hypercalls "$name"
 	secs=$(cat "/tmp/check-$name.out")
 	bench "$name" "$secs" s
 }

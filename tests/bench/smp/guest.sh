@@ -28,9 +28,12 @@ per_sec() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.2f\n", (s > 0 ? n / s : 0
 measure() {
 	local name=$1 unit=$2 count=$3 one four
 	shift 3
+	hypercalls "before $name"
 	check "$name-1" on_cpus 0 "$@" || return
+	hypercalls "$name-1vcpu"
 	one=$(per_sec "$count" "$(cat "/tmp/check-$name-1.out")")
 	check "$name-4" on_cpus "0 1 2 3" "$@" || return
+	hypercalls "$name-4vcpu"
 	four=$(per_sec "$((count * 4))" "$(cat "/tmp/check-$name-4.out")")
 	bench "$name-1vcpu" "$one" "$unit/s"
 	bench "$name-4vcpu" "$four" "$unit/s"

@@ -31,6 +31,31 @@
 
 extern u8 xpv_hypercall_page[PAGE_SIZE];
 
+#ifdef CONFIG_XPV_HYPERCALL_STATS
+#define XPV_HYPERCALLS	(PAGE_SIZE / XPV_HYPERCALL_STUB_SIZE)
+
+/* What hypercall_stats.c counts of each hypercall number. */
+struct xpv_hypercall_stat {
+	unsigned long calls;	/* traps into Xen */
+	unsigned long batched;	/* entries of multicalls */
+	unsigned long requests;	/* mmu_update and mmuext_op requests */
+};
+extern struct xpv_hypercall_stat xpv_hypercall_stats[XPV_HYPERCALLS];
+
+/*
+ * A locked add to one array for all CPUs: hypercalls come before per-CPU
+ * data exists, and the cost is small beside the trap it counts.
+ */
+#define xpv_hypercall_stat_add(nr, field, n)				\
+do {									\
+	asm volatile("lock addq %1, %0"					\
+		     : "+m" (xpv_hypercall_stats[nr].field)		\
+		     : "er" ((unsigned long)(n)));			\
+} while (0)
+#else
+#define xpv_hypercall_stat_add(nr, field, n)	do { } while (0)
+#endif
+
 /*
  * The arguments are evaluated before any is bound to its register: an
  * argument that calls a function (PFN_DOWN(xpv_virt_to_machine(p))) would
@@ -51,6 +76,7 @@ extern u8 xpv_hypercall_page[PAGE_SIZE];
 	register unsigned long __a5 asm("r8") = __v5;			\
 	long __ret;							\
 									\
+	xpv_hypercall_stat_add(nr, calls, 1);				\
 	asm volatile("call xpv_hypercall_page + %c[off]"		\
 		     : "=a" (__ret), "+r" (__a1), "+r" (__a2),		\
 		       "+r" (__a3), "+r" (__a4), "+r" (__a5),		\
@@ -90,6 +116,7 @@ static inline long xpv_set_trap_table(const struct trap_info *table)
 static inline long xpv_mmu_update(struct mmu_update *req, unsigned int count,
 				  unsigned int *done)
 {
+	xpv_hypercall_stat_add(__HYPERVISOR_mmu_update, requests, count);
 	return __xpv_hypercall(__HYPERVISOR_mmu_update, req, count, done,
 			       DOMID_SELF, 0);
 }
@@ -97,6 +124,7 @@ static inline long xpv_mmu_update(struct mmu_update *req, unsigned int count,
 static inline long xpv_mmuext_op(struct mmuext_op *op, unsigned int count,
 				 unsigned int *done)
 {
+	xpv_hypercall_stat_add(__HYPERVISOR_mmuext_op, requests, count);
 	return __xpv_hypercall(__HYPERVISOR_mmuext_op, op, count, done,
 			       DOMID_SELF, 0);
 }
