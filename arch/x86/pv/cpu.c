@@ -169,14 +169,24 @@ static void xpv_write_gdt_entry(struct desc_struct *gdt, int entry,
 		xpv_early_printf("xpv: GDT entry %d = %#llx: %ld\n", entry, d, rc);
 }
 
+/*
+ * Every context switch loads the next task's TLS entries: only those that
+ * differ from what the GDT holds cost a hypercall. 64-bit tasks keep
+ * their TLS in the FS base and leave the entries empty, so most switches
+ * write none. (An entry Xen adjusted, or the CPU marked accessed, reads
+ * back different and is written again: never skipped wrongly.)
+ */
 static void xpv_load_tls(struct thread_struct *t, unsigned int cpu)
 {
 	struct desc_struct *gdt = get_cpu_gdt_rw(cpu);
-	unsigned int i;
+	unsigned int i, e;
 
-	for (i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++)
-		xpv_write_gdt_entry(gdt, GDT_ENTRY_TLS_MIN + i,
-				    &t->tls_array[i], DESCTYPE_S);
+	for (i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++) {
+		e = GDT_ENTRY_TLS_MIN + i;
+		if (!memcmp(&gdt[e], &t->tls_array[i], sizeof(gdt[e])))
+			continue;
+		xpv_write_gdt_entry(gdt, e, &t->tls_array[i], DESCTYPE_S);
+	}
 }
 
 static void xpv_load_gs_index(unsigned int sel)

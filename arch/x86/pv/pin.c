@@ -114,9 +114,16 @@ static int walk_mm(struct mm_struct *mm, bool pin)
 	int i, rc;
 
 	preempt_disable();	/* one CPU's batch from first entry to flush */
-	for (i = 0; i < XPV_USER_PGD_SLOTS; i++)
-		if (pgd_present(pgd[i]))
-			walk_pud((pud_t *)pgd_page_vaddr(pgd[i]), pin);
+	for (i = 0; i < XPV_USER_PGD_SLOTS; i++) {
+		/*
+		 * The p4d level is folded into the pgd, whose pgd_present()
+		 * is therefore always true: ask the p4d view of the entry.
+		 */
+		p4d_t *p4d = p4d_offset(&pgd[i], 0);
+
+		if (p4d_present(*p4d))
+			walk_pud(p4d_pgtable(*p4d), pin);
+	}
 	queue_table(xpv_user_pgd(pgd), pin);
 	queue_table(pgd, pin);
 	rc = xpv_mc_flush();
