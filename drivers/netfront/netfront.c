@@ -272,6 +272,12 @@ static void netfront_connect(struct xpv_xenbus_device *xd)
 		netif_carrier_on(nf->dev);
 		if (netif_running(nf->dev))
 			netif_tx_wake_all_queues(nf->dev);
+		/*
+		 * After a move the network has to learn where we are now:
+		 * a gratuitous ARP (and IPv6 neighbour advertisement) per
+		 * address, as after any link change that peers cannot see.
+		 */
+		__netdev_notify_peers(nf->dev);
 		netdev_info(nf->dev, "connected: %u queue(s)%s, offloads %pNF\n",
 			    nf->nr_queues, nf->split ? ", split channels" : "", &f);
 	}

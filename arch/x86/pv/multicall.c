@@ -10,10 +10,10 @@
  * The port's batch (xpv_mc_entry/xpv_mc_flush) is per CPU: each CPU
  * queues into its own and issues it, with preemption off from the first
  * entry to the flush, and never from an interrupt handler (its users are
- * pin.c and the boot-time pagetable.c), so two CPUs never share a batch
- * and an interrupt never finds one half built. A failed entry is
- * reported with its arguments, since Xen's release build says nothing
- * about why it refused.
+ * pin.c, the balloon's reservation.c and the boot-time pagetable.c), so
+ * two CPUs never share a batch and an interrupt never finds one half
+ * built. A failed entry is reported with its arguments, since Xen's
+ * release build says nothing about why it refused.
  */
 #include <linux/kernel.h>
 #include <linux/export.h>
