@@ -29,6 +29,7 @@
 #include <linux/kernel.h>
 #include <linux/init.h>
 #include <linux/slab.h>
+#include <xen/interface/xen.h>
 #include <xpv/xenbus.h>
 #include <xpv/xenbus_back.h>
 #include <xpv/xs_wire.h>
@@ -352,6 +353,17 @@ static struct xpv_xenbus_device *find_device(const char *nodename)
  * The backend a device's directory names, checked: a directory of its own
  * and a domain id Xen could give. -errno while the toolstack writes it.
  */
+/*
+ * The backend the toolstack named for a device: an absolute xenstore path
+ * below the root, and an ordinary domain (not DOMID_SELF and the other
+ * reserved ids).
+ */
+bool xpv_xenbus_backend_ok(const char *path, unsigned long long id)
+{
+	return id < DOMID_FIRST_RESERVED && path[0] == '/' && path[1] &&
+	       xpv_xs_path_ok(path);
+}
+
 static int read_backend(const char *nodename, char **otherend, unsigned int *id)
 {
 	unsigned long long backend_id;
@@ -360,8 +372,7 @@ static int read_backend(const char *nodename, char **otherend, unsigned int *id)
 	if (rc)
 		return rc;
 	rc = xpv_xs_read_uint(0, nodename, "backend-id", &backend_id);
-	if (!rc && (backend_id > 0x7fef || (*otherend)[0] != '/' ||
-		    !xpv_xs_path_ok(*otherend)))
+	if (!rc && !xpv_xenbus_backend_ok(*otherend, backend_id))
 		rc = -EINVAL;
 	if (rc) {
 		kfree(*otherend);

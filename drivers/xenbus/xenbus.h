@@ -38,6 +38,9 @@ unsigned long xpv_xs_nr_dropped_events(void);
  */
 extern struct task_struct *xpv_xs_test_nomem_task;
 
+/* bus.c: a device's backend and backend-id are usable (KUnit table). */
+bool xpv_xenbus_backend_ok(const char *path, unsigned long long id);
+
 /* bus.c: around a suspend (suspend.c) */
 void xpv_xenbus_bus_suspend(void);
 void xpv_xenbus_bus_resume(bool new_domain);
