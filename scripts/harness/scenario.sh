@@ -22,9 +22,9 @@
 #              shell after guest.sh (needs a tty)
 #   --set      override a scenario setting (e.g. GUEST_KERNEL=path,
 #              DISKS="xpv:64") after scenario.conf is read
-# Environment: XPV_XEN, a Xen 4.17 image (xen.gz) to boot instead of
-# Debian's, e.g. one built with shadow paging for live migration
-# (tests/e2e-wip/README.md).
+# Environment: XPV_XEN, a Xen 4.17 image (the uncompressed ELF `xen`, as
+# the harness unpacks Debian's) to boot instead of Debian's, e.g. one
+# built with shadow paging for live migration (tests/e2e-wip/README.md).
 # The last line is "PASS <name> (Ns)..." or "FAIL <name> (Ns): why"; the
 # exit status is 0 for PASS.
 set -euo pipefail

@@ -103,6 +103,12 @@ xl_config() {
 	echo ']'
 }
 
+# migrate_here NAME: live-migrate domain NAME to this host, as `xl migrate
+# NAME localhost` would without ssh (dom0 has none): with -s "" xl runs the
+# host argument as the receiver's command. The receiver leaves a monitor
+# of the new domain behind (its log: domain_logs in xpv-dom0).
+migrate_here() { xl migrate -s "" "$1" "xl migrate-receive"; }
+
 # console_type LINE: type LINE and a carriage return into guest 1's
 # console, as `xl console` would: xenconsoled owns the ring's dom0 end and
 # offers it as the pty named in xenstore.

@@ -34,7 +34,7 @@ live_migration() {
 	ping_pid=$!
 	sleep 2
 	t0=$(ms)
-	xl migrate -s "" "$GUEST_NAME" "xl migrate-receive" >"$out" 2>&1 || rc=$?
+	migrate_here "$GUEST_NAME" >"$out" 2>&1 || rc=$?
 	t1=$(ms)
 	if [ "$rc" -ne 0 ] && grep -q 'Failed to enable logdirty' "$out"; then
 		kill "$ping_pid"

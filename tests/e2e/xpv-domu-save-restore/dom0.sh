@@ -75,16 +75,12 @@ save() {
 	echo "xpv: move $1: save $((t1 - t0)) s, restore to resumed $((t2 - t1)) s"
 }
 
-# migrate I: move I as a live migration to this host, timed. dom0 has no
-# ssh: with -s "" xl runs the host argument as the receiver's command, here
-# the `xl migrate-receive` that `ssh localhost` would have started. The
-# receiver leaves a monitor of the new domain behind (its log:
-# domain_logs in xpv-dom0).
+# migrate I: move I as a live migration to this host, timed.
 migrate() {
 	local n t0 t1
 	n=$(guest_lines)
 	t0=$(date +%s)
-	check "migrate-$1" xl migrate -s "" "$GUEST_NAME" "xl migrate-receive" || return 1
+	check "migrate-$1" migrate_here "$GUEST_NAME" || return 1
 	t1=$(date +%s)
 	check "resumed-$1" guest_seen_after "$n" 'xpv-suspend: resumed in a new domain' 60 ||
 		return 1
