@@ -38,6 +38,20 @@ check_eq() {
 
 value() { echo "XPV-VALUE $1 $2"; }
 
+# console_word WORD [TIMEOUT]: wait until dom0 types the line WORD into the
+# console (dom0's console_type), at most TIMEOUT (300) seconds; other lines
+# are dropped. The console stays open (init's output), so a line typed
+# before we read waits in the tty. Lets dom0 finish what it reads of this
+# domain (xl list, say) before the guest powers off.
+console_word() {
+	local line
+	while read -r -t "${2:-300}" line </dev/hvc0; do
+		[ "$line" = "$1" ] && return 0
+	done
+	echo "xpv: dom0 did not type \"$1\""
+	return 1
+}
+
 # guest_identity: GUEST_INDEX, GUEST_BOOT and GUEST_IP from the command line
 # dom0's runner wrote (xpv.guest=I xpv.boot=B, xpv.ip=ADDR for a domain a
 # scenario created itself; else word I of GUEST_IPS).

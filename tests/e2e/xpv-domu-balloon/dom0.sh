@@ -33,3 +33,4 @@ for r in 1 2 3 4 5; do
 	guest_wait "XPV-VALUE up-$r " 300 >/dev/null || break
 	check "xen-up-$r" xen_mib_near $((boot_kib / 1024))
 done
+console_type balloon-checked >/dev/null

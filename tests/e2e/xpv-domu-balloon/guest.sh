@@ -37,6 +37,8 @@ for r in 1 2 3 4 5; do
 	check "up-$r" wait_until 300 at "$BOOT_KIB" && value "up-$r" "$(kib current)"
 	check "memtotal-up-$r" memtotal_follows
 done
+# dom0 reads Xen's count of our memory after the last "up": stay until then.
+console_word balloon-checked
 touch /tmp/stop-load
 check load-under-balloon bg_wait
 for f in /tmp/bg-load-*; do echo "$f: $(tail -n 1 "$f")"; done
