@@ -9,7 +9,7 @@
  * checked by lib/blkif_back.c, and served synchronously: data moves
  * between the guest's granted pages and a per-queue bounce buffer by grant
  * copy, and between the buffer and the disk through its storage driver
- * (struct blk_driver: raw.c, qcow2.c); dom0 may move a running disk
+ * (struct blk_driver: raw.c, qcow2.c, nbd.c); dom0 may move a running disk
  * onto a new overlay (snapshot.c). Grant copy
  * rather than persistent grants: no guest-controlled mapping state lives
  * in the daemon (nothing to leak or to unmap when a guest dies mid-I/O),
@@ -33,6 +33,8 @@ struct blk_config {
 	unsigned int max_indirect_segs;	/* feature-max-indirect-segments, 0: off */
 	unsigned int file_sector_size;	/* sector-size of image files */
 	bool discard;			/* offer feature-discard where it works */
+	unsigned int nbd_retry_ms;	/* reconnect to a lost NBD server this long */
+	unsigned int nbd_stall_ms;	/* a command without progress this long: lost */
 };
 
 extern struct blk_config blk_config;
@@ -57,7 +59,7 @@ struct blk_driver {
 	int (*discard)(struct blk_disk *k, uint64_t off, uint64_t len);
 };
 
-extern const struct blk_driver blk_driver_raw, blk_driver_qcow2;
+extern const struct blk_driver blk_driver_raw, blk_driver_qcow2, blk_driver_nbd;
 
 /* A virtual disk's store: an image of some format, or a block device. */
 struct blk_disk {

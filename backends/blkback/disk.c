@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The storage layer of xpv-blkback: the request path (io.c) reads, writes,
- * flushes and discards a struct blk_disk, whose driver (raw.c, qcow2.c)
- * knows the image format. The format is always the toolstack's word (the
+ * flushes and discards a struct blk_disk, whose driver (raw.c, qcow2.c,
+ * nbd.c) knows the image format or the server. The format is always the toolstack's word (the
  * "params" node, see blk_format_split()), never read from the image: a
  * guest that writes a qcow2 header into its raw disk must not make the
  * daemon open a backing file of its choosing.
  *
  * Drivers complete every request before they return (the loop's thread
- * does the I/O, as before); the file helpers below are shared by them.
+ * does the I/O); the file helpers below are shared by the file drivers.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -23,7 +23,7 @@
 #include "blkback.h"
 
 static const struct blk_driver *const drivers[] = {
-	&blk_driver_raw, &blk_driver_qcow2,
+	&blk_driver_raw, &blk_driver_qcow2, &blk_driver_nbd,
 };
 
 /* libxl's qdisk spelling "<format>:<path>" names raw images "aio". */
@@ -42,13 +42,22 @@ static const struct blk_driver *find_driver(const char *fmt)
 	return NULL;
 }
 
+/* An NBD URI over TCP or a Unix socket: the nbd driver's "path", whole. */
+static bool nbd_uri(const char *params)
+{
+	return !strncmp(params, "nbd://", 6) || !strncmp(params, "nbd+unix://", 11);
+}
+
 /**
  * blk_format_split() - the format and the path in a "params" node
- * @params: "/path" (backendtype=phy: raw) or "<format>:/path" (the
- *          spelling libxl writes for backendtype=qdisk); edited in place
+ * @params: "/path" (backendtype=phy: raw), "<format>:/path" (the spelling
+ *          libxl writes for backendtype=qdisk) or an NBD URI
+ *          ("nbd://host/export", "nbd+unix:///export?socket=/path");
+ *          edited in place
  *
- * Return: 0, or -EINVAL when no driver serves the format or the path is
- * not absolute (we open it as root: only an absolute path names one thing).
+ * Return: 0, or -EINVAL when no driver serves the format or a file's path
+ * is not absolute (we open it as root: only an absolute path names one
+ * thing).
  */
 int blk_format_split(char *params, const char **fmt, const char **path)
 {
@@ -56,12 +65,16 @@ int blk_format_split(char *params, const char **fmt, const char **path)
 
 	*fmt = "raw";
 	*path = params;
+	if (nbd_uri(params)) {
+		*fmt = "nbd";
+		return 0;
+	}
 	if (params[0] != '/' && colon) {
 		*colon = '\0';
 		*fmt = params;
 		*path = colon + 1;
 	}
-	if (!find_driver(*fmt) || (*path)[0] != '/')
+	if (!find_driver(*fmt) || !strcmp(*fmt, "nbd") || (*path)[0] != '/')
 		return -EINVAL;
 	return 0;
 }

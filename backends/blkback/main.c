@@ -34,21 +34,23 @@ static void usage(FILE *f)
 		"  -s N   sector-size of image files, 512 or 4096 (default %d)\n"
 		"  -n N   devices per guest at most (default %d)\n"
 		"  -b N   requests per queue per turn (default %d)\n"
+		"  -R N   seconds to keep reconnecting to a lost NBD server (default %d)\n"
 		"  -D     do not offer discard\n"
 		XPV_DAEMON_USAGE,
 		CONFIG_XPV_BLKBACK_MAX_QUEUES, CONFIG_XPV_BLKBACK_MAX_INDIRECT_SEGS,
 		CONFIG_XPV_BACKEND_MAX_RING_ORDER, CONFIG_XPV_BLKBACK_FILE_SECTOR_SIZE,
 		CONFIG_XPV_BACKEND_MAX_DEVICES_PER_GUEST,
-		CONFIG_XPV_BACKEND_REQUESTS_PER_TURN);
+		CONFIG_XPV_BACKEND_REQUESTS_PER_TURN, CONFIG_XPV_BLKBACK_NBD_RETRY_SECONDS);
 }
 
 static int parse_args(int argc, char **argv, struct xpv_limits *l,
 		      struct xpv_daemon_cfg *d)
 {
 	struct blk_config *c = &blk_config;
+	unsigned int retry_s;
 	int opt, err = 0;
 
-	while ((opt = getopt(argc, argv, "q:i:o:s:n:b:Dh" XPV_DAEMON_OPTS)) != -1 && !err) {
+	while ((opt = getopt(argc, argv, "q:i:o:s:n:b:R:Dh" XPV_DAEMON_OPTS)) != -1 && !err) {
 		switch (opt) {
 		case 'q': err = xpv_parse_uint(optarg, 1, 16, &c->max_queues); break;
 		case 'i': err = xpv_parse_uint(optarg, 0, XPV_BLKIF_MAX_INDIRECT_SEGS,
@@ -61,6 +63,10 @@ static int parse_args(int argc, char **argv, struct xpv_limits *l,
 			break;
 		case 'n': err = xpv_parse_uint(optarg, 1, 1024, &l->max_devices_per_domain); break;
 		case 'b': err = xpv_parse_uint(optarg, 1, 4096, &l->reqs_per_turn); break;
+		case 'R':
+			err = xpv_parse_uint(optarg, 1, 3600, &retry_s);
+			c->nbd_retry_ms = retry_s * 1000;
+			break;
 		case 'D': c->discard = false; break;
 		case 'h': usage(stdout); exit(0);
 		default: err = xpv_daemon_option(d, opt, optarg) ? -EINVAL : 0;
@@ -78,6 +84,8 @@ static void defaults(struct xpv_limits *l)
 		.max_indirect_segs = CONFIG_XPV_BLKBACK_MAX_INDIRECT_SEGS,
 		.file_sector_size = CONFIG_XPV_BLKBACK_FILE_SECTOR_SIZE,
 		.discard = OFFER_DISCARD,
+		.nbd_retry_ms = CONFIG_XPV_BLKBACK_NBD_RETRY_SECONDS * 1000,
+		.nbd_stall_ms = CONFIG_XPV_BLKBACK_NBD_STALL_SECONDS * 1000,
 	};
 	*l = (struct xpv_limits){
 		.max_devices_per_domain = CONFIG_XPV_BACKEND_MAX_DEVICES_PER_GUEST,

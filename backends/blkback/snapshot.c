@@ -55,6 +55,8 @@ int blk_disk_snapshot(struct blk_disk *k, const char *path, struct blk_disk *top
 
 	if (k->read_only)
 		return blk_disk_why(k, -EROFS, "a read-only disk has nothing to freeze");
+	if (k->fd < 0)	/* nbd: no file here for an overlay to stand on */
+		return blk_disk_why(k, -EOPNOTSUPP, "only a disk on an image file or device can be frozen");
 	err = blk_disk_flush(k);
 	if (err)
 		return blk_disk_why(k, err, "cannot flush: %s", strerror(-err));

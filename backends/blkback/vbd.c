@@ -17,7 +17,7 @@
  * backendtype=phy; the hotplug script's physical-device (a loop device for
  * an image file) is what a kernel backend needs, not us. The image's
  * format comes from there too ("qcow2:/path", blk_format_split()), never
- * from the image's own bytes. After a snapshot (snapshot.c) the disk's
+ * from the image's own bytes; a disk on an NBD server is its URI there. After a snapshot (snapshot.c) the disk's
  * image is the one our own "xpv-image" names, in params' place.
  *
  * "sectors" counts 512-byte units whatever sector-size is, as Linux's
@@ -69,7 +69,7 @@ static int open_disk(struct xpv_bdev *d, struct blk_vbd *v)
 		return -ENOENT;
 	err = read_mode(d, &read_only);
 	if (!err && blk_format_split(params, &fmt, &path))
-		err = blk_disk_why(&v->disk, -EINVAL, "not /path or <format>:/path");
+		err = blk_disk_why(&v->disk, -EINVAL, "not /path, <format>:/path or nbd[+unix]://");
 	if (!err)
 		err = blk_disk_open(&v->disk, fmt, path, read_only,
 				    blk_config.file_sector_size);

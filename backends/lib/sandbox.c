@@ -10,10 +10,14 @@
  * toolstack names a new disk or TAP device at any time). ioctl is allowed
  * for the grant, event-channel, TAP and block-device requests the daemons
  * make and nothing else, so privcmd's hypercalls stay out of reach even
- * though a worker could open /dev/xen/privcmd. No exec, no fork, no new
- * sockets, no ptrace, no mount, no module loading: any other call kills
- * the worker (SIGSYS; the kernel logs the call's number), and the
- * supervisor starts it again.
+ * though a worker could open /dev/xen/privcmd. Sockets only as a client
+ * of an NBD server (xpv-blkback's nbd driver, which connects again when
+ * the server goes away): stream sockets over Unix, IPv4 and IPv6, and
+ * datagram ones over IPv4 and IPv6 for the resolver, connected out,
+ * never listening (no bind, listen or accept), no raw or packet sockets.
+ * No exec, no fork, no ptrace, no mount, no module loading: any other
+ * call kills the worker (SIGSYS; the kernel logs the call's number), and
+ * the supervisor starts it again.
  *
  * What it cannot close (Linux 6.1 offers no per-domain restriction of
  * these): the worker's gntdev can map pages that other guests granted to
@@ -29,6 +33,7 @@
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <xen/xen.h>		/* domid_t, which evtchn.h uses */
 #include <xen/sys/evtchn.h>
 #include <xen/sys/gntdev.h>
@@ -47,6 +52,11 @@ static const int allowed[] = {
 	SCMP_SYS(close), SCMP_SYS(fcntl), SCMP_SYS(dup), SCMP_SYS(pipe2),
 	SCMP_SYS(faccessat), SCMP_SYS(faccessat2), SCMP_SYS(readlinkat),
 	SCMP_SYS(getdents64),
+	/* sockets (what socket() may open: add_socket_rules()) */
+	SCMP_SYS(connect), SCMP_SYS(getsockopt), SCMP_SYS(setsockopt),
+	SCMP_SYS(sendto), SCMP_SYS(recvfrom), SCMP_SYS(sendmsg),
+	SCMP_SYS(recvmsg), SCMP_SYS(sendmmsg), SCMP_SYS(shutdown),
+	SCMP_SYS(getsockname), SCMP_SYS(getpeername),
 	/* waiting */
 	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(select), SCMP_SYS(pselect6),
 	SCMP_SYS(timerfd_create), SCMP_SYS(timerfd_settime),
@@ -78,10 +88,35 @@ static const unsigned long ioctls[] = {
 	TCGETS,			/* isatty(), from stdio */
 };
 
-static int add_rules(scmp_filter_ctx ctx)
+/* The sockets socket() may open: the domain, and the type without flags. */
+static const struct {
+	int domain, type;
+} sockets[] = {
+	{ AF_UNIX, SOCK_STREAM },
+	{ AF_INET, SOCK_STREAM }, { AF_INET6, SOCK_STREAM },
+	{ AF_INET, SOCK_DGRAM }, { AF_INET6, SOCK_DGRAM },
+};
+
+/* SOCK_NONBLOCK and SOCK_CLOEXEC ride in the type's upper bits. */
+#define SOCK_TYPE_MASK	0xf
+
+static int add_socket_rules(scmp_filter_ctx ctx)
 {
 	size_t i;
 	int err = 0;
+
+	for (i = 0; !err && i < ARRAY_LEN(sockets); i++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 2,
+				       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sockets[i].domain),
+				       SCMP_A1(SCMP_CMP_MASKED_EQ, SOCK_TYPE_MASK,
+					       (scmp_datum_t)sockets[i].type));
+	return err;
+}
+
+static int add_rules(scmp_filter_ctx ctx)
+{
+	size_t i;
+	int err = add_socket_rules(ctx);
 
 	for (i = 0; !err && i < ARRAY_LEN(allowed); i++)
 		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);

@@ -3,7 +3,8 @@
  * The workers' seccomp filter (lib/sandbox.c), entered in a child process:
  * what serving needs still works (I/O, memory, time, a thread), and each
  * call a subverted worker would want kills it with SIGSYS: exec, fork, a
- * new socket, an ioctl nobody listed (privcmd's hypercall among them).
+ * listening or raw socket, an ioctl nobody listed (privcmd's hypercall
+ * among them). nbd_test.c serves a disk from inside the filter.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -20,6 +21,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 #include <sys/wait.h>
 #include <stdint.h>
 #include <xen/xen.h>
@@ -53,6 +55,9 @@ static int serving(void)
 		return 13;
 	if (open("/dev/null", O_RDWR | O_CLOEXEC) < 0)
 		return 14;
+	if (socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0) < 0 ||
+	    socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0) < 0)
+		return 15;
 	return 0;
 }
 
@@ -69,9 +74,32 @@ static void do_fork(void)
 		_exit(0);
 }
 
-static void do_socket(void)
+static void do_raw_socket(void)
 {
-	socket(AF_INET, SOCK_STREAM, 0);
+	socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+}
+
+static void do_packet_socket(void)
+{
+	socket(AF_PACKET, SOCK_RAW, 0);
+}
+
+static void do_netlink_socket(void)
+{
+	socket(AF_NETLINK, SOCK_RAW, 0);
+}
+
+/* A socket it may open, but not listen on. */
+static void do_listen(void)
+{
+	listen(socket(AF_INET, SOCK_STREAM, 0), 1);
+}
+
+static void do_bind(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+
+	bind(socket(AF_INET, SOCK_STREAM, 0), (struct sockaddr *)&a, sizeof(a));
 }
 
 static void do_hypercall(void)
@@ -122,7 +150,11 @@ static void sandbox_test_forbidden_calls_kill(void **state)
 	} rows[] = {
 		{ "execve", do_exec },
 		{ "fork", do_fork },
-		{ "socket", do_socket },
+		{ "raw socket", do_raw_socket },
+		{ "packet socket", do_packet_socket },
+		{ "netlink socket", do_netlink_socket },
+		{ "listen", do_listen },
+		{ "bind", do_bind },
 		{ "privcmd hypercall ioctl", do_hypercall },
 		{ "prctl", do_ptrace_like },
 	};

@@ -44,12 +44,26 @@ disk_format() {
 
 # disk_target I K: the xl line's target: the image, with its format first
 # unless raw (how a qcow2 disk reaches xpv-blkback: backends/README.md,
-# "Image formats").
+# "Image formats"); for an nbd disk the server's URI.
 disk_target() {
 	case $(disk_format "$2") in
 	raw) disk_image "$@" ;;
+	nbd) echo "nbd+unix:///?socket=$(nbd_socket "$@")" ;;
 	*) echo "$(disk_format "$2"):$(disk_image "$@")" ;;
 	esac
+}
+
+# nbd_socket I K, nbd_pidfile I K: where guest I's disk K is served (DISKS
+# "xpv:MiB:nbd"), and the server's pid.
+nbd_socket() { echo "$(disk_image "$@").sock"; }
+nbd_pidfile() { echo "$(disk_image "$@").nbd.pid"; }
+
+# nbd_serve I K: qemu-nbd serving guest I's disk K, listening when this
+# returns (--fork); -t: it stays for the next connection.
+nbd_serve() {
+	rm -f "$(nbd_socket "$@")"
+	qemu-nbd --fork --pid-file="$(nbd_pidfile "$@")" -k "$(nbd_socket "$@")" \
+		-f raw -t --cache=writeback "$(disk_image "$@")"
 }
 
 disk_file() {

@@ -56,6 +56,14 @@ acked_on_image() {
 	chunks_match "$(disk_image "$1" 1)" "$list"
 }
 
+# worker_pid DOMID: the daemon's live worker for guest DOMID, from the
+# supervisor's "domain N: worker PID" lines (see lib/sup.c).
+worker_pid() {
+	local pid
+	pid=$(sed -n "s/.*domain $1: worker \([0-9]*\)$/\1/p" "$LOG" | tail -n1)
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
 # kill_daemon: SIGKILL to the daemon (its workers go with it).
 kill_daemon() {
 	local pid

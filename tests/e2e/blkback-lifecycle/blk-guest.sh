@@ -17,3 +17,18 @@ write_chunk() {
 	echo "$1 $2" >>/tmp/acked
 	value "acked-$1" "$2" >&3
 }
+
+# write_past FLAG MAX: chunk after chunk (write_chunk) until 10 were
+# acknowledged after FLAG, a file, got contents (dom0's word that it took
+# the backend away and gave it back), at most MAX; fails without that.
+write_past() {
+	local i=0 after=0
+	: >/tmp/acked
+	while [ $i -lt "$2" ] && [ $after -lt 10 ]; do
+		i=$((i + 1))
+		write_chunk $i || return 1
+		[ ! -s "$1" ] || after=$((after + 1))
+	done
+	echo "$i chunks, $after after $1"
+	[ $after -ge 10 ]
+}

@@ -28,14 +28,6 @@ flush_and_discard() {
 	go "$i" 5303
 }
 
-# worker_pid DOMID: the daemon's live worker for guest DOMID, from the
-# supervisor's "domain N: worker PID" lines (see lib/sup.c).
-worker_pid() {
-	local pid
-	pid=$(sed -n "s/.*domain $1: worker \([0-9]*\)$/\1/p" "$LOG" | tail -n1)
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
 # new_worker DOMID OLD: a worker for DOMID other than OLD within 15 s.
 new_worker() {
 	local t=15 w
