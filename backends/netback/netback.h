@@ -34,6 +34,9 @@
 
 #define NET_VNET_HDR	10	/* struct virtio_net_hdr, the TAP's default */
 #define NET_BUF		(NET_VNET_HDR + 65536 + 4096)
+/* Frames per grant copy each way, and the room a batch of them shares */
+#define NET_BATCH	16
+#define NET_BATCH_BUF	(4 * NET_BUF)
 
 /* The TAP side, a table so the tests can put a socketpair there. */
 struct net_tap_ops {
@@ -86,13 +89,14 @@ struct net_queue {
 	/* RX: buffers posted, not yet used, a FIFO of one ring's worth */
 	struct xpv_netif_rx_req *rx_reqs;
 	uint32_t rx_head, rx_count;
-	uint32_t held;				/* bytes of a frame in rx_buf, 0: none */
-	uint8_t *tx_buf, *rx_buf;		/* NET_BUF each */
+	uint32_t held;				/* bytes of a frame at rx_buf, 0: none */
+	uint8_t *tx_buf, *rx_buf;		/* NET_BATCH_BUF: a batch of frames */
+	struct xpv_gnt_copy *rx_copies;		/* a batch's: one per RX buffer */
 	/* TX rate limit (xl rate=): bytes left until credit_next (ns) */
 	uint64_t credit_left, credit_next;
 	int timer_fd;				/* wakes TX when credit is back, -1 */
 	struct xpv_fdw *timer_w;
-	struct xpv_gnt_copy copies[XPV_NETBACK_RX_MAX_SLOTS + XPV_NETBACK_MAX_FRAGS];
+	struct xpv_gnt_copy tx_copies[NET_BATCH * XPV_NETBACK_MAX_FRAGS];
 	struct net_stats stats;
 };
 

@@ -2,8 +2,8 @@
 /*
  * A queue's private memory, sized once at connect from its rings: the TX
  * slots it may hold (one ring's worth), the RX buffers it may hold (one
- * ring's worth), and one frame buffer each way. Nothing grows afterwards,
- * whatever the guest does.
+ * ring's worth) and a grant copy for each, and room for a batch of frames
+ * each way. Nothing grows afterwards, whatever the guest does.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,10 +14,11 @@ int net_queue_alloc(struct net_queue *q, uint32_t tx_ents, uint32_t rx_ents)
 {
 	q->tx_slots = calloc(tx_ents, sizeof(*q->tx_slots));
 	q->rx_reqs = calloc(rx_ents, sizeof(*q->rx_reqs));
-	q->tx_buf = malloc(NET_BUF);
-	q->rx_buf = malloc(NET_BUF);
+	q->tx_buf = malloc(NET_BATCH_BUF);
+	q->rx_buf = malloc(NET_BATCH_BUF);
+	q->rx_copies = calloc(rx_ents, sizeof(*q->rx_copies));
 	q->tx_nslots = q->rx_head = q->rx_count = q->held = 0;
-	if (!q->tx_slots || !q->rx_reqs || !q->tx_buf || !q->rx_buf) {
+	if (!q->tx_slots || !q->rx_reqs || !q->tx_buf || !q->rx_buf || !q->rx_copies) {
 		net_queue_free(q);
 		return -ENOMEM;
 	}
@@ -30,9 +31,11 @@ void net_queue_free(struct net_queue *q)
 	free(q->rx_reqs);
 	free(q->tx_buf);
 	free(q->rx_buf);
+	free(q->rx_copies);
 	q->tx_slots = NULL;
 	q->rx_reqs = NULL;
 	q->tx_buf = q->rx_buf = NULL;
+	q->rx_copies = NULL;
 }
 
 void net_stats_add(struct net_stats *to, const struct net_stats *s)

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The TX path of xpv-netback, guest -> dom0: slots are copied off the TX
- * ring into the queue's own array (xpv_ring_consume), the packet at its
- * head is checked by xpv_netback_tx_parse, its bytes are grant-copied into
- * the queue's buffer behind a virtio_net_hdr saying what the guest left to
- * be done (checksum, segmentation), and the frame is written to the TAP.
- * Every slot of the chain is then answered: OKAY, or ERROR for a packet
- * refused (bad chain, a grant the guest never gave, offload on a frame
- * that is not TCP or UDP), counted per reason. Only a ring whose indices
- * break the protocol stops the queue.
+ * ring into the queue's own array (xpv_ring_consume), and the packets at
+ * its head, a batch of them (up to NET_BATCH, in NET_BATCH_BUF), are
+ * checked by xpv_netback_tx_parse; the bytes of all of them cross in one
+ * grant copy (one ioctl, a hypercall per 16 copies) into the queue's
+ * buffer, each behind a virtio_net_hdr saying what the guest left to be
+ * done (checksum, segmentation), and each frame is written to the TAP.
+ * Every slot of each chain is then answered, pushed once per batch: OKAY,
+ * or ERROR for a packet refused (bad chain, a grant the guest never gave,
+ * offload on a frame that is not TCP or UDP), counted per reason. Only a
+ * ring whose indices break the protocol stops the queue.
  *
  * Rate limit (xl's rate=, the toolstack's "rate" node "bytes,usec"): each
  * queue may send credit_bytes per credit_usec, as xen-netback does it; a
@@ -40,30 +42,66 @@ static void ring_broken(struct net_queue *q, const char *which)
 		      q->index, which);
 }
 
-/* Grant-copy the fragments to buf; 0 or -EFAULT. */
-static int copy_in(struct net_queue *q, const struct xpv_netback_tx_pkt *pkt,
-		   uint8_t *buf)
-{
-	struct xpv_transport *t = transport(q);
-	uint32_t i, n = 0, off = 0;
+/* A packet of a batch: its chain in tx_slots, its frame in tx_buf. */
+struct tx_packet {
+	struct xpv_netback_tx_pkt pkt;
+	enum xpv_netback_tx_verdict v;
+	uint32_t slot;			/* its first slot in tx_slots */
+	uint32_t off;			/* its frame (virtio_net_hdr first) in tx_buf */
+	uint32_t copy, ncopies;		/* its copies in tx_copies */
+	int16_t status;
+};
 
-	for (i = 0; i < pkt->nr_frags; i++) {
-		const struct xpv_netback_frag *f = &pkt->frags[i];
+struct tx_batch {
+	unsigned int n;
+	uint32_t slots, fill;		/* slots and tx_buf bytes they take */
+	bool incomplete, throttled;	/* why the batch ended early */
+	struct tx_packet p[NET_BATCH];
+};
+
+/* Packet @p's copies, from its fragments into its frame. */
+static void packet_copies(struct net_queue *q, struct tx_packet *p, uint32_t at)
+{
+	uint8_t *frame = q->tx_buf + p->off + NET_VNET_HDR;
+	uint32_t i, off = 0;
+
+	p->copy = at;
+	p->ncopies = 0;
+	for (i = 0; i < p->pkt.nr_frags; i++) {
+		const struct xpv_netback_frag *f = &p->pkt.frags[i];
 
 		if (f->len)
-			q->copies[n++] = (struct xpv_gnt_copy){
-				.local = buf + off, .ref = f->gref,
+			q->tx_copies[at + p->ncopies++] = (struct xpv_gnt_copy){
+				.local = frame + off, .ref = f->gref,
 				.domid = q->vif->dev->domid, .offset = f->offset,
 				.len = f->len, .to_guest = false,
 			};
 		off += f->len;
 	}
-	if (t->ops->gnt_copy(t, n, q->copies))
-		return -EFAULT;
-	for (i = 0; i < n; i++)
-		if (q->copies[i].status)
-			return -EFAULT;
-	return 0;
+}
+
+/* Grant-copy every good packet's bytes at once; a failed copy fails its own. */
+static void copy_in(struct net_queue *q, struct tx_batch *b)
+{
+	struct xpv_transport *t = transport(q);
+	uint32_t i, j, nc = 0;
+	bool all_failed;
+
+	for (i = 0; i < b->n; i++) {
+		if (b->p[i].v != XPV_NETBACK_TX_OK)
+			continue;
+		packet_copies(q, &b->p[i], nc);
+		nc += b->p[i].ncopies;
+	}
+	all_failed = nc && t->ops->gnt_copy(t, nc, q->tx_copies);
+	for (i = 0; i < b->n; i++) {
+		struct tx_packet *p = &b->p[i];
+
+		p->status = XPV_NETIF_RSP_OKAY;
+		for (j = 0; j < p->ncopies && p->v == XPV_NETBACK_TX_OK; j++)
+			if (all_failed || q->tx_copies[p->copy + j].status)
+				p->status = XPV_NETIF_RSP_ERROR;
+	}
 }
 
 /* What the guest left undone, for the TAP; false: drop the frame. */
@@ -93,14 +131,15 @@ static bool vnet_header(const struct xpv_netback_tx_pkt *pkt, const uint8_t *fra
 	return true;
 }
 
-/* Send one checked packet to the TAP; the status its slots get. */
-static int16_t send_packet(struct net_queue *q, const struct xpv_netback_tx_pkt *pkt)
+/* Send a checked packet, its bytes copied in, to the TAP; its slots' status. */
+static int16_t send_packet(struct net_queue *q, const struct tx_packet *p)
 {
-	uint8_t *frame = q->tx_buf + NET_VNET_HDR;
+	const struct xpv_netback_tx_pkt *pkt = &p->pkt;
+	uint8_t *frame = q->tx_buf + p->off + NET_VNET_HDR;
 	struct virtio_net_hdr h;
 	ssize_t n;
 
-	if (copy_in(q, pkt, frame)) {
+	if (p->status != XPV_NETIF_RSP_OKAY) {
 		q->stats.tx_grant_errors++;
 		return XPV_NETIF_RSP_ERROR;
 	}
@@ -108,8 +147,8 @@ static int16_t send_packet(struct net_queue *q, const struct xpv_netback_tx_pkt 
 		q->stats.tx_bad_csum++;
 		return XPV_NETIF_RSP_ERROR;
 	}
-	memcpy(q->tx_buf, &h, sizeof(h));
-	n = write(q->tap_fd, q->tx_buf, NET_VNET_HDR + pkt->len);
+	memcpy(frame - NET_VNET_HDR, &h, sizeof(h));
+	n = write(q->tap_fd, frame - NET_VNET_HDR, NET_VNET_HDR + pkt->len);
 	if (n != (ssize_t)(NET_VNET_HDR + pkt->len)) {
 		q->stats.tx_write_errors++;	/* a NIC with no link drops too */
 		return XPV_NETIF_RSP_OKAY;
@@ -181,26 +220,21 @@ bool net_timer_handler(struct xpv_fdw *w)
 	return net_tx_turn(q);
 }
 
-/* Answer the packet's slots and forget them; true: notify the guest. */
-static bool respond(struct net_queue *q, const struct xpv_netback_tx_pkt *pkt,
-		    int16_t status)
+/* Answer packet @p's slots with @status. */
+static void respond(struct net_queue *q, const struct tx_packet *p, int16_t status)
 {
 	struct xpv_netif_tx_rsp rsp;
 	union xpv_netif_tx_slot *slot;
 	uint16_t i;
 
-	for (i = 0; i < pkt->nr_slots; i++) {
-		xpv_netback_tx_response(q->tx_slots, pkt, i, status, &rsp);
+	for (i = 0; i < p->pkt.nr_slots; i++) {
+		xpv_netback_tx_response(q->tx_slots + p->slot, &p->pkt, i, status, &rsp);
 		slot = xpv_ring_produce(&q->tx);
 		if (!slot)	/* cannot happen: each was consumed first */
 			break;
 		memset(slot, 0, sizeof(*slot));
 		slot->rsp = rsp;
 	}
-	q->tx_nslots -= pkt->nr_slots;
-	memmove(q->tx_slots, q->tx_slots + pkt->nr_slots,
-		q->tx_nslots * sizeof(*q->tx_slots));
-	return xpv_ring_push(&q->tx);
 }
 
 /* Copy what the guest produced into tx_slots; false when the ring broke. */
@@ -221,6 +255,60 @@ static bool take_slots(struct net_queue *q)
 	return true;
 }
 
+/*
+ * Packets at the head of tx_slots for one grant copy, at most @max: whole
+ * chains only (an incomplete one waits for the rest), within the credit
+ * of the rate limit, while tx_buf has room for another frame.
+ */
+static void fill_batch(struct net_queue *q, struct tx_batch *b, unsigned int max)
+{
+	struct tx_packet *p;
+
+	b->n = b->slots = b->fill = 0;
+	b->incomplete = b->throttled = false;
+	while (b->n < max && b->n < NET_BATCH && b->fill + NET_BUF <= NET_BATCH_BUF) {
+		p = &b->p[b->n];
+		p->v = xpv_netback_tx_parse(q->tx_slots + b->slots, q->tx_nslots - b->slots,
+					    q->tx.nr_ents, &q->vif->tx_caps, &p->pkt);
+		if (p->v == XPV_NETBACK_TX_INCOMPLETE) {
+			b->incomplete = true;
+			return;
+		}
+		if (p->v == XPV_NETBACK_TX_OK && !take_credit(q, p->pkt.len)) {
+			b->throttled = true;	/* the timer brings us back */
+			return;
+		}
+		p->slot = b->slots;
+		p->off = b->fill;
+		p->ncopies = 0;
+		b->slots += p->pkt.nr_slots;
+		if (p->v == XPV_NETBACK_TX_OK)
+			b->fill += NET_VNET_HDR + p->pkt.len;
+		b->n++;
+	}
+}
+
+/* Copy, send and answer a batch, then forget its slots; true: notify. */
+static bool send_batch(struct net_queue *q, struct tx_batch *b)
+{
+	unsigned int i;
+	int16_t status;
+
+	copy_in(q, b);
+	for (i = 0; i < b->n; i++) {
+		if (b->p[i].v == XPV_NETBACK_TX_OK) {
+			status = send_packet(q, &b->p[i]);
+		} else {
+			q->stats.tx_bad[b->p[i].v]++;
+			status = XPV_NETIF_RSP_ERROR;
+		}
+		respond(q, &b->p[i], status);
+	}
+	q->tx_nslots -= b->slots;
+	memmove(q->tx_slots, q->tx_slots + b->slots, q->tx_nslots * sizeof(*q->tx_slots));
+	return xpv_ring_push(&q->tx);
+}
+
 /**
  * net_tx_turn() - send up to one turn's budget of the guest's packets
  *
@@ -229,35 +317,24 @@ static bool take_slots(struct net_queue *q)
 bool net_tx_turn(struct net_queue *q)
 {
 	unsigned int budget = q->vif->dev->be->limits.reqs_per_turn, n = 0;
-	enum xpv_netback_tx_verdict v;
-	struct xpv_netback_tx_pkt pkt;
+	struct tx_batch b;
 	bool notify = false;
-	int16_t status;
 
 	if (!q->tx_slots || xpv_ring_is_broken(&q->tx))
 		return false;
 	while (n < budget) {
 		if (!take_slots(q))
 			break;
-		v = xpv_netback_tx_parse(q->tx_slots, q->tx_nslots, q->tx.nr_ents,
-					 &q->vif->tx_caps, &pkt);
-		if (v == XPV_NETBACK_TX_INCOMPLETE) {
-			if (!xpv_ring_final_check(&q->tx))
-				break;
-			continue;
-		}
-		if (v == XPV_NETBACK_TX_OK && !take_credit(q, pkt.len))
-			break;		/* the timer brings us back */
-		if (v == XPV_NETBACK_TX_OK) {
-			status = send_packet(q, &pkt);
-		} else {
-			q->stats.tx_bad[v]++;
-			status = XPV_NETIF_RSP_ERROR;
-		}
-		notify |= respond(q, &pkt, status);
-		n++;
+		fill_batch(q, &b, budget - n);
+		if (b.n)
+			notify |= send_batch(q, &b);
+		n += b.n;
+		if (b.throttled)
+			break;
+		if (b.incomplete && !b.n && !xpv_ring_final_check(&q->tx))
+			break;
 	}
 	if (notify)
 		xpv_evt_notify(q->tx_evt);
-	return n == budget && !xpv_ring_is_broken(&q->tx);
+	return n >= budget && !xpv_ring_is_broken(&q->tx);
 }

@@ -347,6 +347,7 @@ static int gnt_copy(struct xpv_transport *t, uint32_t count, struct xpv_gnt_copy
 {
 	struct fake_xen *fx = fx_of(t);
 
+	fx->gnt_copy_calls++;
 	for (uint32_t i = 0; i < count; i++) {
 		struct xpv_gnt_copy *c = &segs[i];
 		struct fake_grant *g = lookup(fx, c->domid, c->ref);

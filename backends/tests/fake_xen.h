@@ -64,6 +64,7 @@ struct fake_xen {
 	unsigned int pend_head, pend_tail;
 	bool dead[64];		/* destroyed domains */
 	int fail_maps;		/* make the next N gnt_map calls fail */
+	unsigned int gnt_copy_calls;	/* batches handed to gnt_copy */
 };
 
 struct fake_xen *fake_xen_new(void);

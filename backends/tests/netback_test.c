@@ -479,6 +479,43 @@ static void test_tx_single_and_gso(void **state)
 	assert_int_equal(net_stats_drops(&queue(1, 0)->stats), 0);
 }
 
+/* Packets pushed at once cross a turn's budget at a time in one grant
+ * copy, each written to the TAP whole and in order; a refused one among
+ * them fails only itself. */
+static void test_tx_batched(void **state)
+{
+	union xpv_netif_tx_slot s[24];
+	struct xpv_netif_tx_rsp rsp[24];
+	struct virtio_net_hdr h;
+	static uint8_t got[4096];
+	unsigned int i, n = 0, calls;
+
+	(void)state;
+	for (i = 0; i < 12; i++) {
+		tcp_frame(600 + i, (uint8_t)i);
+		n += chain(&nf, s + n, 600 + i, 0, 0, (uint16_t)(30 + i));
+	}
+	s[5].req.gref = 3999;			/* a grant never given */
+	nf_send(&nf, 0, s, n);
+	calls = fx->gnt_copy_calls;
+	run_backend(&be, fx);
+	/* 8 a turn (the limits above): 2 copies for 12 packets, not 12 */
+	assert_int_equal(fx->gnt_copy_calls - calls, 2);
+	assert_int_equal(nf_tx_collect(&nf, 0, rsp, 24), 12);
+	for (i = 0; i < 12; i++) {
+		assert_int_equal(rsp[i].id, 30 + i);
+		assert_int_equal(rsp[i].status, i == 5 ? XPV_NETIF_RSP_ERROR : XPV_NETIF_RSP_OKAY);
+		if (i == 5)
+			continue;
+		tcp_frame(600 + i, (uint8_t)i);
+		assert_int_equal(tap_read("vif1.0", 0, &h, got), 600 + i);
+		assert_memory_equal(got, frame, 600 + i);
+	}
+	assert_int_equal(tap_read("vif1.0", 0, &h, got), -1);
+	assert_int_equal(queue(1, 0)->stats.tx_packets, 11);
+	assert_int_equal(queue(1, 0)->stats.tx_grant_errors, 1);
+}
+
 static void test_tx_chain_in_two_pushes(void **state)
 {
 	union xpv_netif_tx_slot s[4];
@@ -756,6 +793,67 @@ static void test_rx_waits_for_buffers(void **state)
 	assert_int_equal(net_stats_drops(&queue(1, 0)->stats), 0);
 }
 
+/* Frames waiting on the TAP cross a turn's budget at a time in one grant
+ * copy, each into its own buffers, in order. */
+static void test_rx_batched(void **state)
+{
+	union xpv_netif_rx_slot r[20];
+	unsigned int calls, i;
+
+	(void)state;
+	nf_post_rx(&nf, 0, 20);
+	run_backend(&be, fx);
+	for (i = 0; i < 20; i++) {
+		tcp_frame(1000 + i, (uint8_t)i);
+		tap_write("vif1.0", 0, &(struct virtio_net_hdr){ 0 }, 1000 + i);
+	}
+	calls = fx->gnt_copy_calls;
+	run_backend(&be, fx);
+	assert_int_equal(nf_rx_collect(&nf, 0, r, 20), 20);
+	/* 8 a turn (the limits above): 3 copies for 20 frames, not 20 */
+	assert_int_equal(fx->gnt_copy_calls - calls, 3);
+	for (i = 0; i < 20; i++) {
+		tcp_frame(1000 + i, (uint8_t)i);
+		assert_int_equal(r[i].rsp.status, 1000 + i);
+		assert_memory_equal(nf_rx_page(&nf, 0, r[i].rsp.id), frame, 1000 + i);
+	}
+	assert_int_equal(queue(1, 0)->stats.rx_packets, 20);
+}
+
+/* A frame short of buffers in the middle of a batch: those before it go,
+ * it waits (the TAP left alone), and goes first once the guest posts. */
+static void test_rx_held_mid_batch(void **state)
+{
+	union xpv_netif_rx_slot r[8];
+
+	(void)state;
+	nf_post_rx(&nf, 0, 3);
+	run_backend(&be, fx);
+	tcp_frame(1000, 1);
+	tap_write("vif1.0", 0, &(struct virtio_net_hdr){ 0 }, 1000);
+	tcp_frame(9000, 2);				/* three buffers */
+	tap_write("vif1.0", 0, &(struct virtio_net_hdr){ 0 }, 9000);
+	tcp_frame(1000, 3);
+	tap_write("vif1.0", 0, &(struct virtio_net_hdr){ 0 }, 1000);
+	run_backend(&be, fx);
+	assert_int_equal(nf_rx_collect(&nf, 0, r, 8), 1);
+	tcp_frame(1000, 1);
+	assert_memory_equal(nf_rx_page(&nf, 0, r[0].rsp.id), frame, 1000);
+	assert_true(queue(1, 0)->tap_w->paused);
+	nf_post_rx(&nf, 0, 3);
+	run_backend(&be, fx);
+	assert_int_equal(nf_rx_collect(&nf, 0, r, 8), 4);
+	tcp_frame(9000, 2);
+	assert_int_equal(r[0].rsp.flags, XPV_NETRXF_MORE_DATA);
+	assert_memory_equal(nf_rx_page(&nf, 0, r[0].rsp.id), frame, 4096);
+	assert_memory_equal(nf_rx_page(&nf, 0, r[2].rsp.id), frame + 8192, 9000 - 8192);
+	tcp_frame(1000, 3);
+	assert_int_equal(r[3].rsp.status, 1000);
+	assert_memory_equal(nf_rx_page(&nf, 0, r[3].rsp.id), frame, 1000);
+	assert_int_equal(queue(1, 0)->stats.rx_packets, 3);
+	assert_int_equal(net_stats_drops(&queue(1, 0)->stats), 0);
+}
+
 static void test_rx_what_the_guest_cannot_take(void **state)
 {
 	struct nf_features f = nf_linux;
@@ -980,11 +1078,14 @@ int main(void)
 		cmocka_unit_test(test_ring_order_rewritten_while_connected),
 		cmocka_unit_test_setup_teardown(test_multi_queue_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_single_and_gso, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tx_batched, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_chain_in_two_pushes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_malformed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_gso_min_mss, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tx_ring_lies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_gso_and_plain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rx_batched, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rx_held_mid_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_waits_for_buffers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rx_what_the_guest_cannot_take, setup,
 						teardown),
