@@ -117,6 +117,14 @@ xl_config() {
 	echo ']'
 }
 
+# bridge_up: xenbr0, dom0 at DOM0_IP on it (the runner's when VIFS names
+# NICs; a scenario that attaches its NICs later calls it itself).
+bridge_up() {
+	ip link show xenbr0 >/dev/null 2>&1 && return 0
+	ip link add xenbr0 type bridge && ip addr add "$DOM0_IP/24" dev xenbr0 &&
+		ip link set xenbr0 up
+}
+
 # migrate_here NAME: live-migrate domain NAME to this host, as `xl migrate
 # NAME localhost` would without ssh (dom0 has none): with -s "" xl runs the
 # host argument as the receiver's command. The receiver leaves a monitor

@@ -5,6 +5,12 @@
 
 MIB=64
 SCRATCH=${XPV_RUN:-/tmp}
+# the interleaved rounds (rounds-*.sh): a NIC per side per round, each
+# side's own MAC and address (no ARP entry left from the other side)
+ROUNDS=3
+ROUND_MIB=32
+OURS_MAC=00:16:3e:00:0a:01 OURS_IP=192.0.2.30
+BASE_MAC=00:16:3e:00:0a:02 BASE_IP=192.0.2.31
 
 # recv_timed PORT: one inbound connection, discarded; "START END" (uptime
 # seconds of its first byte and of its end) in $SCRATCH/recv-PORT once done.
