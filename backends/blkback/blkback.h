@@ -163,6 +163,7 @@ struct blk_queue {
 	unsigned int head;		/* oldest unanswered slot */
 	unsigned int nr_inflight;	/* slots taken from head on */
 	unsigned int nr_busy;		/* of them, with I/O not finished */
+	size_t buf_bytes;		/* their bounce buffers, together */
 	bool stalled;			/* stopped at max_inflight: run again */
 	struct blk_stats stats;
 };

@@ -35,6 +35,12 @@
 #include "blkback.h"
 
 #define PAGE	XPV_BLKIF_PAGE_SIZE
+/*
+ * The bounce buffers of a queue's requests in flight, at most (past it
+ * one more request is taken, then no other until some are answered):
+ * a guest's memory in dom0 stays bounded whatever -a and -i say.
+ */
+#define INFLIGHT_BYTES	(4u << 20)
 
 /* The slots of the asynchronous path, their segments in one array. */
 static int alloc_slots(struct blk_queue *q, unsigned int n)
@@ -292,6 +298,17 @@ static uint64_t *done_counter(struct blk_queue *q, u8 op)
 	}
 }
 
+static size_t round_page(size_t len)
+{
+	return (len + PAGE - 1) & ~(size_t)(PAGE - 1);
+}
+
+/* No room for another request: every slot taken, or the bytes budget. */
+static bool full(const struct blk_queue *q)
+{
+	return q->nr_inflight == q->max_inflight || q->buf_bytes >= INFLIGHT_BYTES;
+}
+
 /* @r has its status; it is answered once every earlier slot is. */
 static void settle(struct blk_ioreq *r, s16 status)
 {
@@ -307,6 +324,7 @@ static void publish(struct blk_queue *q)
 
 	while (q->nr_inflight && (r = &q->slots[q->head])->finished) {
 		notify |= respond(q, &r->req, r->status);
+		q->buf_bytes -= r->buf ? round_page(r->len) : 0;
 		free(r->buf);
 		r->buf = NULL;
 		r->finished = false;
@@ -335,7 +353,7 @@ void blk_ioreq_done(struct blk_ioreq *r)
 		err = copy_segs(q, r->segs, r->req.nr_segs, r->buf, true);
 	settle(r, served(err, done_counter(q, r->req.op)));
 	publish(q);
-	if (q->stalled && q->nr_inflight < q->max_inflight) {
+	if (q->stalled && !full(q)) {
 		q->stalled = false;	/* room again: take more next turn */
 		q->evt->work = true;
 	}
@@ -356,8 +374,9 @@ static void start(struct blk_queue *q, const union xpv_blkif_req *wire,
 	op = r->req.op;
 	if (op != XPV_BLKIF_OP_DISCARD)
 		r->len = r->req.nr_sectors << XPV_BLKIF_SECTOR_SHIFT;
-	if (r->len && !(r->buf = aligned_alloc(PAGE, (r->len + PAGE - 1) & ~(size_t)(PAGE - 1))))
+	if (r->len && !(r->buf = aligned_alloc(PAGE, round_page(r->len))))
 		return settle(r, XPV_BLKIF_RSP_ERROR);	/* no memory: fail only it */
+	q->buf_bytes += r->buf ? round_page(r->len) : 0;
 	if (op != XPV_BLKIF_OP_READ && r->len &&
 	    copy_segs(q, segs, r->req.nr_segs, r->buf, false))
 		return settle(r, XPV_BLKIF_RSP_ERROR);
@@ -378,7 +397,7 @@ static bool turn_async(struct blk_queue *q, unsigned int budget)
 	int rc;
 
 	while (n < budget) {
-		if (q->nr_inflight == q->max_inflight) {
+		if (full(q)) {
 			q->stalled = true;	/* blk_ioreq_done runs us again */
 			break;
 		}
@@ -398,7 +417,7 @@ static bool turn_async(struct blk_queue *q, unsigned int budget)
 	}
 	blk_aio_flush();
 	publish(q);
-	if (q->stalled && q->nr_inflight < q->max_inflight) {
+	if (q->stalled && !full(q)) {
 		q->stalled = false;
 		return true;
 	}

@@ -30,6 +30,7 @@
 
 #define IMAGE_BYTES	(1u << 20)
 #define NR		12
+#define MAX_RSP		32
 
 static struct fake_xen *fx;
 static struct xpv_backend be;
@@ -146,9 +147,9 @@ static void image_read(uint64_t off, void *buf, size_t len)
 
 static void check_in_order(int n, int16_t want_status_of_fail, uint64_t fail_id)
 {
-	struct xpv_blkif_rsp rsp[NR + 1];
+	struct xpv_blkif_rsp rsp[MAX_RSP];
 
-	assert_int_equal(guest_collect(&g, 0, rsp, NR + 1), n);
+	assert_int_equal(guest_collect(&g, 0, rsp, MAX_RSP), n);
 	for (int i = 0; i < n; i++) {
 		assert_int_equal(rsp[i].id, (uint64_t)i);
 		assert_int_equal(rsp[i].status, rsp[i].id == fail_id ?
@@ -222,6 +223,36 @@ static void blkback_aio_test_cap(void **state)
 	run_backend(&be, fx);
 	check_in_order(NR, 0, ~0ull);
 	assert_int_equal(queue0()->stats.reads, NR);
+}
+
+/* 256 KiB requests: 4 MiB of bounce buffers in flight per queue, no more. */
+static void blkback_aio_test_bytes_budget(void **state)
+{
+	union xpv_blkif_req r = { 0 };
+	struct xpv_blkif_seg *ind;
+	uint8_t *p;
+
+	(void)state;
+	r.indirect.operation = XPV_BLKIF_OP_INDIRECT;
+	r.indirect.indirect_op = XPV_BLKIF_OP_READ;
+	r.indirect.nr_segments = 64;
+	r.indirect.indirect_grefs[0] = guest_data_page(&g, (void **)&ind);
+	for (int i = 0; i < 64; i++)
+		ind[i] = (struct xpv_blkif_seg){ guest_data_page(&g, (void **)&p), 0, 7, 0 };
+	h.hold_id = 0;
+	for (unsigned int i = 0; i < 20; i++) {
+		r.indirect.id = i;
+		guest_send(&g, 0, &r);
+	}
+	settle_but_held();
+	assert_int_equal(queue0()->nr_inflight, 16);
+	assert_int_equal(queue0()->buf_bytes, 4u << 20);
+	assert_true(queue0()->stalled);
+	blk_aio_test_release();
+	run_backend(&be, fx);
+	check_in_order(20, 0, ~0ull);
+	assert_int_equal(queue0()->buf_bytes, 0);
+	assert_int_equal(queue0()->stats.reads, 20);
 }
 
 /* A disk error fails its own request; the others around it are served. */
@@ -414,6 +445,7 @@ int main(void)
 	static const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(blkback_aio_test_ring_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(blkback_aio_test_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_bytes_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(blkback_aio_test_disk_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(blkback_aio_test_short_io, setup, teardown),
 		cmocka_unit_test_setup_teardown(blkback_aio_test_flush, setup, teardown),
