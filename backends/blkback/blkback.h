@@ -5,17 +5,22 @@
  * place).
  *
  * One struct blk_vbd per virtual disk, one struct blk_queue per ring
- * (multi-queue-num-queues of them). Requests are copied off the ring,
- * checked by lib/blkif_back.c, and served synchronously: data moves
- * between the guest's granted pages and a per-queue bounce buffer by grant
- * copy, and between the buffer and the disk through its storage driver
- * (struct blk_driver: raw.c, qcow2.c, nbd.c); dom0 may move a running disk
- * onto a new overlay (snapshot.c). Grant copy
+ * (multi-queue-num-queues of them). Requests are copied off the ring and
+ * checked by lib/blkif_back.c; data moves between the guest's granted
+ * pages and a bounce buffer by grant copy, and between the buffer and the
+ * disk through its storage driver (struct blk_driver: raw.c, qcow2.c,
+ * nbd.c). A driver with a submit op (raw) is served asynchronously
+ * through the worker's io_uring (aio.c), many requests in flight per
+ * queue, each with its own buffer (struct blk_ioreq), answered in ring
+ * order (io.c); the others synchronously, one request at a time, through
+ * a per-queue buffer. dom0 may move a running disk onto a new overlay
+ * (snapshot.c) once the disk's requests in flight are drained. Grant copy
  * rather than persistent grants: no guest-controlled mapping state lives
  * in the daemon (nothing to leak or to unmap when a guest dies mid-I/O),
  * and one hypercall per request costs less than map + unmap would.
  *
- * Everything runs on the event loop's thread (lib/loop.c).
+ * Everything runs on the event loop's thread (lib/loop.c); only the
+ * kernel's io_uring workers run the asynchronous reads and writes.
  */
 #ifndef XPV_BLKBACK_H
 #define XPV_BLKBACK_H
@@ -35,11 +40,13 @@ struct blk_config {
 	bool discard;			/* offer feature-discard where it works */
 	unsigned int nbd_retry_ms;	/* reconnect to a lost NBD server this long */
 	unsigned int nbd_stall_ms;	/* a command without progress this long: lost */
+	unsigned int max_inflight;	/* async requests per queue; 0: all sync */
 };
 
 extern struct blk_config blk_config;
 
 struct blk_disk;
+struct blk_ioreq;
 struct stat;
 
 /*
@@ -47,7 +54,10 @@ struct stat;
  * lengths are bytes inside the disk, already checked against its size by
  * lib/blkif_back.c; every call completes before it returns and answers 0
  * or -errno. open sizes the disk up (struct blk_disk's geometry) and says
- * in k->why why it refuses an image.
+ * in k->why why it refuses an image. submit, optional, queues what a
+ * request still needs on the worker's io_uring (aio.c) and returns at
+ * once; a driver that has it is served asynchronously when the worker has
+ * a ring, through the synchronous calls otherwise.
  */
 struct blk_driver {
 	const char *name;		/* the format, as the xl line spells it */
@@ -57,6 +67,7 @@ struct blk_driver {
 	int (*write)(struct blk_disk *k, const void *buf, size_t len, uint64_t off);
 	int (*flush)(struct blk_disk *k);
 	int (*discard)(struct blk_disk *k, uint64_t off, uint64_t len);
+	int (*submit)(struct blk_disk *k, struct blk_ioreq *r);
 };
 
 extern const struct blk_driver blk_driver_raw, blk_driver_qcow2, blk_driver_nbd;
@@ -115,6 +126,26 @@ struct blk_stats {
 
 struct blk_vbd;
 
+/*
+ * A request in flight on the asynchronous path: taken off the ring,
+ * checked, its I/O on the worker's io_uring. Slots of a queue are used in
+ * ring order and answered in that order (io.c). Loop thread only.
+ */
+struct blk_ioreq {
+	struct blk_queue *q;
+	struct xpv_blkback_req req;	/* checked */
+	struct xpv_blkback_seg *segs;	/* its segments, q->max_segs of them */
+	uint8_t *buf;			/* its bounce buffer, from start to answer */
+	size_t len;			/* bytes to read or write */
+	size_t done;			/* of them, done (short I/O goes on) */
+	unsigned int pending;		/* SQEs submitted, CQE not yet reaped */
+	bool synced;			/* FLUSH: fsync done; DISCARD: punched */
+	bool busy;			/* I/O not finished */
+	bool finished;			/* status final, waits for earlier ones */
+	int err;			/* the first failure */
+	s16 status;
+};
+
 struct blk_queue {
 	struct blk_vbd *vbd;
 	unsigned int index;
@@ -127,6 +158,13 @@ struct blk_queue {
 	struct xpv_blkif_seg *indirect;	/* copy of a request's indirect pages */
 	struct xpv_gnt_copy *copies;	/* one per segment */
 	unsigned int max_segs;
+	struct blk_ioreq *slots;	/* async: a ring of max_inflight; or NULL */
+	unsigned int max_inflight;
+	unsigned int head;		/* oldest unanswered slot */
+	unsigned int nr_inflight;	/* slots taken from head on */
+	unsigned int nr_busy;		/* of them, with I/O not finished */
+	size_t buf_bytes;		/* their bounce buffers, together */
+	bool stalled;			/* stopped at max_inflight: run again */
 	struct blk_stats stats;
 };
 
@@ -146,10 +184,29 @@ extern const struct xpv_bdev_ops blk_vbd_ops;
 char *blk_vbd_image(struct xpv_bdev *d);
 void blk_vbd_control(struct xpv_bdev *d);
 
-int blk_queue_alloc(struct blk_queue *q, unsigned int max_segs);
+int blk_queue_alloc(struct blk_queue *q, unsigned int max_segs,
+		    unsigned int max_inflight);
 void blk_queue_free(struct blk_queue *q);
 bool blk_queue_handler(struct xpv_evt *e);
 s16 blk_handle(struct blk_queue *q, const union xpv_blkif_req *wire,
 	       struct xpv_blkback_req *req);
+void blk_ioreq_done(struct blk_ioreq *r);
+void blk_queue_drain(struct blk_queue *q);
+void blk_vbd_drain(struct blk_vbd *v);
+
+/* aio.c: the worker's io_uring */
+int blk_aio_init(struct xpv_backend *be);
+void blk_aio_exit(struct xpv_backend *be);
+bool blk_aio_ready(void);
+int blk_aio_submit_fd(struct blk_disk *k, struct blk_ioreq *r);
+void blk_aio_flush(void);
+void blk_aio_wait(void);
+/* tests: see a CQE before it counts (may change its result); true
+ * holds it until blk_aio_test_release() */
+enum blk_aio_what { BLK_AIO_DATA, BLK_AIO_SYNC, BLK_AIO_PUNCH };
+extern bool (*blk_aio_test_hook)(struct blk_ioreq *r, enum blk_aio_what what,
+				 int *res);
+void blk_aio_test_release(void);
+struct io_uring *blk_aio_test_ring(void);
 
 #endif /* XPV_BLKBACK_H */

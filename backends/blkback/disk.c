@@ -7,8 +7,11 @@
  * guest that writes a qcow2 header into its raw disk must not make the
  * daemon open a backing file of its choosing.
  *
- * Drivers complete every request before they return (the loop's thread
- * does the I/O); the file helpers below are shared by the file drivers.
+ * The calls below complete every request before they return (the loop's
+ * thread does the I/O): qcow2 and nbd are served that way, and raw when
+ * the worker has no io_uring. A driver with a submit op (raw) is served
+ * asynchronously otherwise (io.c, aio.c). The file helpers below are
+ * shared by the file drivers.
  */
 #define _GNU_SOURCE
 #include <errno.h>

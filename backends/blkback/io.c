@@ -9,9 +9,24 @@
  * break the protocol stops it: the ring latches broken, the device reports
  * the error and moves to Closing.
  *
- * Responses are written to the ring one at a time and pushed at once, so
- * a daemon killed mid-batch leaves no response slot written but
- * unpublished (a restarted daemon re-reads unanswered slots as requests).
+ * Two ways to serve, chosen per turn of a queue:
+ *   synchronous  the request is read or written through the disk's driver
+ *                before the next is taken, through the queue's one bounce
+ *                buffer (qcow2, nbd; any disk without the worker's io_uring)
+ *   asynchronous the driver's submit op (raw) queues the I/O on the
+ *                worker's io_uring (aio.c) and the next request is taken:
+ *                up to max_inflight per queue, each in a slot of its own
+ *                with its own bounce buffer (struct blk_ioreq), freed when
+ *                it is answered. The fairness budget bounds what a turn
+ *                takes either way.
+ *
+ * Restart safety: a daemon killed and started again reads every slot past
+ * rsp_prod as a request. So responses are published in ring order: a
+ * request done early waits in its slot until every earlier one is
+ * answered, and no response ever goes past an unanswered request. Each is
+ * pushed as it is written, so none is left written but unpublished.
+ * Whatever needs no request in flight drains first (blk_queue_drain):
+ * disconnect, remove, a snapshot, the worker's exit.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,23 +35,59 @@
 #include "blkback.h"
 
 #define PAGE	XPV_BLKIF_PAGE_SIZE
+/*
+ * The bounce buffers of a queue's requests in flight, at most (past it
+ * one more request is taken, then no other until some are answered):
+ * a guest's memory in dom0 stays bounded whatever -a and -i say.
+ */
+#define INFLIGHT_BYTES	(4u << 20)
 
-int blk_queue_alloc(struct blk_queue *q, unsigned int max_segs)
+/* The slots of the asynchronous path, their segments in one array. */
+static int alloc_slots(struct blk_queue *q, unsigned int n)
+{
+	struct xpv_blkback_seg *segs;
+	unsigned int i;
+
+	q->slots = calloc(n, sizeof(*q->slots));
+	segs = calloc((size_t)n * q->max_segs, sizeof(*segs));
+	if (!q->slots || !segs) {
+		free(segs);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		q->slots[i].segs = segs + (size_t)i * q->max_segs;
+	q->max_inflight = n;
+	return 0;
+}
+
+/**
+ * blk_queue_alloc() - buffers of a queue
+ * @max_inflight: requests in flight at most (asynchronous path); 0: none
+ */
+int blk_queue_alloc(struct blk_queue *q, unsigned int max_segs,
+		    unsigned int max_inflight)
 {
 	q->max_segs = max_segs;
 	q->buf = aligned_alloc(PAGE, (size_t)max_segs * PAGE);
 	q->segs = calloc(max_segs, sizeof(*q->segs));
 	q->copies = calloc(max_segs, sizeof(*q->copies));
 	q->indirect = aligned_alloc(PAGE, XPV_BLKIF_MAX_INDIRECT_PAGES * PAGE);
-	if (!q->buf || !q->segs || !q->copies || !q->indirect) {
+	if (!q->buf || !q->segs || !q->copies || !q->indirect ||
+	    (max_inflight && alloc_slots(q, max_inflight))) {
 		blk_queue_free(q);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
+/* Drained first (blk_queue_drain): no slot holds a buffer then. */
 void blk_queue_free(struct blk_queue *q)
 {
+	if (q->slots)
+		free(q->slots[0].segs);
+	free(q->slots);
+	q->slots = NULL;
+	q->max_inflight = 0;
 	free(q->buf);
 	free(q->segs);
 	free(q->copies);
@@ -82,7 +133,8 @@ fault:
 
 /* The indirect pages, copied whole into q->indirect, then checked. */
 static enum xpv_blkback_verdict fetch_indirect(struct blk_queue *q,
-					       struct xpv_blkback_req *req)
+					       struct xpv_blkback_req *req,
+					       struct xpv_blkback_seg *segs)
 {
 	struct xpv_blkback_seg pages[XPV_BLKIF_MAX_INDIRECT_PAGES];
 	unsigned int i;
@@ -93,7 +145,26 @@ static enum xpv_blkback_verdict fetch_indirect(struct blk_queue *q,
 		pages[i] = (struct xpv_blkback_seg){ req->indirect_grefs[i], 0, PAGE };
 	if (copy_segs(q, pages, req->nr_indirect, (uint8_t *)q->indirect, false))
 		return XPV_BLKBACK_BAD_GREF;
-	return xpv_blkback_parse_indirect(req, &q->vbd->geom, q->indirect, q->segs);
+	return xpv_blkback_parse_indirect(req, &q->vbd->geom, q->indirect, segs);
+}
+
+/* Copy a request off the ring's slot into @req and @segs, and check it. */
+static enum xpv_blkback_verdict check(struct blk_queue *q,
+				      const union xpv_blkif_req *wire,
+				      struct xpv_blkback_req *req,
+				      struct xpv_blkback_seg *segs)
+{
+	enum xpv_blkback_verdict v;
+
+	q->stats.requests++;
+	v = xpv_blkback_parse(wire, &q->vbd->geom, req, segs);
+	if (v == XPV_BLKBACK_NEED_INDIRECT) {
+		q->stats.indirect++;
+		v = fetch_indirect(q, req, segs);
+	}
+	if (v != XPV_BLKBACK_OK)
+		q->stats.bad[v]++;
+	return v;
 }
 
 static int do_read(struct blk_queue *q, const struct xpv_blkback_req *req)
@@ -172,18 +243,10 @@ static s16 served(int err, uint64_t *done)
 s16 blk_handle(struct blk_queue *q, const union xpv_blkif_req *wire,
 	       struct xpv_blkback_req *req)
 {
-	enum xpv_blkback_verdict v;
+	enum xpv_blkback_verdict v = check(q, wire, req, q->segs);
 
-	q->stats.requests++;
-	v = xpv_blkback_parse(wire, &q->vbd->geom, req, q->segs);
-	if (v == XPV_BLKBACK_NEED_INDIRECT) {
-		q->stats.indirect++;
-		v = fetch_indirect(q, req);
-	}
-	if (v != XPV_BLKBACK_OK) {
-		q->stats.bad[v]++;
+	if (v != XPV_BLKBACK_OK)
 		return xpv_blkback_status(v);
-	}
 	switch (req->op) {
 	case XPV_BLKIF_OP_READ:
 		return served(do_read(q, req), &q->stats.reads);
@@ -221,18 +284,153 @@ static void ring_broken(struct blk_queue *q)
 		      q->index);
 }
 
-/**
- * blk_queue_handler() - serve one turn of a queue's ring
- *
- * Return: true when requests are left for another turn.
- */
-bool blk_queue_handler(struct xpv_evt *e)
+static uint64_t *done_counter(struct blk_queue *q, u8 op)
 {
-	struct blk_queue *q = e->arg;
-	unsigned int budget = q->vbd->dev->be->limits.reqs_per_turn, n = 0;
+	switch (op) {
+	case XPV_BLKIF_OP_READ:
+		return &q->stats.reads;
+	case XPV_BLKIF_OP_WRITE:
+		return &q->stats.writes;
+	case XPV_BLKIF_OP_FLUSH_DISKCACHE:
+		return &q->stats.flushes;
+	default:
+		return &q->stats.discards;
+	}
+}
+
+static size_t round_page(size_t len)
+{
+	return (len + PAGE - 1) & ~(size_t)(PAGE - 1);
+}
+
+/* No room for another request: every slot taken, or the bytes budget. */
+static bool full(const struct blk_queue *q)
+{
+	return q->nr_inflight == q->max_inflight || q->buf_bytes >= INFLIGHT_BYTES;
+}
+
+/* @r has its status; it is answered once every earlier slot is. */
+static void settle(struct blk_ioreq *r, s16 status)
+{
+	r->status = status;
+	r->finished = true;
+}
+
+/* Answer the finished slots from the oldest on, up to an unfinished one. */
+static void publish(struct blk_queue *q)
+{
+	struct blk_ioreq *r;
+	bool notify = false;
+
+	while (q->nr_inflight && (r = &q->slots[q->head])->finished) {
+		notify |= respond(q, &r->req, r->status);
+		q->buf_bytes -= r->buf ? round_page(r->len) : 0;
+		free(r->buf);
+		r->buf = NULL;
+		r->finished = false;
+		q->head = (q->head + 1) % q->max_inflight;
+		q->nr_inflight--;
+		q->vbd->dev->be->inflight--;
+	}
+	if (notify)
+		xpv_evt_notify(q->evt);
+}
+
+/**
+ * blk_ioreq_done() - the I/O of @r is over (r->err says how): count it,
+ * copy what it read to the guest, answer what can be answered
+ */
+void blk_ioreq_done(struct blk_ioreq *r)
+{
+	struct blk_queue *q = r->q;
+	int err = r->err;
+
+	r->busy = false;
+	q->nr_busy--;
+	if (err && !(r->req.op == XPV_BLKIF_OP_DISCARD && err == -EOPNOTSUPP))
+		q->stats.disk_errors++;
+	if (!err && r->req.op == XPV_BLKIF_OP_READ)
+		err = copy_segs(q, r->segs, r->req.nr_segs, r->buf, true);
+	settle(r, served(err, done_counter(q, r->req.op)));
+	publish(q);
+	if (q->stalled && !full(q)) {
+		q->stalled = false;	/* room again: take more next turn */
+		q->evt->work = true;
+	}
+}
+
+/* Buffer, data in for a write, then the I/O: settled, or in flight. */
+static void start(struct blk_queue *q, const union xpv_blkif_req *wire,
+		  struct blk_ioreq *r)
+{
+	struct xpv_blkback_seg *segs = r->segs;
+	enum xpv_blkback_verdict v;
+	u8 op;
+
+	*r = (struct blk_ioreq){ .q = q, .segs = segs };
+	v = check(q, wire, &r->req, segs);
+	if (v != XPV_BLKBACK_OK)
+		return settle(r, xpv_blkback_status(v));
+	op = r->req.op;
+	if (op != XPV_BLKIF_OP_DISCARD)
+		r->len = r->req.nr_sectors << XPV_BLKIF_SECTOR_SHIFT;
+	if (r->len && !(r->buf = aligned_alloc(PAGE, round_page(r->len))))
+		return settle(r, XPV_BLKIF_RSP_ERROR);	/* no memory: fail only it */
+	q->buf_bytes += r->buf ? round_page(r->len) : 0;
+	if (op != XPV_BLKIF_OP_READ && r->len &&
+	    copy_segs(q, segs, r->req.nr_segs, r->buf, false))
+		return settle(r, XPV_BLKIF_RSP_ERROR);
+	r->synced = op == XPV_BLKIF_OP_DISCARD && !r->req.nr_sectors;
+	r->busy = true;
+	q->nr_busy++;
+	if (!r->synced)
+		r->err = q->vbd->disk.drv->submit(&q->vbd->disk, r);
+	if (!r->pending)
+		blk_ioreq_done(r);
+}
+
+/* One turn of a queue served through the worker's io_uring. */
+static bool turn_async(struct blk_queue *q, unsigned int budget)
+{
+	union xpv_blkif_req wire;
+	unsigned int n = 0;
+	int rc;
+
+	while (n < budget) {
+		if (full(q)) {
+			q->stalled = true;	/* blk_ioreq_done runs us again */
+			break;
+		}
+		rc = xpv_ring_consume(&q->ring, &wire);
+		if (rc < 0) {
+			ring_broken(q);
+			break;
+		}
+		if (rc == 0) {
+			if (!xpv_ring_final_check(&q->ring))
+				break;
+			continue;
+		}
+		q->vbd->dev->be->inflight++;
+		start(q, &wire, &q->slots[(q->head + q->nr_inflight++) % q->max_inflight]);
+		n++;
+	}
+	blk_aio_flush();
+	publish(q);
+	if (q->stalled && !full(q)) {
+		q->stalled = false;
+		return true;
+	}
+	return n == budget && !xpv_ring_is_broken(&q->ring);
+}
+
+/* One turn served synchronously: each request answered before the next. */
+static bool turn_sync(struct blk_queue *q, unsigned int budget)
+{
 	union xpv_blkif_req wire;
 	struct xpv_blkback_req req;
 	bool notify = false;
+	unsigned int n = 0;
 	int rc;
 
 	while (n < budget) {
@@ -252,4 +450,47 @@ bool blk_queue_handler(struct xpv_evt *e)
 	if (notify)
 		xpv_evt_notify(q->evt);
 	return n == budget && !xpv_ring_is_broken(&q->ring);
+}
+
+/* Asynchronous when the worker has a ring and the driver a submit op. */
+static bool async(const struct blk_queue *q)
+{
+	return q->slots && q->vbd->disk.drv->submit;
+}
+
+/**
+ * blk_queue_handler() - serve one turn of a queue's ring
+ *
+ * Return: true when requests are left for another turn.
+ */
+bool blk_queue_handler(struct xpv_evt *e)
+{
+	struct blk_queue *q = e->arg;
+	unsigned int budget = q->vbd->dev->be->limits.reqs_per_turn;
+
+	/* a disk moved onto a sync driver was drained first (snapshot.c) */
+	if (async(q))
+		return turn_async(q, budget);
+	return turn_sync(q, budget);
+}
+
+/**
+ * blk_queue_drain() - wait until no request of @q is in flight, and
+ * answer them all
+ */
+void blk_queue_drain(struct blk_queue *q)
+{
+	while (q->nr_busy)
+		blk_aio_wait();
+	if (q->slots)
+		publish(q);
+}
+
+/** blk_vbd_drain() - blk_queue_drain() every queue of @v */
+void blk_vbd_drain(struct blk_vbd *v)
+{
+	unsigned int i;
+
+	for (i = 0; v->queues && i < v->nr_queues; i++)
+		blk_queue_drain(&v->queues[i]);
 }

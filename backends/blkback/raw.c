@@ -5,7 +5,9 @@
  * guest saw acknowledged is in dom0's page cache, so it survives this
  * daemon being killed; only a flush makes it survive dom0, which is what
  * the flush protocol promises. Discard punches holes (fallocate), which
- * works on image files and on block devices that support discard.
+ * works on image files and on block devices that support discard. With
+ * the worker's io_uring the same calls run asynchronously (aio.c:
+ * READ, WRITE, FSYNC with DATASYNC, FALLOCATE).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -106,4 +108,5 @@ const struct blk_driver blk_driver_raw = {
 	.write = raw_write,
 	.flush = blk_fd_flush,
 	.discard = raw_discard,
+	.submit = blk_aio_submit_fd,
 };

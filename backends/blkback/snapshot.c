@@ -18,8 +18,8 @@
  * is still opened only as qcow2 (never probed) and refused unless it
  * stands on the disk's own image.
  *
- * The switch runs on the loop's thread between two requests, so none is
- * in flight. Its order: flush the old image (everything the guest saw
+ * The switch runs on the loop's thread once the disk's requests in
+ * flight are drained (blk_vbd_drain: answered, none left). Its order: flush the old image (everything the guest saw
  * acknowledged is in it, durably), open the new one and check it
  * (qcow2_check_overlay()), record it in xpv-image, then serve from it and
  * close the old image's read-write descriptor (the new image reads the
@@ -129,6 +129,7 @@ void blk_vbd_control(struct xpv_bdev *d)
 	if (!path || !v)
 		goto out;
 	v->disk.why[0] = '\0';
+	blk_vbd_drain(v);
 	err = take(d, &v->disk, path);
 	if (err) {
 		xpv_log("%s: snapshot onto %s refused: %s", d->path, path, v->disk.why);

@@ -154,6 +154,15 @@ static int read_port(struct xpv_bdev *d, const char *dir, uint32_t *port)
 	return xpv_bdev_read_queue_u32(d, dir, "event-channel", port) ? -EINVAL : 0;
 }
 
+/* Requests in flight at most: none without the worker's io_uring. */
+static unsigned int max_inflight(const struct blk_queue *q)
+{
+	if (!blk_aio_ready())
+		return 0;
+	return blk_config.max_inflight < q->ring.nr_ents ? blk_config.max_inflight :
+							   q->ring.nr_ents;
+}
+
 static int connect_queue(struct blk_vbd *v, struct blk_queue *q)
 {
 	struct xpv_bdev *d = v->dev;
@@ -165,14 +174,14 @@ static int connect_queue(struct blk_vbd *v, struct blk_queue *q)
 	queue_dir(v, q->index, dir, sizeof(dir));
 	err = read_port(d, dir, &q->remote_port);
 	if (!err)
-		err = blk_queue_alloc(q, segs);
-	if (!err)
 		err = xpv_ring_map_front(d, dir, "ring-ref", &q->map);
 	if (err)
 		return err;
 	err = xpv_ring_resume_back(&q->ring, q->map.addr,
 				   (size_t)q->map.pages * XPV_BLKIF_PAGE_SIZE,
 				   sizeof(union xpv_blkif_req));
+	if (!err)
+		err = blk_queue_alloc(q, segs, max_inflight(q));
 	if (err)
 		return err;
 	q->evt = xpv_evt_bind(d->be, d->domid, q->remote_port, blk_queue_handler, q);
@@ -252,6 +261,7 @@ static void vbd_disconnect(struct xpv_bdev *d)
 
 	if (!v || !v->queues)
 		return;
+	blk_vbd_drain(v);	/* answered while the rings are still there */
 	for (i = 0; i < v->nr_queues; i++) {
 		struct blk_queue *q = &v->queues[i];
 
@@ -325,4 +335,6 @@ const struct xpv_bdev_ops blk_vbd_ops = {
 	.remove = vbd_remove,
 	.dump = vbd_dump,
 	.control = blk_vbd_control,
+	.worker_init = blk_aio_init,
+	.worker_exit = blk_aio_exit,
 };

@@ -404,6 +404,8 @@ void xpv_backend_close(struct xpv_backend *be)
 		d->fe_token[0] = '\0';		/* watches die with the handle */
 		destroy(d);
 	}
+	if (be->ops->worker_exit)	/* before the watches are freed */
+		be->ops->worker_exit(be);
 	for (e = be->evts; e; e = next) {
 		next = e->next;
 		xpv_evt_unbind(e);

@@ -154,6 +154,8 @@ static int serve(const struct xpv_bdev_ops *ops, const struct xpv_limits *limits
 		return 1;
 	}
 	err = xpv_backend_init(&be, t, ops, c->self, limits);
+	if (!err && ops->worker_init)	/* what the sandbox forbids later */
+		err = ops->worker_init(&be);
 	if (!err) {
 		be.only_domid = (uint16_t)c->worker;
 		err = confine(t, c);

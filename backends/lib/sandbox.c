@@ -15,6 +15,9 @@
  * the server goes away): stream sockets over Unix, IPv4 and IPv6, and
  * datagram ones over IPv4 and IPv6 for the resolver, connected out,
  * never listening (no bind, listen or accept), no raw or packet sockets.
+ * io_uring_enter only, for a ring made before the filter and restricted
+ * to the operations it serves (xpv-blkback's aio.c: its operations pass
+ * no filter); io_uring_setup and io_uring_register kill.
  * No exec, no fork, no ptrace, no mount, no module loading: any other
  * call kills the worker (SIGSYS; the kernel logs the call's number), and
  * the supervisor starts it again.
@@ -63,6 +66,9 @@ static const int allowed[] = {
 	SCMP_SYS(timerfd_gettime), SCMP_SYS(clock_gettime),
 	SCMP_SYS(clock_nanosleep), SCMP_SYS(nanosleep), SCMP_SYS(gettimeofday),
 	SCMP_SYS(sched_yield), SCMP_SYS(restart_syscall),
+	/* a ring made before the filter (xpv-blkback's aio.c); never
+	 * io_uring_setup or io_uring_register */
+	SCMP_SYS(io_uring_enter),
 	/* memory */
 	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(mprotect),
 	SCMP_SYS(madvise), SCMP_SYS(brk),

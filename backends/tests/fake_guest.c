@@ -176,11 +176,13 @@ int guest_collect(struct fake_guest *g, unsigned int i, struct xpv_blkif_rsp *rs
 	return n;
 }
 
+/* Requests in flight: wait for their completions in poll, briefly. */
 void run_backend(struct xpv_backend *be, struct fake_xen *fx)
 {
 	for (int i = 0; i < 1000; i++) {
-		xpv_backend_step(be, 0);
-		if (!xpv_backend_has_work(be) && !fake_pending_watches(fx) && fx->pend_head == fx->pend_tail)
+		xpv_backend_step(be, be->inflight && !xpv_backend_has_work(be) ? 10 : 0);
+		if (!xpv_backend_has_work(be) && !fake_pending_watches(fx) &&
+		    fx->pend_head == fx->pend_tail && !be->inflight)
 			return;
 	}
 }

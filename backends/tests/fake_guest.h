@@ -51,7 +51,8 @@ int guest_collect(struct fake_guest *g, unsigned int q, struct xpv_blkif_rsp *rs
 /* stop the daemon and free the fake; false if a grant or channel leaked */
 bool stop_backend(struct xpv_backend *be, struct fake_xen *fx);
 
-/* run the daemon until nothing is left to do (bounded) */
+/* run the daemon until nothing is left to do and no request is in
+ * flight (bounded) */
 void run_backend(struct xpv_backend *be, struct fake_xen *fx);
 
 #endif /* FAKE_GUEST_H */

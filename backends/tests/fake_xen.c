@@ -552,3 +552,17 @@ void fake_xen_free(struct fake_xen *fx)
 	close(fx->evt_pipe[1]);
 	free(fx);
 }
+
+/* -Wl,--wrap=io_uring_queue_init_params: a kernel without io_uring */
+struct io_uring;
+struct io_uring_params;
+int fake_uring_setup_errno;	/* non-zero: every setup fails with it */
+int __real_io_uring_queue_init_params(unsigned int entries, struct io_uring *ring,
+				      struct io_uring_params *p);
+int __wrap_io_uring_queue_init_params(unsigned int entries, struct io_uring *ring,
+				      struct io_uring_params *p)
+{
+	if (fake_uring_setup_errno)
+		return -fake_uring_setup_errno;
+	return __real_io_uring_queue_init_params(entries, ring, p);
+}

@@ -96,5 +96,6 @@ void fake_destroy_domain(struct fake_xen *fx, uint16_t domid);
 /* fdatasync, wrapped: calls counted, a failure injected */
 extern int fake_fdatasync_calls;
 extern int fake_fdatasync_errno;
+extern int fake_uring_setup_errno;	/* io_uring_queue_init_params fails */
 
 #endif /* FAKE_XEN_H */

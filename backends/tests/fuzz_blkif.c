@@ -12,7 +12,9 @@
  *   the rest      ring slots of 112 bytes, pushed and served
  * Grant refs 100..100+GRANTED are granted pages, so segments land on real
  * pages as often as on refs the guest never gave. Every response must
- * carry an id the guest sent and a status in {0, -1, -2}.
+ * carry an id the guest sent and a status in {0, -1, -2}. The guest is
+ * served through io_uring (blkback/aio.c) and synchronously by turns: the
+ * mode flips at every reconnect.
  *
  *   make -C backends fuzz FUZZ_SECONDS=600
  */
@@ -40,10 +42,14 @@ static const struct xpv_limits limits = {
 
 static void start(void)
 {
+	static unsigned int starts;
+
 	fx = fake_xen_new();
 	blk_config = (struct blk_config){ .max_queues = 1, .max_indirect_segs = 64,
-					  .file_sector_size = 512, .discard = true };
-	if (xpv_backend_init(&be, &fx->t, &blk_vbd_ops, 0, &limits))
+					  .file_sector_size = 512, .discard = true,
+					  .max_inflight = starts++ % 2 ? 0 : 32 };
+	if (xpv_backend_init(&be, &fx->t, &blk_vbd_ops, 0, &limits) ||
+	    blk_vbd_ops.worker_init(&be))
 		abort();
 	guest_create_vbd(&g, fx, 1, 51712, image, "w");
 	run_backend(&be, fx);

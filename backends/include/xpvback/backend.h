@@ -34,6 +34,7 @@
 
 #define XPV_PATH_MAX	256
 
+struct xpv_backend;
 struct xpv_bdev;
 struct xpv_evt;
 struct xpv_fdw;
@@ -56,6 +57,11 @@ struct xpv_bdev_ops {
 	/* optional: dom0's requests in our dir, after each step of a device
 	 * that is probed (READY or CONNECTED) */
 	void (*control)(struct xpv_bdev *d);
+	/* optional: once per process before it drops privileges and enters
+	 * its sandbox (what the filter forbids later: xpv-blkback's io_uring),
+	 * and at xpv_backend_close() after every device is gone */
+	int (*worker_init)(struct xpv_backend *be);
+	void (*worker_exit)(struct xpv_backend *be);
 };
 
 enum xpv_bdev_life {
@@ -121,6 +127,9 @@ struct xpv_backend {
 	unsigned int nr_pfds;
 	bool rescan;			/* list root again */
 	uint16_t only_domid;		/* a worker's one guest; 0: every guest */
+	unsigned int inflight;		/* requests taken, not yet answered
+					 * (asynchronous I/O); the loop sleeps
+					 * on their completion fd meanwhile */
 };
 
 int xpv_backend_init(struct xpv_backend *be, struct xpv_transport *t,

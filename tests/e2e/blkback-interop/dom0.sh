@@ -4,3 +4,5 @@
 check no-kernel-blkback test ! -d /sys/module/xen_blkback
 check guest-io-done guest_wait 'XPV-CHECK checksums ok' 240
 check daemon-alive kill -0 "$(cat /run/xpv-blkback.pid)"
+# the raw disk was served through the worker's io_uring (aio.c)
+check io-uring grep -q 'io_uring: up to 32 requests in flight' /var/log/xpv-blkback.log

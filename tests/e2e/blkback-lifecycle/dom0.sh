@@ -109,4 +109,6 @@ for i in 1 2; do guest_wait_on "$i" 'XPV-GUEST-POWEROFF' 240 >/dev/null; done
 check daemon-alive kill -0 "$(cat "$PIDFILE")"
 check workers-exited workers_gone
 check no-errors-logged no_errors_logged "$LOG.old" "$LOG"
+# the raw disks were served through the workers' io_uring (aio.c)
+check io-uring grep -q 'io_uring: up to 32 requests in flight' "$LOG.old" "$LOG"
 sed 's/^/[xpv-blkback] /' "$LOG.old" "$LOG"

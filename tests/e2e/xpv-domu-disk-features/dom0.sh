@@ -92,4 +92,6 @@ reconnect
 guest_wait 'XPV-VALUE phase writer-done' 300 >/dev/null
 check acked-on-image acked_on_image 1
 check no-errors-logged no_errors_logged
+# the raw disks were served through the worker's io_uring (aio.c)
+check io-uring grep -q 'io_uring: up to 32 requests in flight' "$LOG.old" "$LOG"
 sed 's/^/[xpv-blkback] /' "$LOG.old" "$LOG"

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xpv-blkback's asynchronous request path (io.c, aio.c) against fake_xen
+ * and a real io_uring on a raw image: many requests in flight on one
+ * ring, answered in ring order however their I/O completes; short I/O
+ * going on for the rest; a flush's write and fsync; a disk error failing
+ * its own request only; disconnect, removal and a snapshot with requests
+ * in flight (drained, nothing leaked); the synchronous fallback when the
+ * kernel has no io_uring; the ring's restrictions.
+ *
+ * blk_aio_test_hook sees each CQE before it counts: it holds one back
+ * (a request whose I/O is slow), or changes its result (short, failed).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <liburing.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "blkback.h"
+#include "fake_guest.h"
+#include "scratch.h"
+
+#define IMAGE_BYTES	(1u << 20)
+#define NR		12
+#define MAX_RSP		32
+
+static struct fake_xen *fx;
+static struct xpv_backend be;
+static struct fake_guest g;
+static char image[96];
+
+static const struct xpv_limits limits = {
+	.max_devices_per_domain = 4, .max_ring_order = 0, .reqs_per_turn = 8,
+};
+
+/* What the hook does: hold the CQE of request @hold_id, fail or shorten. */
+static struct {
+	uint64_t hold_id, fail_id, short_id;
+	int fail_res;
+	enum blk_aio_what fail_what;
+	unsigned int syncs, shortened;
+} h;
+
+static bool hook(struct blk_ioreq *r, enum blk_aio_what what, int *res)
+{
+	if (what == BLK_AIO_SYNC)
+		h.syncs++;
+	if (r->req.id == h.fail_id && what == h.fail_what)
+		*res = h.fail_res;
+	if (r->req.id == h.short_id && what == BLK_AIO_DATA && *res > 512 &&
+	    !h.shortened) {
+		h.shortened = 1;
+		*res = 512;
+	} else if (r->req.id == h.short_id && what == BLK_AIO_SYNC && h.shortened == 1) {
+		/* as the kernel does after a short write: its linked fsync cut */
+		h.shortened = 2;
+		*res = -ECANCELED;
+	}
+	return r->req.id == h.hold_id;
+}
+
+static int start(unsigned int max_inflight)
+{
+	fx = fake_xen_new();
+	blk_config = (struct blk_config){ .max_queues = 1, .max_indirect_segs = 64,
+					  .file_sector_size = 512, .discard = true,
+					  .max_inflight = max_inflight };
+	assert_int_equal(xpv_backend_init(&be, &fx->t, &blk_vbd_ops, 0, &limits), 0);
+	assert_int_equal(blk_vbd_ops.worker_init(&be), 0);
+	guest_create_vbd(&g, fx, 1, 51712, image, "w");
+	run_backend(&be, fx);
+	guest_publish(&g, 1, 0);
+	run_backend(&be, fx);
+	assert_int_equal(guest_be_state(&g), 4);
+	return 0;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	scratch_make();
+	snprintf(image, sizeof(image), "%s", at("disk.raw"));
+	assert_int_equal(sh("truncate -s %u disk.raw", IMAGE_BYTES), 0);
+	memset(&h, 0, sizeof(h));
+	h.hold_id = h.fail_id = h.short_id = ~0ull;
+	blk_aio_test_hook = hook;
+	return start(32);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	blk_aio_test_hook = NULL;
+	if (fx)
+		assert_true(stop_backend(&be, fx));
+	fx = NULL;
+	fake_uring_setup_errno = 0;
+	scratch_remove();
+	return 0;
+}
+
+static struct blk_queue *queue0(void)
+{
+	return &((struct blk_vbd *)xpv_backend_find(&be, 1, 51712)->priv)->queues[0];
+}
+
+/* A one-page request: 8 sectors at 8 * @i, id @i, its page filled with @i. */
+static union xpv_blkif_req page_req(uint8_t op, unsigned int i, uint8_t **page)
+{
+	union xpv_blkif_req r = { 0 };
+
+	r.rw.operation = op;
+	r.rw.nr_segments = 1;
+	r.rw.id = i;
+	r.rw.sector_number = 8ull * i;
+	r.rw.seg[0] = (struct xpv_blkif_seg){ guest_data_page(&g, (void **)page), 0, 7, 0 };
+	if (op != XPV_BLKIF_OP_READ)
+		memset(*page, (int)(0xa0 + i), 4096);
+	return r;
+}
+
+/* Step the loop until every request but the held one is done. */
+static void settle_but_held(void)
+{
+	for (int i = 0; i < 500 && (queue0()->nr_busy != 1 || xpv_backend_has_work(&be));
+	     i++)
+		xpv_backend_step(&be, 10);
+	assert_int_equal(queue0()->nr_busy, 1);
+}
+
+static void image_read(uint64_t off, void *buf, size_t len)
+{
+	int fd = open(image, O_RDONLY);
+
+	assert_true(fd >= 0);
+	assert_int_equal(pread(fd, buf, len, (off_t)off), (ssize_t)len);
+	close(fd);
+}
+
+static void check_in_order(int n, int16_t want_status_of_fail, uint64_t fail_id)
+{
+	struct xpv_blkif_rsp rsp[MAX_RSP];
+
+	assert_int_equal(guest_collect(&g, 0, rsp, MAX_RSP), n);
+	for (int i = 0; i < n; i++) {
+		assert_int_equal(rsp[i].id, (uint64_t)i);
+		assert_int_equal(rsp[i].status, rsp[i].id == fail_id ?
+				 want_status_of_fail : XPV_BLKIF_RSP_OKAY);
+	}
+}
+
+/* NR writes in flight; the first one's I/O finishes last; order kept. */
+static void blkback_aio_test_ring_order(void **state)
+{
+	union xpv_blkif_req r;
+	uint8_t *p[NR], *q[NR], disk[4096];
+
+	(void)state;
+	h.hold_id = 0;
+	for (unsigned int i = 0; i < NR; i++) {
+		r = page_req(XPV_BLKIF_OP_WRITE, i, &p[i]);
+		guest_send(&g, 0, &r);
+	}
+	settle_but_held();
+	assert_int_equal(queue0()->nr_inflight, NR);	/* all taken, none answered */
+	assert_int_equal(queue0()->stats.writes, NR - 1);
+	assert_int_equal(be.inflight, NR);
+	check_in_order(0, 0, ~0ull);
+	blk_aio_test_release();
+	run_backend(&be, fx);
+	check_in_order(NR, 0, ~0ull);
+	assert_int_equal(be.inflight, 0);
+	for (unsigned int i = 0; i < NR; i++) {
+		image_read(4096ull * i, disk, sizeof(disk));
+		assert_memory_equal(disk, p[i], 4096);
+	}
+	/* and read back, the last one's read held this time */
+	h.hold_id = NR - 1;
+	for (unsigned int i = 0; i < NR; i++) {
+		r = page_req(XPV_BLKIF_OP_READ, i, &q[i]);
+		guest_send(&g, 0, &r);
+	}
+	settle_but_held();
+	check_in_order(NR - 1, 0, ~0ull);	/* all before the held one */
+	blk_aio_test_release();
+	run_backend(&be, fx);
+	assert_int_equal(guest_collect(&g, 0, (struct xpv_blkif_rsp[1]){ 0 }, 1), 1);
+	for (unsigned int i = 0; i < NR; i++)
+		assert_memory_equal(q[i], p[i], 4096);
+	assert_int_equal(queue0()->stats.reads, NR);
+}
+
+/* No more than max_inflight in flight; the rest wait on the ring. */
+static void blkback_aio_test_cap(void **state)
+{
+	union xpv_blkif_req r;
+	uint8_t *p;
+
+	(void)state;
+	assert_int_equal(queue0()->max_inflight, 32);	/* the ring's size */
+	assert_true(stop_backend(&be, fx));
+	start(4);
+	assert_int_equal(queue0()->max_inflight, 4);
+	h.hold_id = 0;
+	for (unsigned int i = 0; i < NR; i++) {
+		r = page_req(XPV_BLKIF_OP_READ, i, &p);
+		guest_send(&g, 0, &r);
+	}
+	settle_but_held();
+	assert_int_equal(queue0()->nr_inflight, 4);
+	assert_int_equal(queue0()->stats.requests, 4);
+	assert_true(queue0()->stalled);
+	check_in_order(0, 0, ~0ull);
+	blk_aio_test_release();
+	run_backend(&be, fx);
+	check_in_order(NR, 0, ~0ull);
+	assert_int_equal(queue0()->stats.reads, NR);
+}
+
+/* 256 KiB requests: 4 MiB of bounce buffers in flight per queue, no more. */
+static void blkback_aio_test_bytes_budget(void **state)
+{
+	union xpv_blkif_req r = { 0 };
+	struct xpv_blkif_seg *ind;
+	uint8_t *p;
+
+	(void)state;
+	r.indirect.operation = XPV_BLKIF_OP_INDIRECT;
+	r.indirect.indirect_op = XPV_BLKIF_OP_READ;
+	r.indirect.nr_segments = 64;
+	r.indirect.indirect_grefs[0] = guest_data_page(&g, (void **)&ind);
+	for (int i = 0; i < 64; i++)
+		ind[i] = (struct xpv_blkif_seg){ guest_data_page(&g, (void **)&p), 0, 7, 0 };
+	h.hold_id = 0;
+	for (unsigned int i = 0; i < 20; i++) {
+		r.indirect.id = i;
+		guest_send(&g, 0, &r);
+	}
+	settle_but_held();
+	assert_int_equal(queue0()->nr_inflight, 16);
+	assert_int_equal(queue0()->buf_bytes, 4u << 20);
+	assert_true(queue0()->stalled);
+	blk_aio_test_release();
+	run_backend(&be, fx);
+	check_in_order(20, 0, ~0ull);
+	assert_int_equal(queue0()->buf_bytes, 0);
+	assert_int_equal(queue0()->stats.reads, 20);
+}
+
+/* A disk error fails its own request; the others around it are served. */
+static void blkback_aio_test_disk_error(void **state)
+{
+	union xpv_blkif_req r;
+	uint8_t *p;
+
+	(void)state;
+	h.fail_id = 3;
+	h.fail_what = BLK_AIO_DATA;
+	h.fail_res = -EIO;
+	for (unsigned int i = 0; i < 6; i++) {
+		r = page_req(XPV_BLKIF_OP_WRITE, i, &p);
+		guest_send(&g, 0, &r);
+	}
+	run_backend(&be, fx);
+	check_in_order(6, XPV_BLKIF_RSP_ERROR, 3);
+	assert_int_equal(queue0()->stats.disk_errors, 1);
+	assert_int_equal(queue0()->stats.writes, 5);
+	assert_int_equal(guest_be_state(&g), 4);
+}
+
+/* Short reads and writes go on for the rest, a flush's fsync again too. */
+static void blkback_aio_test_short_io(void **state)
+{
+	union xpv_blkif_req r;
+	uint8_t *p, *q, disk[4096];
+
+	(void)state;
+	h.short_id = 0;
+	r = page_req(XPV_BLKIF_OP_FLUSH_DISKCACHE, 0, &p);	/* data + fsync */
+	guest_send(&g, 0, &r);
+	run_backend(&be, fx);
+	check_in_order(1, 0, ~0ull);
+	assert_int_equal(h.shortened, 2);
+	assert_int_equal(h.syncs, 2);		/* cancelled, then done */
+	image_read(0, disk, sizeof(disk));
+	assert_memory_equal(disk, p, 4096);
+	h.shortened = 0;
+	r = page_req(XPV_BLKIF_OP_READ, 0, &q);
+	guest_send(&g, 0, &r);
+	run_backend(&be, fx);
+	check_in_order(1, 0, ~0ull);
+	assert_int_equal(h.shortened, 1);
+	assert_memory_equal(q, p, 4096);
+	assert_int_equal(queue0()->stats.flushes, 1);
+	assert_int_equal(queue0()->stats.reads, 1);
+}
+
+/* A flush after writes still in flight: answered after them; fsync fails. */
+static void blkback_aio_test_flush(void **state)
+{
+	union xpv_blkif_req r, f = { 0 };
+	uint8_t *p;
+
+	(void)state;
+	h.hold_id = 0;
+	for (unsigned int i = 0; i < 3; i++) {
+		r = page_req(XPV_BLKIF_OP_WRITE, i, &p);
+		guest_send(&g, 0, &r);
+	}
+	f.rw.operation = XPV_BLKIF_OP_FLUSH_DISKCACHE;
+	f.rw.id = 3;
+	guest_send(&g, 0, &f);
+	settle_but_held();
+	check_in_order(0, 0, ~0ull);
+	assert_int_equal(queue0()->stats.flushes, 1);	/* done, not answered */
+	blk_aio_test_release();
+	run_backend(&be, fx);
+	check_in_order(4, 0, ~0ull);
+	h.hold_id = ~0ull;
+	h.fail_id = 0;			/* the disk cannot flush */
+	h.fail_what = BLK_AIO_SYNC;
+	h.fail_res = -EIO;
+	f.rw.id = 0;
+	guest_send(&g, 0, &f);
+	run_backend(&be, fx);
+	check_in_order(1, XPV_BLKIF_RSP_ERROR, 0);
+	assert_int_equal(queue0()->stats.flushes, 1);
+	assert_int_equal(queue0()->stats.disk_errors, 1);
+	assert_int_equal(queue0()->stats.writes, 3);
+}
+
+static void send_held_writes(unsigned int n)
+{
+	union xpv_blkif_req r;
+	uint8_t *p;
+
+	h.hold_id = 0;
+	for (unsigned int i = 0; i < n; i++) {
+		r = page_req(XPV_BLKIF_OP_WRITE, i, &p);
+		guest_send(&g, 0, &r);
+	}
+	settle_but_held();
+}
+
+/* The frontend closes with a request in flight: drained, then unmapped. */
+static void blkback_aio_test_disconnect_drains(void **state)
+{
+	(void)state;
+	send_held_writes(5);
+	guest_state(&g, 5);
+	run_backend(&be, fx);
+	assert_null(((struct blk_vbd *)xpv_backend_find(&be, 1, 51712)->priv)->queues);
+	assert_int_equal(be.inflight, 0);
+	check_in_order(5, 0, ~0ull);		/* answered before the unmap */
+	assert_int_equal(fx->live_pages, 0);
+}
+
+/* The worker stops with requests in flight: stop_backend is clean. */
+static void blkback_aio_test_exit_drains(void **state)
+{
+	(void)state;
+	send_held_writes(5);
+	assert_true(stop_backend(&be, fx));
+	fx = NULL;
+	assert_false(blk_aio_ready());
+}
+
+/* A snapshot with writes in flight: they land in the frozen image. */
+static void blkback_aio_test_snapshot_drains(void **state)
+{
+	uint8_t disk[4096], want[4096], *p;
+	union xpv_blkif_req r;
+
+	(void)state;
+	send_held_writes(4);
+	assert_int_equal(sh("qemu-img create -q -f qcow2 -b %s -F raw top.qcow2", image), 0);
+	fake_dir_write(fx, g.be, "xpv-snapshot", "%s", at("top.qcow2"));
+	run_backend(&be, fx);
+	assert_int_equal(strncmp(guest_be(&g, "xpv-snapshot-result"), "ok ", 3), 0);
+	check_in_order(4, 0, ~0ull);
+	memset(want, 0xa0, sizeof(want));	/* request 0, the held one */
+	image_read(0, disk, sizeof(disk));
+	assert_memory_equal(disk, want, sizeof(want));
+	assert_null(queue0()->vbd->disk.drv->submit);	/* qcow2 now: synchronous */
+	h.hold_id = ~0ull;
+	r = page_req(XPV_BLKIF_OP_READ, 0, &p);
+	guest_send(&g, 0, &r);
+	run_backend(&be, fx);
+	check_in_order(1, 0, ~0ull);
+	assert_memory_equal(p, want, sizeof(want));
+}
+
+/* No io_uring in the kernel: logged, and every request served in turn. */
+static void blkback_aio_test_sync_fallback(void **state)
+{
+	union xpv_blkif_req r;
+	uint8_t *p, *q;
+
+	(void)state;
+	assert_true(stop_backend(&be, fx));
+	fake_uring_setup_errno = ENOSYS;
+	start(32);
+	assert_false(blk_aio_ready());
+	assert_null(queue0()->slots);
+	r = page_req(XPV_BLKIF_OP_WRITE, 1, &p);
+	guest_send(&g, 0, &r);
+	r = page_req(XPV_BLKIF_OP_READ, 1, &q);
+	r.rw.id = 2;
+	guest_send(&g, 0, &r);
+	run_backend(&be, fx);
+	assert_int_equal(guest_collect(&g, 0, (struct xpv_blkif_rsp[2]){ 0 }, 2), 2);
+	assert_memory_equal(q, p, 4096);
+	assert_int_equal(be.inflight, 0);
+}
+
+/* The worker's ring runs only what it serves with (io_uring restrictions). */
+static void blkback_aio_test_restricted(void **state)
+{
+	struct io_uring *ring = blk_aio_test_ring();
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+
+	(void)state;
+	blk_aio_test_hook = NULL;
+	sqe = io_uring_get_sqe(ring);
+	io_uring_prep_openat(sqe, AT_FDCWD, "/etc/passwd", O_RDONLY, 0);
+	io_uring_sqe_set_data64(sqe, 0);
+	assert_true(io_uring_submit_and_wait(ring, 1) >= 0);
+	assert_int_equal(io_uring_peek_cqe(ring, &cqe), 0);
+	assert_int_equal(cqe->res, -EACCES);
+	io_uring_cqe_seen(ring, cqe);
+	assert_int_equal(io_uring_register_files(ring, (int[1]){ 0 }, 1), -EACCES);
+}
+
+int main(void)
+{
+	static const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(blkback_aio_test_ring_order, setup, teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_cap, setup, teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_bytes_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_disk_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_short_io, setup, teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_flush, setup, teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_disconnect_drains, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_exit_drains, setup, teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_snapshot_drains, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_sync_fallback, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_restricted, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("xpv_blkback_aio", tests, NULL, NULL);
+}
