@@ -266,7 +266,8 @@ static int geometry(struct blk_disk *k, struct nbd_disk *n)
 
 	k->sector_size = k->file_sector_size;
 	if (min > (int64_t)k->sector_size)
-		return blk_disk_why(k, -EINVAL, "the export takes blocks of %lld bytes at least, sectors are %u (xpv-blkback -s)",
+		return blk_disk_why(k, -EINVAL,
+				    "the export takes blocks of %lld bytes at least, sectors are %u (xpv-blkback -s)",
 				    (long long)min, k->sector_size);
 	k->phys_sector_size = pref >= 4096 ? 4096 : k->sector_size;
 	/* a partial last sector is not part of the disk */

@@ -19,7 +19,8 @@
  * stands on the disk's own image.
  *
  * The switch runs on the loop's thread once the disk's requests in
- * flight are drained (blk_vbd_drain: answered, none left). Its order: flush the old image (everything the guest saw
+ * flight are drained (blk_vbd_drain: answered, none left). Its order:
+ * flush the old image (everything the guest saw
  * acknowledged is in it, durably), open the new one and check it
  * (qcow2_check_overlay()), record it in xpv-image, then serve from it and
  * close the old image's read-write descriptor (the new image reads the

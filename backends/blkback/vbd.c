@@ -17,8 +17,9 @@
  * backendtype=phy; the hotplug script's physical-device (a loop device for
  * an image file) is what a kernel backend needs, not us. The image's
  * format comes from there too ("qcow2:/path", blk_format_split()), never
- * from the image's own bytes; a disk on an NBD server is its URI there. After a snapshot (snapshot.c) the disk's
- * image is the one our own "xpv-image" names, in params' place.
+ * from the image's own bytes; a disk on an NBD server is its URI there.
+ * After a snapshot (snapshot.c) the disk's image is the one our own
+ * "xpv-image" names, in params' place.
  *
  * "sectors" counts 512-byte units whatever sector-size is, as Linux's
  * blkback writes it and Linux's blkfront reads it.
