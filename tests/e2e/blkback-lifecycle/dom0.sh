@@ -81,7 +81,7 @@ restart_mid_run() {
 	before1=$(last_acked 1) before2=$(last_acked 2)
 	echo "xpv: daemon killed after chunks $before1 (guest 1), $before2 (guest 2)"
 	sleep 3
-	check daemon-restarted /usr/local/sbin/start-xpv-blkback || return 1
+	check daemon-restarted /usr/local/sbin/start-xpv-blkback -a 32 || return 1
 	go 1 5310
 	go 2 5310
 	for i in 1 2; do

@@ -58,7 +58,7 @@ restart() {
 	check daemon-killed kill_daemon || return 1
 	before=$(last_acked 1)
 	sleep 3
-	check daemon-restarted /usr/local/sbin/start-xpv-blkback || return 1
+	check daemon-restarted /usr/local/sbin/start-xpv-blkback -a 32 || return 1
 	check resumed-after-restart acked_past "$before"
 }
 
@@ -74,7 +74,7 @@ reconnect() {
 	check fe-closed xs_wait "$FE/state" 6
 	xenstore-write "$BE/state" 6
 	check fe-starts-over xs_wait "$FE/state" 1
-	check daemon-restarted-again /usr/local/sbin/start-xpv-blkback || return 1
+	check daemon-restarted-again /usr/local/sbin/start-xpv-blkback -a 32 || return 1
 	check fe-reconnected xs_wait "$FE/state" 4 60
 	check resumed-after-reconnect acked_past "$before"
 }
