@@ -389,28 +389,40 @@ static void start(struct blk_queue *q, const union xpv_blkif_req *wire,
 		blk_ioreq_done(r);
 }
 
+/*
+ * The next request off the ring into @wire: 1; 0 when there is none (the
+ * ring asks the frontend to notify us of the next); -1 when the ring broke.
+ */
+static int next_request(struct blk_queue *q, union xpv_blkif_req *wire)
+{
+	int rc;
+
+	for (;;) {
+		rc = xpv_ring_consume(&q->ring, wire);
+		if (rc < 0) {
+			ring_broken(q);
+			return -1;
+		}
+		if (rc > 0)
+			return 1;
+		if (!xpv_ring_final_check(&q->ring))
+			return 0;
+	}
+}
+
 /* One turn of a queue served through the worker's io_uring. */
 static bool turn_async(struct blk_queue *q, unsigned int budget)
 {
 	union xpv_blkif_req wire;
 	unsigned int n = 0;
-	int rc;
 
 	while (n < budget) {
 		if (full(q)) {
 			q->stalled = true;	/* blk_ioreq_done runs us again */
 			break;
 		}
-		rc = xpv_ring_consume(&q->ring, &wire);
-		if (rc < 0) {
-			ring_broken(q);
+		if (next_request(q, &wire) <= 0)
 			break;
-		}
-		if (rc == 0) {
-			if (!xpv_ring_final_check(&q->ring))
-				break;
-			continue;
-		}
 		q->vbd->dev->be->inflight++;
 		start(q, &wire, &q->slots[(q->head + q->nr_inflight++) % q->max_inflight]);
 		n++;
@@ -431,19 +443,8 @@ static bool turn_sync(struct blk_queue *q, unsigned int budget)
 	struct xpv_blkback_req req;
 	bool notify = false;
 	unsigned int n = 0;
-	int rc;
 
-	while (n < budget) {
-		rc = xpv_ring_consume(&q->ring, &wire);
-		if (rc < 0) {
-			ring_broken(q);
-			break;
-		}
-		if (rc == 0) {
-			if (!xpv_ring_final_check(&q->ring))
-				break;
-			continue;
-		}
+	while (n < budget && next_request(q, &wire) > 0) {
 		notify |= respond(q, &req, blk_handle(q, &wire, &req));
 		n++;
 	}
