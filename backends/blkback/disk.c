@@ -8,9 +8,9 @@
  * daemon open a backing file of its choosing.
  *
  * The calls below complete every request before they return (the loop's
- * thread does the I/O): qcow2 and nbd are served that way, and raw when
- * the worker has no io_uring. A driver with a submit op (raw) is served
- * asynchronously otherwise (io.c, aio.c). The file helpers below are
+ * thread does the I/O): qcow2 and nbd are served that way, and raw unless
+ * the daemon runs with -a N and the worker has its io_uring; then a
+ * driver with a submit op (raw) is served asynchronously (io.c, aio.c). The file helpers below are
  * shared by the file drivers.
  */
 #define _GNU_SOURCE

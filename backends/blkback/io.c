@@ -12,7 +12,8 @@
  * Two ways to serve, chosen per turn of a queue:
  *   synchronous  the request is read or written through the disk's driver
  *                before the next is taken, through the queue's one bounce
- *                buffer (qcow2, nbd; any disk without the worker's io_uring)
+ *                buffer (qcow2, nbd; every disk without the worker's
+ *                io_uring, which takes -a N: off by default)
  *   asynchronous the driver's submit op (raw) queues the I/O on the
  *                worker's io_uring (aio.c) and the next request is taken:
  *                up to max_inflight per queue, each in a slot of its own
