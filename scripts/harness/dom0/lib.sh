@@ -117,6 +117,20 @@ xl_config() {
 	echo ']'
 }
 
+# daemon_gone NAME: no process of our daemon NAME (xpv-blkback, xpv-netback).
+daemon_gone() { ! pidof "$1" >/dev/null; }
+
+# kernel_backend_instead KIND: stop our xpv-KIND (blkback, netback; its
+# start script wrote /run/xpv-KIND.pid) and load dom0's xen-KIND in its
+# place, as the benches' rounds swap them (each refuses to run beside the
+# other).
+kernel_backend_instead() {
+	kill "$(cat "/run/xpv-$1.pid")" 2>/dev/null
+	wait_until 30 daemon_gone "xpv-$1" || return 1
+	rm -f "/etc/modprobe.d/xpv-$1.conf"
+	modprobe "xen-$1"
+}
+
 # bridge_up: xenbr0, dom0 at DOM0_IP on it (the runner's when VIFS names
 # NICs; a scenario that attaches its NICs later calls it itself).
 bridge_up() {

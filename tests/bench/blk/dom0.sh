@@ -4,19 +4,10 @@
 # (xvdc), one backend running at a time.
 . /usr/local/lib/blk-bench.sh
 IMG=/var/lib/xpv/bench.img
-PIDFILE=/run/xpv-blkback.pid
-
-# no_daemon: our daemon (its supervisor and workers) gone.
-no_daemon() { ! pidof xpv-blkback >/dev/null; }
 
 # use_ours / use_base: the backend for the next attach.
 use_ours() { /usr/local/sbin/start-xpv-blkback; }
-use_base() {
-	kill "$(cat "$PIDFILE")" 2>/dev/null
-	wait_until 30 no_daemon || return 1
-	rm -f /etc/modprobe.d/xpv-blkback.conf
-	modprobe xen-blkback
-}
+use_base() { kernel_backend_instead blkback; }
 
 # measure ROUND SIDE VDEV: attach the image as VDEV, wait for the guest to
 # measure it, detach it.

@@ -5,19 +5,11 @@
 # ways with the guest and detached once measured.
 . /usr/local/lib/net-bench.sh
 MIB=$ROUND_MIB
-PIDFILE=/run/xpv-netback.pid
 exec 3>&1	# the console: check keeps a command's output in a file
-
-no_daemon() { ! pidof xpv-netback >/dev/null; }
 
 # use_ours / use_base: the backend for the next attach.
 use_ours() { /usr/local/sbin/start-xpv-netback; }
-use_base() {
-	kill "$(cat "$PIDFILE")" 2>/dev/null
-	wait_until 30 no_daemon || return 1
-	rm -f /etc/modprobe.d/xpv-netback.conf
-	modprobe xen-netback
-}
+use_base() { kernel_backend_instead netback; }
 
 # measure ROUND SIDE MAC IP: attach a NIC, time the guest's transfer to
 # us, send ours, wait for the guest to say it measured, detach.
