@@ -11,9 +11,9 @@
  * disk through its storage driver (struct blk_driver: raw.c, qcow2.c,
  * nbd.c). With -a N (off by default: slower so far, see Kconfig) a driver
  * with a submit op (raw) is served asynchronously through the worker's
- * io_uring (aio.c), many requests in flight per queue, each with its own buffer (struct blk_ioreq), answered in ring
- * order (io.c); the others synchronously, one request at a time, through
- * a per-queue buffer. dom0 may move a running disk onto a new overlay
+ * io_uring (aio.c), many requests in flight per queue, each with its own
+ * buffer (struct blk_ioreq), answered in ring order (io.c); the others
+ * synchronously, one request at a time, through a per-queue buffer. dom0 may move a running disk onto a new overlay
  * (snapshot.c) once the disk's requests in flight are drained. Grant copy
  * rather than persistent grants: no guest-controlled mapping state lives
  * in the daemon (nothing to leak or to unmap when a guest dies mid-I/O),

@@ -2,16 +2,16 @@
 /*
  * The storage layer of xpv-blkback: the request path (io.c) reads, writes,
  * flushes and discards a struct blk_disk, whose driver (raw.c, qcow2.c,
- * nbd.c) knows the image format or the server. The format is always the toolstack's word (the
- * "params" node, see blk_format_split()), never read from the image: a
- * guest that writes a qcow2 header into its raw disk must not make the
- * daemon open a backing file of its choosing.
+ * nbd.c) knows the image format or the server. The format is always the
+ * toolstack's word (the "params" node, see blk_format_split()), never read
+ * from the image: a guest that writes a qcow2 header into its raw disk
+ * must not make the daemon open a backing file of its choosing.
  *
  * The calls below complete every request before they return (the loop's
  * thread does the I/O): qcow2 and nbd are served that way, and raw unless
  * the daemon runs with -a N and the worker has its io_uring; then a
- * driver with a submit op (raw) is served asynchronously (io.c, aio.c). The file helpers below are
- * shared by the file drivers.
+ * driver with a submit op (raw) is served asynchronously (io.c, aio.c).
+ * The file helpers below are shared by the file drivers.
  */
 #define _GNU_SOURCE
 #include <errno.h>

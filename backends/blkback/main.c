@@ -68,7 +68,8 @@ static int parse_args(int argc, char **argv, struct xpv_limits *l,
 		case 'b': err = xpv_parse_uint(optarg, 1, 4096, &l->reqs_per_turn); break;
 		case 'R':
 			err = xpv_parse_uint(optarg, 1, 3600, &retry_s);
-			c->nbd_retry_ms = retry_s * 1000;
+			if (!err)
+				c->nbd_retry_ms = retry_s * 1000;
 			break;
 		case 'a': err = xpv_parse_uint(optarg, 0, 256, &c->max_inflight); break;
 		case 'D': c->discard = false; break;

@@ -81,7 +81,10 @@ static bool gso_of(const struct net_vif *v, const struct virtio_net_hdr *h,
 			       v->rx_gso6);
 }
 
-/* The frame of @len bytes at @buf as netif says it; false: the guest cannot take it. */
+/*
+ * The frame of @len bytes at @buf as netif says it; false: the guest
+ * cannot take it.
+ */
 static bool frame_to_pkt(struct net_queue *q, uint8_t *buf, uint32_t len,
 			 struct xpv_netback_rx_pkt *p)
 {
