@@ -75,11 +75,7 @@ static int start(unsigned int max_inflight)
 					  .max_inflight = max_inflight };
 	assert_int_equal(xpv_backend_init(&be, &fx->t, &blk_vbd_ops, 0, &limits), 0);
 	assert_int_equal(blk_vbd_ops.worker_init(&be), 0);
-	guest_create_vbd(&g, fx, 1, 51712, image, "w");
-	run_backend(&be, fx);
-	guest_publish(&g, 1, 0);
-	run_backend(&be, fx);
-	assert_int_equal(guest_be_state(&g), 4);
+	assert_int_equal(guest_connect_vbd(&g, fx, &be, 1, image, "w"), 4);
 	return 0;
 }
 

@@ -36,15 +36,6 @@ static const struct xpv_limits limits = {
 	.max_devices_per_domain = 4, .max_ring_order = 1, .reqs_per_turn = 8,
 };
 
-static void connect_guest(struct fake_guest *gg, uint16_t domid, const char *mode)
-{
-	guest_create_vbd(gg, fx, domid, 51712, image, mode);
-	run_backend(&be, fx);
-	guest_publish(gg, 1, 0);
-	run_backend(&be, fx);
-	assert_int_equal(guest_be_state(gg), 4);
-}
-
 static int setup_with(const char *mode, unsigned int sector_size,
 		      unsigned int max_inflight)
 {
@@ -56,7 +47,7 @@ static int setup_with(const char *mode, unsigned int sector_size,
 	assert_int_equal(xpv_backend_init(&be, &fx->t, &blk_vbd_ops, 0, &limits), 0);
 	assert_int_equal(blk_vbd_ops.worker_init(&be), 0);
 	assert_int_equal(blk_aio_ready(), max_inflight > 0);
-	connect_guest(&g, 1, mode);
+	assert_int_equal(guest_connect_vbd(&g, fx, &be, 1, image, mode), 4);
 	return 0;
 }
 
@@ -396,7 +387,7 @@ static void test_lying_ring_index(void **state)
 	char err[128];
 
 	(void)state;
-	connect_guest(&other, 2, "w");
+	assert_int_equal(guest_connect_vbd(&other, fx, &be, 2, image, "w"), 4);
 	g.q[0].front.sring->req_prod += 1000;
 	fake_kick(fx, fake_local_port(fx, 1, g.q[0].port));
 	run_backend(&be, fx);
@@ -463,7 +454,7 @@ static void test_fairness(void **state)
 	uint8_t *p;
 
 	(void)state;
-	connect_guest(&other, 2, "w");
+	assert_int_equal(guest_connect_vbd(&other, fx, &be, 2, image, "w"), 4);
 	seg(&r, 0, guest_data_page(&g, (void **)&p), 0, 7);
 	for (int i = 0; i < 30; i++)
 		guest_send(&g, 0, &r);

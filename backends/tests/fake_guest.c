@@ -198,3 +198,14 @@ bool stop_backend(struct xpv_backend *be, struct fake_xen *fx)
 	fake_xen_free(fx);
 	return clean;
 }
+
+int guest_connect_vbd(struct fake_guest *g, struct fake_xen *fx,
+		      struct xpv_backend *be, uint16_t domid,
+		      const char *params, const char *mode)
+{
+	guest_create_vbd(g, fx, domid, 51712, params, mode);
+	run_backend(be, fx);
+	guest_publish(g, 1, 0);
+	run_backend(be, fx);
+	return guest_be_state(g);
+}

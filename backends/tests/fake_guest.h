@@ -55,4 +55,10 @@ bool stop_backend(struct xpv_backend *be, struct fake_xen *fx);
  * flight (bounded) */
 void run_backend(struct xpv_backend *be, struct fake_xen *fx);
 
+/* a vbd for @params, one queue on a one-page ring, served by @be: the
+ * backend's state after the handshake (4: Connected) */
+int guest_connect_vbd(struct fake_guest *g, struct fake_xen *fx,
+		      struct xpv_backend *be, uint16_t domid,
+		      const char *params, const char *mode);
+
 #endif /* FAKE_GUEST_H */
