@@ -49,6 +49,17 @@ table_header() {
 	echo '| --- | --- | --- | --- | --- | --- | --- | --- |'
 }
 
+# ref_describe METRIC: what a reference number (ref:METRIC, dom0's
+# xpv-copyrate) measures, for its row's label.
+ref_describe() {
+	case $1 in
+	memcpy) echo "reference: dom0 memcpy of 1 MiB buffers" ;;
+	gntcopy-64) echo "reference: dom0 grant copy, 64 x 4 KiB per ioctl as the daemons batch" ;;
+	gntcopy-1) echo "reference: dom0 grant copy, one 4 KiB page per ioctl" ;;
+	*) echo "reference" ;;
+	esac
+}
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) print "n/a"; else printf "%.2f\n", a / b }'; }
 # better UNIT: a rate (UNIT ends in /s) or a factor (x) is better higher;
 # a time or a size lower.

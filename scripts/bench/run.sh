@@ -18,7 +18,10 @@
 # side: a row whose wider spread is at least the difference of the medians
 # says "within noise" (lib.sh). A variant whose scenario fails, or a
 # metric one variant reported and the other did not, fails the bench: no
-# ratio comes from a run that did not do its work.
+# ratio comes from a run that did not do its work. A number reported as
+# ref:METRIC is the machine's, not either side's (dom0's copy rates from
+# xpv-copyrate): its row has a median and spread and no ratio, so the
+# rows beside it can be read as a fraction of what the machine can do.
 #
 # Usage: run.sh [--runs N] [BENCH...]   (default: every tests/bench/*)
 # Output: a table on stdout and in $XPV_BUILD/bench/results.md (and
@@ -94,16 +97,25 @@ run_variant() {
 		FAILED+=("$name ($label run $run: scenario failed, see $rundir/result.txt)")
 		return 1
 	fi
-	bench_lines "$rundir" >>"$OUT/$name/$kind.values"
+	bench_lines "$rundir" >"$rundir/bench.values"
+	split_refs "$rundir/bench.values" "$OUT/$name" >>"$OUT/$name/$kind.values"
 	[ -s "$OUT/$name/$kind.values" ] || {
 		FAILED+=("$name ($label run $run: no XPV-BENCH lines)")
 		return 1
 	}
 }
 
+# split_refs VALUES DIR: the lines of VALUES but its ref: numbers, which
+# are appended (prefix dropped) to DIR/ref.values.
+split_refs() {
+	sed -n 's/^ref://p' "$1" >>"$2/ref.values"
+	grep -v '^ref:' "$1" || true
+}
+
 # run_interleaved NAME RUN: one boot that measures both sides in rounds;
 # its "ours:METRIC" and "base:METRIC" numbers go to ours.values and
-# base.values. A number with neither prefix fails the bench.
+# base.values, ref: ones to ref.values. A number with no prefix fails the
+# bench.
 run_interleaved() {
 	local name=$1 run=$2 rundir=$OUT/$1/rounds-$2 stray
 	stage "bench $name: $OURS_LABEL and $BASE_LABEL interleaved, run $run of $RUNS"
@@ -112,11 +124,12 @@ run_interleaved() {
 		return 1
 	fi
 	bench_lines "$rundir" >"$rundir/bench.values"
-	sed -n 's/^ours://p' "$rundir/bench.values" >>"$OUT/$name/ours.values"
-	sed -n 's/^base://p' "$rundir/bench.values" >>"$OUT/$name/base.values"
-	stray=$(grep -c -v -E '^(ours|base):' "$rundir/bench.values" || true)
+	split_refs "$rundir/bench.values" "$OUT/$name" >"$rundir/sides.values"
+	sed -n 's/^ours://p' "$rundir/sides.values" >>"$OUT/$name/ours.values"
+	sed -n 's/^base://p' "$rundir/sides.values" >>"$OUT/$name/base.values"
+	stray=$(grep -c -v -E '^(ours|base):' "$rundir/sides.values" || true)
 	[ "$stray" = 0 ] || {
-		FAILED+=("$name (run $run: $stray number(s) without ours:/base:)")
+		FAILED+=("$name (run $run: $stray number(s) without ours:/base:/ref:)")
 		return 1
 	}
 	[ -s "$OUT/$name/ours.values" ] || {
@@ -162,6 +175,24 @@ compare() {
 		awk -F'\t' -v m="$metric" '$1 == m { f = 1 } END { exit !f }' "$dir/ours.stats" ||
 			FAILED+=("$name: $BASE_LABEL reported $metric, $OURS_LABEL did not")
 	done <"$dir/base.stats"
+	compare_refs "$name"
+}
+
+# compare_refs NAME: a row per reference number of the bench (ref.values):
+# its median and spread in the ours column, nothing to compare it with.
+compare_refs() {
+	local name=$1 dir=$OUT/$1 metric m lo hi n unit samples label when
+	[ -s "$dir/ref.values" ] || return 0
+	stats "$dir/ref.values" >"$dir/ref.stats"
+	when=$(date -u +%Y-%m-%d)
+	while IFS=$'\t' read -r metric m lo hi n unit samples; do
+		label="$metric ($(ref_describe "$metric"))"
+		printf '| %s | %s | %s | - | - | %s | machine reference | %s |\n' "$name" "$label" \
+			"$(cell "$m" "$lo" "$hi" "$n" "$unit")" "$(better "$unit")" "$when, $n sample(s)"
+		printf '%s\t' "$name" "$metric" "$unit" "dom0" "$m" "$lo" "$hi" "$samples" \
+			"reference" 0 0 0 "" "$n" "$(better "$unit")" >>"$OUT/rows.tsv"
+		printf '%s\n' "machine reference" >>"$OUT/rows.tsv"
+	done <"$dir/ref.stats"
 }
 
 # json: the rows of this run as JSON, every sample kept, for tools.
@@ -176,7 +207,10 @@ json() {
 		{
 			printf "%s\n  {\"bench\": %s, \"metric\": %s, \"unit\": %s, ", (NR > 1 ? "," : ""), str($1), str($2), str($3)
 			printf "\"ours\": %s, ", side($4, $5, $6, $7, $8)
-			printf "\"upstream\": %s, ", side($9, $10, $11, $12, $13)
+			if ($9 == "reference")	# a reference: nothing to compare it with
+				printf "\"upstream\": null, \"reference\": true, "
+			else
+				printf "\"upstream\": %s, ", side($9, $10, $11, $12, $13)
 			printf "\"ratio\": %s, \"runs\": %d, \"better\": %s, \"verdict\": %s}", ($10 == 0 ? "null" : $5 / $10), $14, str($15), str($16)
 		}
 		END { print "\n]}" }' "$OUT/rows.tsv"
@@ -200,6 +234,7 @@ main() {
 		mkdir -p "$OUT/$name"
 		: >"$OUT/$name/ours.values"
 		: >"$OUT/$name/base.values"
+		: >"$OUT/$name/ref.values"
 		local ok=1
 		for run in $(seq 1 "$RUNS"); do
 			if [ "$INTERLEAVED" = 1 ]; then

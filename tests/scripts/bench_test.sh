@@ -86,6 +86,7 @@ compare_json() (
 	printf 'seq-read %s MB/s\n' 10 12 11 >"$OUT/b/ours.values"
 	printf 'seq-read %s MB/s\n' 5 6 7 >"$OUT/b/base.values"
 	printf 'only-ours 1 s\n' >>"$OUT/b/ours.values"
+	printf 'memcpy %s MB/s\n' 900 1000 800 >"$OUT/b/ref.values"
 	: >"$OUT/rows.tsv"
 	compare b >"$tmp/row"
 	json >"$tmp/json"
@@ -102,6 +103,15 @@ import json, sys
 r = json.load(open(sys.argv[1]))["rows"][0]
 assert r["ours"]["samples"] == [10, 12, 11] and r["upstream"]["samples"] == [5, 6, 7], r
 assert r["ours"]["min"] == 10 and r["upstream"]["max"] == 7 and r["verdict"] == "ours ahead", r
+' "$tmp/json"
+same "compare: a reference number is a row without a ratio" \
+	"| b | memcpy (reference: dom0 memcpy of 1 MiB buffers) | 900 MB/s (800-1000) | - | - | higher | machine reference | $(date -u +%Y-%m-%d), 3 sample(s) |" \
+	"$(grep memcpy "$tmp/row")"
+expect "json: a reference row has no upstream and no ratio" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))["rows"][1]
+assert r["metric"] == "memcpy" and r["reference"] and r["upstream"] is None, r
+assert r["ratio"] is None and r["ours"]["samples"] == [900, 1000, 800], r
 ' "$tmp/json"
 
 # run_interleaved: one boot's ours:/base: numbers split by side; a number
@@ -122,13 +132,14 @@ interleaved() (
 	echo "rc $rc ${FAILED[*]}"
 )
 printf '%s\r\n' "[ 1.0] XPV-BENCH ours:seq-read 10 MB/s" "XPV-BENCH base:seq-read 7 MB/s" \
-	"XPV-BENCH ours:seq-read 12 MB/s" >"$tmp/serial"
+	"XPV-BENCH ref:memcpy 900 MB/s" "XPV-BENCH ours:seq-read 12 MB/s" >"$tmp/serial"
 same "interleaved: a boot's numbers split by side" "rc 0 " "$(interleaved)"
+same "interleaved: the machine's reference numbers apart" "memcpy 900 MB/s" "$(cat "$tmp/il/b/ref.values")"
 same "interleaved: ours' samples" "seq-read 10 MB/s,seq-read 12 MB/s" "$(paste -sd, "$tmp/il/b/ours.values")"
 same "interleaved: upstream's samples" "seq-read 7 MB/s" "$(paste -sd, "$tmp/il/b/base.values")"
 printf '%s\n' "XPV-BENCH ours:seq-read 10 MB/s" "XPV-BENCH seq-read 7 MB/s" >"$tmp/serial"
 rm -rf "$tmp/il"
 expect "interleaved: a number of neither side fails the bench" \
-	grep -q "rc 1 b (run 1: 1 number(s) without ours:/base:)" <(interleaved)
+	grep -q "rc 1 b (run 1: 1 number(s) without ours:/base:/ref:)" <(interleaved)
 
 lane_summary tools

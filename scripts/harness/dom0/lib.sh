@@ -131,6 +131,16 @@ kernel_backend_instead() {
 	modprobe "xen-$1"
 }
 
+# copy_reference: dom0's copy rates, the machine's reference rows beside a
+# bench's (xpv-copyrate, which the bench ships to /usr/local/sbin), on the
+# console as bench lines; a check of its own, whose output check keeps in
+# check-copy-reference.out.
+copy_reference() {
+	check copy-reference /usr/local/sbin/xpv-copyrate || return
+	grep '^ref:' "$XPV_RUN/check-copy-reference.out" |
+		while read -r metric value unit; do bench "$metric" "$value" "$unit"; done
+}
+
 # bridge_up: xenbr0, dom0 at DOM0_IP on it (the runner's when VIFS names
 # NICs; a scenario that attaches its NICs later calls it itself).
 bridge_up() {

@@ -22,6 +22,7 @@ mkdir -p /var/lib/xpv
 mount -t tmpfs -o size=300m tmpfs /var/lib/xpv
 truncate -s ${MIB}M "$IMG"
 guest_wait 'XPV-VALUE ready ' 300 >/dev/null || exit 1
+copy_reference
 for r in $(seq $ROUNDS); do
 	check "ours-$r-backend" use_ours &&
 		check "ours-$r" measure "$r" ours xvdb &&

@@ -27,6 +27,7 @@ measure() {
 
 check bridge bridge_up
 guest_wait 'XPV-VALUE ready ' 300 >/dev/null || exit 1
+copy_reference
 for r in $(seq $ROUNDS); do
 	check "ours-$r-backend" use_ours &&
 		check "ours-$r" measure "$r" ours "$OURS_MAC" "$OURS_IP" &&
