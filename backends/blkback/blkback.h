@@ -6,18 +6,20 @@
  *
  * One struct blk_vbd per virtual disk, one struct blk_queue per ring
  * (multi-queue-num-queues of them). Requests are copied off the ring and
- * checked by lib/blkif_back.c; data moves between the guest's granted
- * pages and a bounce buffer by grant copy, and between the buffer and the
- * disk through its storage driver (struct blk_driver: raw.c, qcow2.c,
- * nbd.c). With -a N (off by default: slower so far, see Kconfig) a driver
- * with a submit op (raw) is served asynchronously through the worker's
- * io_uring (aio.c), many requests in flight per queue, each with its own
- * buffer (struct blk_ioreq), answered in ring order (io.c); the others
- * synchronously, one request at a time, through a per-queue buffer. dom0 may move a running disk onto a new overlay
- * (snapshot.c) once the disk's requests in flight are drained. Grant copy
- * rather than persistent grants: no guest-controlled mapping state lives
- * in the daemon (nothing to leak or to unmap when a guest dies mid-I/O),
- * and one hypercall per request costs less than map + unmap would.
+ * checked by lib/blkif_back.c; data moves between the guest's pages and a
+ * bounce buffer, and between the buffer and the disk through its storage
+ * driver (struct blk_driver: raw.c, qcow2.c, nbd.c). Guest pages are
+ * reached by grant copy, or, when the frontend offers persistent grants,
+ * by memcpy through its pool pages, mapped once and kept until the queue
+ * goes (pgrant.c, bounded per queue; refs past the bound are copied).
+ *
+ * With -a N (off by default: slower so far, see Kconfig) a driver with a
+ * submit op (raw) is served asynchronously through the worker's io_uring
+ * (aio.c), many requests in flight per queue, each with its own buffer
+ * (struct blk_ioreq), answered in ring order (io.c); the others
+ * synchronously, one request at a time, through a per-queue buffer. dom0
+ * may move a running disk onto a new overlay (snapshot.c) once the disk's
+ * requests in flight are drained.
  *
  * Everything runs on the event loop's thread (lib/loop.c); only the
  * kernel's io_uring workers run the asynchronous reads and writes.
@@ -41,6 +43,7 @@ struct blk_config {
 	unsigned int nbd_retry_ms;	/* reconnect to a lost NBD server this long */
 	unsigned int nbd_stall_ms;	/* a command without progress this long: lost */
 	unsigned int max_inflight;	/* async requests per queue; 0: all sync */
+	unsigned int max_pgrants;	/* persistent grants per queue; 0: off */
 };
 
 extern struct blk_config blk_config;
@@ -122,6 +125,7 @@ struct blk_stats {
 	uint64_t broken;		/* ring protocol violations */
 	uint64_t reads, writes;		/* answered OKAY, by operation */
 	uint64_t flushes, discards;
+	uint64_t pgrants;		/* persistent grants mapped */
 };
 
 struct blk_vbd;
@@ -146,6 +150,16 @@ struct blk_ioreq {
 	s16 status;
 };
 
+struct blk_pgrant;
+
+/* A queue's persistent grants (pgrant.c): mapped once, kept till it goes. */
+struct blk_pgrants {
+	struct blk_pgrant *slots;	/* by ref, open addressing; NULL: off */
+	unsigned int mask;		/* slots - 1 */
+	unsigned int nr, max;		/* pages mapped; at most */
+	unsigned int failed;		/* refs that did not map */
+};
+
 struct blk_queue {
 	struct blk_vbd *vbd;
 	unsigned int index;
@@ -165,6 +179,7 @@ struct blk_queue {
 	unsigned int nr_busy;		/* of them, with I/O not finished */
 	size_t buf_bytes;		/* their bounce buffers, together */
 	bool stalled;			/* stopped at max_inflight: run again */
+	struct blk_pgrants pgrants;	/* when the frontend offers them */
 	struct blk_stats stats;
 };
 
@@ -172,6 +187,7 @@ struct blk_vbd {
 	struct xpv_bdev *dev;
 	struct blk_disk disk;
 	bool discard;			/* advertised */
+	bool persistent;		/* feature-persistent, both ends */
 	struct xpv_blkback_geom geom;	/* negotiated at connect */
 	unsigned int nr_queues;
 	struct blk_queue *queues;	/* NULL when not connected */
@@ -193,6 +209,11 @@ s16 blk_handle(struct blk_queue *q, const union xpv_blkif_req *wire,
 void blk_ioreq_done(struct blk_ioreq *r);
 void blk_queue_drain(struct blk_queue *q);
 void blk_vbd_drain(struct blk_vbd *v);
+
+/* pgrant.c */
+int blk_pgrant_init(struct blk_queue *q, unsigned int max);
+void blk_pgrant_free(struct blk_queue *q);
+uint8_t *blk_pgrant_page(struct blk_queue *q, uint32_t ref);
 
 /* aio.c: the worker's io_uring */
 int blk_aio_init(struct xpv_backend *be);

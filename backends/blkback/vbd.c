@@ -90,7 +90,7 @@ static int advertise(struct xpv_bdev *d, struct blk_vbd *v)
 		order = XPV_RING_MAX_ORDER;
 	err |= xpv_bdev_printf(d, "feature-flush-cache", "1");
 	err |= xpv_bdev_printf(d, "feature-barrier", "0");
-	err |= xpv_bdev_printf(d, "feature-persistent", "0");
+	err |= xpv_bdev_printf(d, "feature-persistent", "%d", blk_config.max_pgrants > 0);
 	err |= xpv_bdev_printf(d, "max-ring-page-order", "%u", order);
 	err |= xpv_bdev_printf(d, "multi-queue-max-queues", "%u", blk_config.max_queues);
 	if (blk_config.max_indirect_segs)
@@ -183,14 +183,21 @@ static int connect_queue(struct blk_vbd *v, struct blk_queue *q)
 				   sizeof(union xpv_blkif_req));
 	if (!err)
 		err = blk_queue_alloc(q, segs, max_inflight(q));
+	if (!err)
+		err = blk_pgrant_init(q, v->persistent ? blk_config.max_pgrants : 0);
 	if (err)
 		return err;
 	q->evt = xpv_evt_bind(d->be, d->domid, q->remote_port, blk_queue_handler, q);
 	return q->evt ? 0 : -errno;
 }
 
+/* Persistent grants when both ends offer them. */
 static void negotiate(struct blk_vbd *v)
 {
+	unsigned long long persistent = 0;
+
+	xpv_bdev_read_uint(v->dev, true, "feature-persistent", 1, &persistent);
+	v->persistent = persistent && blk_config.max_pgrants;
 	v->geom = (struct xpv_blkback_geom){
 		.nr_sectors = v->disk.nr_sectors,
 		.sector_size = v->disk.sector_size,
@@ -253,6 +260,7 @@ static void add_stats(struct blk_stats *to, const struct blk_stats *s)
 	to->writes += s->writes;
 	to->flushes += s->flushes;
 	to->discards += s->discards;
+	to->pgrants += s->pgrants;
 }
 
 static void vbd_disconnect(struct xpv_bdev *d)
@@ -321,10 +329,11 @@ static void vbd_dump(struct xpv_bdev *d)
 	xpv_log("%s: %u queue(s), %" PRIu64 " requests, %u refused, %" PRIu64
 		" grant errors, %" PRIu64 " disk errors, %" PRIu64 " ring violations; "
 		"done: %" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64 " flushes, %"
-		PRIu64 " discards; %" PRIu64 " indirect requests",
+		PRIu64 " discards; %" PRIu64 " indirect requests; %" PRIu64
+		" persistent grants mapped",
 		d->path, v->nr_queues, s.requests, bad, s.grant_errors,
 		s.disk_errors, s.broken, s.reads, s.writes, s.flushes, s.discards,
-		s.indirect);
+		s.indirect, s.pgrants);
 }
 
 const struct xpv_bdev_ops blk_vbd_ops = {
