@@ -35,11 +35,14 @@ XEN_BIN=/usr/lib/xen-4.17/bin
 # What the dom0 image is made of. linux-image-amd64 is a metapackage: the
 # fetcher follows it to the versioned image package. qemu-utils is in the
 # tree for the scenarios that ship qemu-img or qemu-nbd to dom0
-# (DOM0_DEBIAN_FILES), libnbd0 for xpv-blkback's nbd driver (DOM0_FILES
-# bring their libraries from the tree); dom0.cpio itself holds neither.
+# (DOM0_DEBIAN_FILES), qemu-system-xen and qemu-system-data for those that
+# ship QEMU's own Xen backend (libxl execs /usr/libexec/xen-qemu-system-i386
+# for a backendtype=qdisk disk; it reads its en-us keymap even with -vnc
+# none), libnbd0 for xpv-blkback's nbd driver (DOM0_FILES bring their
+# libraries from the tree); dom0.cpio itself holds none of them.
 HARNESS_PKGS=(xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common
 	xenstore-utils linux-image-amd64 busybox-static dpkg tar libc-bin qemu-utils
-	libnbd0)
+	qemu-system-xen qemu-system-data libnbd0)
 
 # Xen's command line, from the trial on this kind of machine.
 XEN_CMDLINE="console=com1 com1=115200,8n1 dom0_mem=1024M,max:1024M dom0_max_vcpus=2 loglvl=all guest_loglvl=all console_timestamps=boot"

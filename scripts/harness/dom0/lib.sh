@@ -100,8 +100,7 @@ xl_config() {
 	printf 'disk = ['
 	for d in $DISKS; do
 		case $d in *:ro) a=ro ;; *) a=rw ;; esac
-		printf '%s"format=raw,vdev=%s,access=%s,backendtype=phy,script=/etc/xen/scripts/xpv-block,target=%s"' \
-			"$sep" "$(vdev_name $k)" $a "$(disk_target "$gi" $k)"
+		printf '%s"%s"' "$sep" "$(xl_disk "${d%%:*}" "$(vdev_name $k)" $a "$(disk_target "$gi" $k)")"
 		sep=', '
 		k=$((k + 1))
 	done
@@ -115,6 +114,23 @@ xl_config() {
 		k=$((k + 1))
 	done
 	echo ']'
+}
+
+# xl_disk KIND VDEV ACCESS TARGET: the xl disk spec (unquoted) of TARGET
+# (disk_target's spelling: a path, FORMAT:PATH or an nbd URI) served by
+# KIND. kernel and xpv: backendtype=phy through our xpv-block script, the
+# format left in the target (how it reaches xpv-blkback: backends/README.md,
+# "Image formats"); qemu: QEMU's qdisk, the format on the line, which libxl
+# gives the device model it starts for the guest.
+xl_disk() {
+	local f=raw p=$4
+	case $1:$4 in
+	qemu:qcow2:*) f=qcow2 p=${4#qcow2:} ;;
+	esac
+	case $1 in
+	qemu) echo "format=$f,vdev=$2,access=$3,backendtype=qdisk,target=$p" ;;
+	*) echo "format=raw,vdev=$2,access=$3,backendtype=phy,script=/etc/xen/scripts/xpv-block,target=$4" ;;
+	esac
 }
 
 # daemon_gone NAME: no process of our daemon NAME (xpv-blkback, xpv-netback).
