@@ -126,6 +126,7 @@ struct blk_stats {
 	uint64_t reads, writes;		/* answered OKAY, by operation */
 	uint64_t flushes, discards;
 	uint64_t pgrants;		/* persistent grants mapped */
+	uint64_t pgrants_refused;	/* and refs that would not map */
 };
 
 struct blk_vbd;

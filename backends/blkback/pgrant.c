@@ -98,6 +98,7 @@ static uint8_t *map_one(struct blk_queue *q, struct blk_pgrant *s, uint32_t ref)
 	uint8_t *page = t->ops->gnt_map(t, q->vbd->dev->domid, 1, &ref, true);
 
 	if (!page) {
+		q->stats.pgrants_refused++;
 		if (++p->failed == MAX_FAILS)
 			xpv_log("%s: queue %u: %u persistent grants refused to map; grant copy from now on",
 				q->vbd->dev->path, q->index, MAX_FAILS);

@@ -222,6 +222,7 @@ static void test_pgrant_maps_refused(void **state)
 		assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
 	}
 	assert_int_equal(fx->fail_maps, 1000 - 64);
+	assert_int_equal(queue0()->stats.pgrants_refused, 64);
 	assert_int_equal(fx->gnt_copy_calls, 70);
 	assert_int_equal(queue0()->stats.pgrants, 0);
 	fx->fail_maps = 0;
