@@ -141,6 +141,7 @@ struct blk_ioreq {
 	struct xpv_blkback_req req;	/* checked */
 	struct xpv_blkback_seg *segs;	/* its segments, q->max_segs of them */
 	uint8_t *buf;			/* its bounce buffer, from start to answer */
+	size_t buf_len;			/* buf's size, a page multiple >= len */
 	size_t len;			/* bytes to read or write */
 	size_t done;			/* of them, done (short I/O goes on) */
 	unsigned int pending;		/* SQEs submitted, CQE not yet reaped */
@@ -152,6 +153,10 @@ struct blk_ioreq {
 };
 
 struct blk_pgrant;
+struct blk_pregion;
+
+/* Bounce buffers an asynchronous queue keeps for its next requests. */
+#define BLK_SPARE_BUFS 8
 
 /* A queue's persistent grants (pgrant.c): mapped once, kept till it goes. */
 struct blk_pgrants {
@@ -159,6 +164,9 @@ struct blk_pgrants {
 	unsigned int mask;		/* slots - 1 */
 	unsigned int nr, max;		/* pages mapped; at most */
 	unsigned int failed;		/* refs that did not map */
+	struct blk_pregion *regions;	/* what each map call mapped */
+	unsigned int nr_regions;
+	uint32_t *want;			/* scratch: refs to map, max_segs */
 };
 
 struct blk_queue {
@@ -179,6 +187,10 @@ struct blk_queue {
 	unsigned int nr_inflight;	/* slots taken from head on */
 	unsigned int nr_busy;		/* of them, with I/O not finished */
 	size_t buf_bytes;		/* their bounce buffers, together */
+	uint8_t *spare[BLK_SPARE_BUFS];	/* answered requests' buffers, kept */
+	size_t spare_len[BLK_SPARE_BUFS];	/* their sizes */
+	unsigned int nr_spare;
+	size_t spare_bytes;		/* together, at most INFLIGHT_BYTES */
 	bool stalled;			/* stopped at max_inflight: run again */
 	struct blk_pgrants pgrants;	/* when the frontend offers them */
 	struct blk_stats stats;
@@ -214,6 +226,8 @@ void blk_vbd_drain(struct blk_vbd *v);
 /* pgrant.c */
 int blk_pgrant_init(struct blk_queue *q, unsigned int max);
 void blk_pgrant_free(struct blk_queue *q);
+void blk_pgrant_prepare(struct blk_queue *q, const struct xpv_blkback_seg *segs,
+			unsigned int n);
 uint8_t *blk_pgrant_page(struct blk_queue *q, uint32_t ref);
 
 /* aio.c: the worker's io_uring */

@@ -85,6 +85,9 @@ int blk_queue_alloc(struct blk_queue *q, unsigned int max_segs,
 void blk_queue_free(struct blk_queue *q)
 {
 	blk_pgrant_free(q);
+	while (q->nr_spare)
+		free(q->spare[--q->nr_spare]);
+	q->spare_bytes = 0;
 	if (q->slots)
 		free(q->slots[0].segs);
 	free(q->slots);
@@ -133,6 +136,7 @@ static int copy_segs(struct blk_queue *q, const struct xpv_blkback_seg *segs,
 	unsigned int i, nc = 0;
 	size_t off = 0;
 
+	blk_pgrant_prepare(q, segs, n);
 	for (i = 0; i < n; off += segs[i].len, i++) {
 		if (copy_kept(q, &segs[i], buf + off, to_guest))
 			continue;
@@ -329,6 +333,43 @@ static size_t round_page(size_t len)
 	return (len + PAGE - 1) & ~(size_t)(PAGE - 1);
 }
 
+/*
+ * A bounce buffer of @len bytes (page multiple) for a request: the most
+ * recently kept one that is big enough (warm in the cache, no page faults
+ * on fresh memory), else a new one.
+ */
+static uint8_t *get_buf(struct blk_queue *q, size_t len, size_t *got)
+{
+	unsigned int i = q->nr_spare;
+	uint8_t *buf;
+
+	while (i--) {
+		if (q->spare_len[i] < len)
+			continue;
+		buf = q->spare[i];
+		*got = q->spare_len[i];
+		q->spare_bytes -= *got;
+		q->nr_spare--;
+		q->spare[i] = q->spare[q->nr_spare];
+		q->spare_len[i] = q->spare_len[q->nr_spare];
+		return buf;
+	}
+	*got = len;
+	return aligned_alloc(PAGE, len);
+}
+
+/* An answered request's buffer: kept while the spares stay in bounds. */
+static void put_buf(struct blk_queue *q, uint8_t *buf, size_t len)
+{
+	if (q->nr_spare == BLK_SPARE_BUFS || q->spare_bytes + len > INFLIGHT_BYTES) {
+		free(buf);
+		return;
+	}
+	q->spare[q->nr_spare] = buf;
+	q->spare_len[q->nr_spare++] = len;
+	q->spare_bytes += len;
+}
+
 /* No room for another request: every slot taken, or the bytes budget. */
 static bool full(const struct blk_queue *q)
 {
@@ -350,8 +391,10 @@ static void publish(struct blk_queue *q)
 
 	while (q->nr_inflight && (r = &q->slots[q->head])->finished) {
 		notify |= respond(q, &r->req, r->status);
-		q->buf_bytes -= r->buf ? round_page(r->len) : 0;
-		free(r->buf);
+		if (r->buf) {
+			q->buf_bytes -= r->buf_len;
+			put_buf(q, r->buf, r->buf_len);
+		}
 		r->buf = NULL;
 		r->finished = false;
 		q->head = (q->head + 1) % q->max_inflight;
@@ -401,11 +444,11 @@ static void start(struct blk_queue *q, const union xpv_blkif_req *wire,
 	if (op != XPV_BLKIF_OP_DISCARD)
 		r->len = r->req.nr_sectors << XPV_BLKIF_SECTOR_SHIFT;
 	if (r->len) {
-		r->buf = aligned_alloc(PAGE, round_page(r->len));
+		r->buf = get_buf(q, round_page(r->len), &r->buf_len);
 		if (!r->buf)	/* no memory: fail only it */
 			return settle(r, XPV_BLKIF_RSP_ERROR);
+		q->buf_bytes += r->buf_len;
 	}
-	q->buf_bytes += r->buf ? round_page(r->len) : 0;
 	if (op != XPV_BLKIF_OP_READ && r->len &&
 	    copy_segs(q, segs, r->req.nr_segs, r->buf, false))
 		return settle(r, XPV_BLKIF_RSP_ERROR);

@@ -249,6 +249,38 @@ static void blkback_aio_test_bytes_budget(void **state)
 	check_in_order(20, 0, ~0ull);
 	assert_int_equal(queue0()->buf_bytes, 0);
 	assert_int_equal(queue0()->stats.reads, 20);
+	assert_int_equal(queue0()->nr_spare, BLK_SPARE_BUFS);	/* kept, bounded */
+	assert_int_equal(queue0()->spare_bytes, BLK_SPARE_BUFS * (256u << 10));
+}
+
+/*
+ * One request at a time: each takes the buffer the one before it left,
+ * a bigger request gets a bigger one, and both are kept.
+ */
+static void blkback_aio_test_buffers_kept(void **state)
+{
+	union xpv_blkif_req r;
+	uint8_t *p, *second;
+
+	(void)state;
+	h.hold_id = ~0ull;
+	for (unsigned int i = 0; i < 5; i++) {
+		r = page_req(XPV_BLKIF_OP_WRITE, i, &p);
+		guest_send(&g, 0, &r);
+		run_backend(&be, fx);
+		assert_int_equal(queue0()->nr_spare, 1);
+		assert_int_equal(queue0()->spare_bytes, 4096);
+	}
+	check_in_order(5, 0, ~0ull);
+	r = page_req(XPV_BLKIF_OP_READ, 5, &p);
+	r.rw.nr_segments = 2;
+	r.rw.seg[1] = (struct xpv_blkif_seg){ guest_data_page(&g, (void **)&second), 0, 7, 0 };
+	guest_send(&g, 0, &r);
+	run_backend(&be, fx);
+	assert_int_equal(queue0()->nr_spare, 2);
+	assert_int_equal(queue0()->spare_bytes, 4096 + 8192);
+	assert_int_equal(queue0()->stats.writes, 5);
+	assert_int_equal(queue0()->stats.reads, 1);
 }
 
 /* A disk error fails its own request; the others around it are served. */
@@ -442,6 +474,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(blkback_aio_test_ring_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(blkback_aio_test_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(blkback_aio_test_bytes_budget, setup, teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_buffers_kept, setup, teardown),
 		cmocka_unit_test_setup_teardown(blkback_aio_test_disk_error, setup, teardown),
 		cmocka_unit_test_setup_teardown(blkback_aio_test_short_io, setup, teardown),
 		cmocka_unit_test_setup_teardown(blkback_aio_test_flush, setup, teardown),

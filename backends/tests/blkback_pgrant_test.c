@@ -135,6 +135,7 @@ static void test_pgrant_data_by_memcpy(void **state)
 	assert_int_equal(fx->gnt_copy_calls, 0);
 	assert_int_equal(queue0()->stats.pgrants, 3);
 	assert_int_equal(fx->live_pages, RING_PAGES + 3);
+	assert_int_equal(fx->gnt_map_calls, 2);	/* the ring, then the 3 pages at once */
 }
 
 /* The same page at two offsets of one request maps once. */
@@ -228,6 +229,28 @@ static void test_pgrant_maps_refused(void **state)
 	fx->fail_maps = 0;
 }
 
+/*
+ * A request whose one ref does not map: its batch fails, the others are
+ * mapped one by one; the bad one fails only its request.
+ */
+static void test_pgrant_batch_with_a_bad_ref(void **state)
+{
+	uint32_t refs[3];
+	uint8_t *mem[3];
+	union xpv_blkif_req w;
+
+	(void)state;
+	connect(1056, true);
+	grant_pages(refs, mem, 3, 0x30);
+	refs[1] = 66666;
+	w = pages_req(XPV_BLKIF_OP_WRITE, 0, refs, 3);
+	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(fx->gnt_map_calls, 1 + 1 + 3);	/* ring, batch, each */
+	assert_int_equal(queue0()->stats.pgrants, 2);
+	assert_int_equal(queue0()->stats.pgrants_refused, 1);
+	assert_int_equal(fx->live_pages, RING_PAGES + 2);
+}
+
 /* A ref never granted: that request fails, the queue serves the next. */
 static void test_pgrant_bad_ref(void **state)
 {
@@ -311,6 +334,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_pgrant_needs_both_ends, teardown),
 		cmocka_unit_test_teardown(test_pgrant_maps_refused, teardown),
 		cmocka_unit_test_teardown(test_pgrant_bad_ref, teardown),
+		cmocka_unit_test_teardown(test_pgrant_batch_with_a_bad_ref, teardown),
 		cmocka_unit_test_teardown(test_pgrant_indirect, teardown),
 		cmocka_unit_test_teardown(test_pgrant_unmapped_at_disconnect, teardown),
 	};

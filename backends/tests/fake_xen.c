@@ -316,6 +316,7 @@ static void *gnt_map(struct xpv_transport *t, uint16_t domid, uint32_t count,
 	int prot = PROT_READ | (writable ? PROT_WRITE : 0);
 	uint8_t *base;
 
+	fx->gnt_map_calls++;
 	if (fx->fail_maps && fx->fail_maps--) {
 		errno = ENOMEM;
 		return NULL;

@@ -65,6 +65,7 @@ struct fake_xen {
 	bool dead[64];		/* destroyed domains */
 	int fail_maps;		/* make the next N gnt_map calls fail */
 	unsigned int gnt_copy_calls;	/* batches handed to gnt_copy */
+	unsigned int gnt_map_calls;	/* gnt_map calls, failed ones too */
 };
 
 struct fake_xen *fake_xen_new(void);
