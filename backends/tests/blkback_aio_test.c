@@ -132,15 +132,6 @@ static void settle_but_held(void)
 	assert_int_equal(queue0()->nr_busy, 1);
 }
 
-static void image_read(uint64_t off, void *buf, size_t len)
-{
-	int fd = open(image, O_RDONLY);
-
-	assert_true(fd >= 0);
-	assert_int_equal(pread(fd, buf, len, (off_t)off), (ssize_t)len);
-	close(fd);
-}
-
 static void check_in_order(int n, int16_t want_status_of_fail, uint64_t fail_id)
 {
 	struct xpv_blkif_rsp rsp[MAX_RSP];
@@ -175,7 +166,7 @@ static void blkback_aio_test_ring_order(void **state)
 	check_in_order(NR, 0, ~0ull);
 	assert_int_equal(be.inflight, 0);
 	for (unsigned int i = 0; i < NR; i++) {
-		image_read(4096ull * i, disk, sizeof(disk));
+		guest_image_read(image, 4096ull * i, disk, sizeof(disk));
 		assert_memory_equal(disk, p[i], 4096);
 	}
 	/* and read back, the last one's read held this time */
@@ -318,7 +309,7 @@ static void blkback_aio_test_short_io(void **state)
 	check_in_order(1, 0, ~0ull);
 	assert_int_equal(h.shortened, 2);
 	assert_int_equal(h.syncs, 2);		/* cancelled, then done */
-	image_read(0, disk, sizeof(disk));
+	guest_image_read(image, 0, disk, sizeof(disk));
 	assert_memory_equal(disk, p, 4096);
 	h.shortened = 0;
 	r = page_req(XPV_BLKIF_OP_READ, 0, &q);
@@ -415,7 +406,7 @@ static void blkback_aio_test_snapshot_drains(void **state)
 	assert_int_equal(strncmp(guest_be(&g, "xpv-snapshot-result"), "ok ", 3), 0);
 	check_in_order(4, 0, ~0ull);
 	memset(want, 0xa0, sizeof(want));	/* request 0, the held one */
-	image_read(0, disk, sizeof(disk));
+	guest_image_read(image, 0, disk, sizeof(disk));
 	assert_memory_equal(disk, want, sizeof(want));
 	assert_null(queue0()->vbd->disk.drv->submit);	/* qcow2 now: synchronous */
 	h.hold_id = ~0ull;

@@ -90,18 +90,6 @@ static struct blk_queue *queue0(void)
 	return &v->queues[0];
 }
 
-/* Send one request, run the daemon, return the one response's status. */
-static int16_t roundtrip(const union xpv_blkif_req *r)
-{
-	struct xpv_blkif_rsp rsp;
-
-	guest_send(&g, 0, r);
-	run_backend(&be, fx);
-	assert_int_equal(guest_collect(&g, 0, &rsp, 1), 1);
-	assert_int_equal(rsp.id, r->rw.id);
-	return rsp.status;
-}
-
 static union xpv_blkif_req rw(uint8_t op, uint64_t sector, uint8_t nseg)
 {
 	union xpv_blkif_req r = { 0 };
@@ -119,15 +107,6 @@ static void seg(union xpv_blkif_req *r, int i, uint32_t gref, uint8_t first,
 	r->rw.seg[i] = (struct xpv_blkif_seg){ gref, first, last, 0 };
 }
 
-static void image_read(uint64_t off, void *buf, size_t len)
-{
-	int fd = open(image, O_RDONLY);
-
-	assert_true(fd >= 0);
-	assert_int_equal(pread(fd, buf, len, (off_t)off), (ssize_t)len);
-	close(fd);
-}
-
 static void test_write_then_read_back(void **state)
 {
 	union xpv_blkif_req w = rw(XPV_BLKIF_OP_WRITE, 16, 3), r;
@@ -140,8 +119,8 @@ static void test_write_then_read_back(void **state)
 	for (int i = 0; i < 3; i++)
 		for (int k = 0; k < 4096; k++)
 			p[i][k] = (uint8_t)(i * 7 + k / 512 + 1);
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
-	image_read(16 * 512, disk, sizeof(disk));
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
+	guest_image_read(image, 16 * 512, disk, sizeof(disk));
 	assert_memory_equal(disk, p[0], 4096);
 	assert_memory_equal(disk + 4096, p[1] + 1024, 1024);
 	assert_memory_equal(disk + 5120, p[2] + 3584, 512);
@@ -151,7 +130,7 @@ static void test_write_then_read_back(void **state)
 	seg(&r, 1, guest_data_page(&g, (void **)&q[1]), 4, 5);
 	seg(&r, 2, guest_data_page(&g, (void **)&q[2]), 0, 0);
 	memset(q[1], 0xee, 4096);
-	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_OKAY);
 	assert_memory_equal(q[0], p[0], 4096);
 	assert_memory_equal(q[1] + 2048, p[1] + 1024, 1024);
 	assert_int_equal(q[1][0], 0xee);		/* outside the segment: untouched */
@@ -168,18 +147,18 @@ static void test_flush(void **state)
 
 	(void)state;
 	fake_fdatasync_calls = 0;
-	assert_int_equal(roundtrip(&f), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &f), XPV_BLKIF_RSP_OKAY);
 	assert_int_equal(fake_fdatasync_calls, 1);
 	f = rw(XPV_BLKIF_OP_FLUSH_DISKCACHE, 40, 1);	/* with data: written */
 	seg(&f, 0, guest_data_page(&g, (void **)&p), 0, 0);
 	memset(p, 0x5a, 512);
-	assert_int_equal(roundtrip(&f), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &f), XPV_BLKIF_RSP_OKAY);
 	assert_int_equal(fake_fdatasync_calls, 2);
-	image_read(40 * 512, disk, 512);
+	guest_image_read(image, 40 * 512, disk, 512);
 	assert_memory_equal(disk, p, 512);
 	fake_fdatasync_errno = EIO;			/* the disk cannot flush */
 	f = rw(XPV_BLKIF_OP_FLUSH_DISKCACHE, 0, 0);
-	assert_int_equal(roundtrip(&f), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(guest_roundtrip(&g, &be, &f), XPV_BLKIF_RSP_ERROR);
 	assert_int_equal(queue0()->stats.disk_errors, 1);
 	assert_int_equal(queue0()->stats.flushes, 2);	/* the failed one is not */
 	assert_int_equal(queue0()->stats.writes, 0);	/* data of a flush is in it */
@@ -195,17 +174,17 @@ static void test_discard_punches_a_hole(void **state)
 	seg(&w, 1, guest_data_page(&g, (void **)&q), 0, 7);
 	memset(p, 1, 4096);
 	memset(q, 2, 4096);
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
 	d.discard.operation = XPV_BLKIF_OP_DISCARD;
 	d.discard.id = 77;
 	d.discard.sector_number = 64;
 	d.discard.nr_sectors = 8;
-	assert_int_equal(roundtrip(&d), XPV_BLKIF_RSP_OKAY);
-	image_read(64 * 512, disk, sizeof(disk));
+	assert_int_equal(guest_roundtrip(&g, &be, &d), XPV_BLKIF_RSP_OKAY);
+	guest_image_read(image, 64 * 512, disk, sizeof(disk));
 	assert_memory_equal(disk, zero, 4096);
 	assert_memory_equal(disk + 4096, q, 4096);	/* only what was asked */
 	d.discard.sector_number = SECTORS - 4;		/* past the end: refused */
-	assert_int_equal(roundtrip(&d), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(guest_roundtrip(&g, &be, &d), XPV_BLKIF_RSP_ERROR);
 	assert_int_equal(queue0()->stats.bad[XPV_BLKBACK_BAD_RANGE], 1);
 	assert_int_equal(queue0()->stats.discards, 1);	/* the refused one is not */
 }
@@ -219,12 +198,12 @@ static void test_dump_counts_operations(void **state)
 	int saved = dup(2);
 
 	(void)state;
-	assert_int_equal(roundtrip(&f), XPV_BLKIF_RSP_OKAY);
-	assert_int_equal(roundtrip(&f), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &f), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &f), XPV_BLKIF_RSP_OKAY);
 	d.discard.operation = XPV_BLKIF_OP_DISCARD;
 	d.discard.sector_number = 8;
 	d.discard.nr_sectors = 8;
-	assert_int_equal(roundtrip(&d), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &d), XPV_BLKIF_RSP_OKAY);
 	assert_non_null(log);
 	fflush(stderr);
 	dup2(fileno(log), 2);
@@ -248,12 +227,12 @@ static void test_read_only(void **state)
 	assert_string_equal(guest_be(&g, "info"), "4");		/* VDISK_READONLY */
 	assert_string_equal(guest_be(&g, "feature-discard"), "0");
 	seg(&r, 0, guest_data_page(&g, (void **)&p), 0, 7);
-	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_OKAY);
 	w = r;
 	w.rw.operation = XPV_BLKIF_OP_WRITE;
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_ERROR);
 	d.discard.operation = XPV_BLKIF_OP_DISCARD;	/* not advertised here */
-	assert_int_equal(roundtrip(&d), XPV_BLKIF_RSP_EOPNOTSUPP);
+	assert_int_equal(guest_roundtrip(&g, &be, &d), XPV_BLKIF_RSP_EOPNOTSUPP);
 	assert_int_equal(queue0()->stats.bad[XPV_BLKBACK_READ_ONLY], 1);
 	assert_int_equal(queue0()->stats.bad[XPV_BLKBACK_BAD_OP], 1);
 }
@@ -289,7 +268,7 @@ static void test_malformed_requests(void **state)
 	uint64_t refused = 0;
 
 	(void)state;
-	image_read(0, before, sizeof(before));
+	guest_image_read(image, 0, before, sizeof(before));
 	for (size_t i = 0; i < sizeof(bad_requests) / sizeof(bad_requests[0]); i++) {
 		const struct bad_request *b = &bad_requests[i];
 		union xpv_blkif_req r = rw(b->op, b->sector, b->nseg);
@@ -298,14 +277,14 @@ static void test_malformed_requests(void **state)
 		memset(&r.rw.seg, 0, sizeof(r.rw.seg));
 		for (int k = 0; k < XPV_BLKIF_MAX_SEGS; k++)
 			seg(&r, k, gref, b->first, b->last);
-		if (roundtrip(&r) != b->status)
+		if (guest_roundtrip(&g, &be, &r) != b->status)
 			fail_msg("row: %s", b->name);
 	}
 	for (int v = 0; v < XPV_BLKBACK_NR_VERDICTS; v++)
 		refused += queue0()->stats.bad[v];
 	assert_int_equal(refused, 9);		/* the two unknown grants parse fine */
 	assert_int_equal(queue0()->stats.grant_errors, 2);
-	image_read(0, after, sizeof(after));
+	guest_image_read(image, 0, after, sizeof(after));
 	assert_memory_equal(before, after, sizeof(before));	/* nothing written */
 	assert_int_equal(guest_be_state(&g), 4);		/* still serving */
 }
@@ -330,27 +309,27 @@ static void test_indirect(void **state)
 	r.indirect.id = 31;
 	r.indirect.sector_number = 128;
 	r.indirect.indirect_grefs[0] = ind_ref;
-	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_OKAY);
 
 	for (int i = 0; i < 40; i++)
 		ind[i].gref = guest_data_page(&g, (void **)&back[i]);
 	r.indirect.indirect_op = XPV_BLKIF_OP_READ;
 	r.indirect.id = 32;
-	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_OKAY);
 	for (int i = 0; i < 40; i++)
 		assert_memory_equal(back[i], pages[i], 4096);
 
 	r.indirect.indirect_grefs[0] = 88888;		/* indirect page not granted */
 	r.indirect.id = 33;
-	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_ERROR);
 	r.indirect.indirect_grefs[0] = ind_ref;
 	r.indirect.nr_segments = 65;			/* more than offered */
 	r.indirect.id = 34;
-	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_ERROR);
 	ind[3].last_sect = 9;				/* a bad segment inside */
 	r.indirect.nr_segments = 40;
 	r.indirect.id = 35;
-	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_ERROR);
 	assert_int_equal(queue0()->stats.bad[XPV_BLKBACK_BAD_SECT], 1);
 	assert_int_equal(queue0()->stats.indirect, 4);	/* all but the one refused in its slot */
 }
@@ -418,11 +397,11 @@ static void test_disk_error_fails_one_request(void **state)
 	(void)state;
 	seg(&r, 0, guest_data_page(&g, (void **)&p), 0, 7);
 	assert_true(dup2(dir, v->disk.fd) >= 0);	/* reads now fail: EISDIR */
-	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_ERROR);
 	assert_int_equal(queue0()->stats.disk_errors, 1);
 	assert_true(dup2(saved, v->disk.fd) >= 0);
 	r.rw.id++;
-	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_OKAY);
 	close(dir);
 	close(saved);
 }
@@ -436,12 +415,12 @@ static void test_4k_sectors(void **state)
 	assert_string_equal(guest_be(&g, "sector-size"), "4096");
 	assert_string_equal(guest_be(&g, "physical-sector-size"), "4096");
 	seg(&w, 0, guest_data_page(&g, (void **)&p), 0, 7);
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
 	w.rw.sector_number = 9;
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_ERROR);
 	w.rw.sector_number = 8;
 	seg(&w, 0, w.rw.seg[0].gref, 0, 3);		/* half a logical sector */
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_ERROR);
 	assert_int_equal(queue0()->stats.bad[XPV_BLKBACK_BAD_ALIGN], 2);
 }
 

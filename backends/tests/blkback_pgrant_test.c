@@ -66,17 +66,6 @@ static struct blk_queue *queue0(void)
 	return &v->queues[0];
 }
 
-static int16_t roundtrip(const union xpv_blkif_req *r)
-{
-	struct xpv_blkif_rsp rsp;
-
-	guest_send(&g, 0, r);
-	run_backend(&be, fx);
-	assert_int_equal(guest_collect(&g, 0, &rsp, 1), 1);
-	assert_int_equal(rsp.id, r->rw.id);
-	return rsp.status;
-}
-
 /* A request of @n whole pages at @sector, page i through refs[i]. */
 static union xpv_blkif_req pages_req(uint8_t op, uint64_t sector, const uint32_t *refs,
 				     unsigned int n)
@@ -101,15 +90,6 @@ static void grant_pages(uint32_t *refs, uint8_t **mem, unsigned int n, int fill)
 	}
 }
 
-static void image_read(uint64_t off, void *buf, size_t len)
-{
-	int fd = open(image, O_RDONLY);
-
-	assert_true(fd >= 0);
-	assert_int_equal(pread(fd, buf, len, (off_t)off), (ssize_t)len);
-	close(fd);
-}
-
 /* Write through 3 pages, read back through them: no grant copy, 3 mapped. */
 static void test_pgrant_data_by_memcpy(void **state)
 {
@@ -122,14 +102,14 @@ static void test_pgrant_data_by_memcpy(void **state)
 	assert_string_equal(guest_be(&g, "feature-persistent"), "1");
 	grant_pages(refs, mem, 3, 0x40);
 	w = pages_req(XPV_BLKIF_OP_WRITE, 8, refs, 3);
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
 	for (int i = 0; i < 3; i++) {
-		image_read(8 * 512 + (uint64_t)i * 4096, disk, sizeof(disk));
+		guest_image_read(image, 8 * 512 + (uint64_t)i * 4096, disk, sizeof(disk));
 		assert_memory_equal(disk, mem[i], 4096);
 		memset(mem[i], 0, 4096);
 	}
 	r = pages_req(XPV_BLKIF_OP_READ, 8, refs, 3);
-	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_OKAY);
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(mem[i][4095], 0x40 + i);
 	assert_int_equal(fx->gnt_copy_calls, 0);
@@ -153,8 +133,8 @@ static void test_pgrant_one_map_per_ref(void **state)
 	w.rw.id = 9;
 	w.rw.seg[0] = (struct xpv_blkif_seg){ ref, 0, 3, 0 };
 	w.rw.seg[1] = (struct xpv_blkif_seg){ ref, 4, 7, 0 };
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
 	assert_int_equal(queue0()->stats.pgrants, 1);
 	assert_int_equal(fx->live_pages, RING_PAGES + 1);
 }
@@ -170,8 +150,8 @@ static void test_pgrant_bound(void **state)
 	connect(2, true);
 	grant_pages(refs, mem, 3, 0x70);
 	w = pages_req(XPV_BLKIF_OP_WRITE, 0, refs, 3);
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
-	image_read(0, disk, sizeof(disk));
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
+	guest_image_read(image, 0, disk, sizeof(disk));
 	for (int i = 0; i < 3; i++)
 		assert_memory_equal(disk + i * 4096, mem[i], 4096);
 	assert_int_equal(queue0()->stats.pgrants, 2);
@@ -190,7 +170,7 @@ static void test_pgrant_needs_both_ends(void **state)
 	connect(1056, false);
 	grant_pages(refs, mem, 2, 1);
 	w = pages_req(XPV_BLKIF_OP_WRITE, 0, refs, 2);
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
 	assert_int_equal(fx->gnt_copy_calls, 1);
 	assert_int_equal(queue0()->stats.pgrants, 0);
 	assert_true(stop_backend(&be, fx));
@@ -199,7 +179,7 @@ static void test_pgrant_needs_both_ends(void **state)
 	assert_string_equal(guest_be(&g, "feature-persistent"), "0");
 	grant_pages(refs, mem, 2, 1);
 	w = pages_req(XPV_BLKIF_OP_WRITE, 0, refs, 2);
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
 	assert_int_equal(fx->gnt_copy_calls, 1);
 	assert_int_equal(queue0()->stats.pgrants, 0);
 }
@@ -220,7 +200,7 @@ static void test_pgrant_maps_refused(void **state)
 	fx->fail_maps = 1000;
 	for (int i = 0; i < 70; i++) {
 		w = pages_req(XPV_BLKIF_OP_WRITE, (uint64_t)i * 8, &ref, 1);
-		assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
+		assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
 	}
 	assert_int_equal(fx->fail_maps, 1000 - 64);
 	assert_int_equal(queue0()->stats.pgrants_refused, 64);
@@ -244,7 +224,7 @@ static void test_pgrant_batch_with_a_bad_ref(void **state)
 	grant_pages(refs, mem, 3, 0x30);
 	refs[1] = 66666;
 	w = pages_req(XPV_BLKIF_OP_WRITE, 0, refs, 3);
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_ERROR);
 	assert_int_equal(fx->gnt_map_calls, 1 + 1 + 3);	/* ring, batch, each */
 	assert_int_equal(queue0()->stats.pgrants, 2);
 	assert_int_equal(queue0()->stats.pgrants_refused, 1);
@@ -261,11 +241,11 @@ static void test_pgrant_bad_ref(void **state)
 	(void)state;
 	connect(1056, true);
 	w = pages_req(XPV_BLKIF_OP_WRITE, 0, refs, 1);
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_ERROR);
 	assert_int_equal(queue0()->stats.grant_errors, 1);
 	grant_pages(&refs[1], &mem, 1, 5);
 	w = pages_req(XPV_BLKIF_OP_WRITE, 0, &refs[1], 1);
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
 	assert_int_equal(queue0()->stats.pgrants, 1);
 }
 
@@ -288,10 +268,10 @@ static void test_pgrant_indirect(void **state)
 	r.indirect.nr_segments = 40;
 	r.indirect.id = 31;
 	r.indirect.indirect_grefs[0] = ind_ref;
-	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_OKAY);
 	ind[3].last_sect = 9;			/* the kept page, changed */
 	r.indirect.id = 32;
-	assert_int_equal(roundtrip(&r), XPV_BLKIF_RSP_ERROR);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_ERROR);
 	assert_int_equal(queue0()->stats.bad[XPV_BLKBACK_BAD_SECT], 1);
 	assert_int_equal(queue0()->stats.pgrants, 41);
 	assert_int_equal(fx->gnt_copy_calls, 0);
@@ -308,7 +288,7 @@ static void test_pgrant_unmapped_at_disconnect(void **state)
 	connect(1056, true);
 	grant_pages(refs, mem, 2, 3);
 	w = pages_req(XPV_BLKIF_OP_WRITE, 0, refs, 2);
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
 	assert_int_equal(fx->live_pages, RING_PAGES + 2);
 	guest_state(&g, 5);			/* Closing */
 	run_backend(&be, fx);
@@ -321,7 +301,7 @@ static void test_pgrant_unmapped_at_disconnect(void **state)
 	run_backend(&be, fx);
 	assert_int_equal(guest_be_state(&g), 4);
 	w.rw.id = 2;
-	assert_int_equal(roundtrip(&w), XPV_BLKIF_RSP_OKAY);
+	assert_int_equal(guest_roundtrip(&g, &be, &w), XPV_BLKIF_RSP_OKAY);
 	assert_int_equal(fx->live_pages, RING_PAGES + 2);
 }
 

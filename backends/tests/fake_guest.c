@@ -4,6 +4,7 @@
  * node names and order follow libxl (libxl_disk.c) and Linux's blkfront
  * (talk_to_blkback).
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -174,6 +175,27 @@ int guest_collect(struct fake_guest *g, unsigned int i, struct xpv_blkif_rsp *rs
 	while (n < max && xpv_ring_consume(&g->q[i].front, &e) == 1)
 		rsp[n++] = e.rsp;
 	return n;
+}
+
+int16_t guest_roundtrip(struct fake_guest *g, struct xpv_backend *be,
+			const union xpv_blkif_req *r)
+{
+	struct xpv_blkif_rsp rsp[2];
+
+	guest_send(g, 0, r);
+	run_backend(be, g->fx);
+	if (guest_collect(g, 0, rsp, 2) != 1 || rsp[0].id != r->rw.id)
+		return GUEST_NO_RSP;
+	return rsp[0].status;
+}
+
+void guest_image_read(const char *path, uint64_t off, void *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || pread(fd, buf, len, (off_t)off) != (ssize_t)len)
+		abort();
+	close(fd);
 }
 
 /* Requests in flight: wait for their completions in poll, briefly. */

@@ -48,6 +48,15 @@ void guest_send(struct fake_guest *g, unsigned int q, const union xpv_blkif_req 
 int guest_collect(struct fake_guest *g, unsigned int q, struct xpv_blkif_rsp *rsp,
 		  int max);
 
+/* @r sent on queue 0 and served by @be: the status of its response;
+ * GUEST_NO_RSP when there was not exactly one, for @r's id */
+#define GUEST_NO_RSP INT16_MIN
+int16_t guest_roundtrip(struct fake_guest *g, struct xpv_backend *be,
+			const union xpv_blkif_req *r);
+
+/* @len bytes of the image file @path at @off (aborts when short) */
+void guest_image_read(const char *path, uint64_t off, void *buf, size_t len);
+
 /* stop the daemon and free the fake; false if a grant or channel leaked */
 bool stop_backend(struct xpv_backend *be, struct fake_xen *fx);
 
