@@ -6,15 +6,16 @@
  * an input broke its ring). Each input is:
  *   byte 0        flags: bit 0 sets req_prod from bytes 1..4 (a lying
  *                 index), bit 1 makes the next grant copies see a dead
- *                 domain
+ *                 domain, bit 2 makes the next two grant maps fail
  *   bytes 5..516  the content of data page 0, which requests may name as
  *                 an indirect page
  *   the rest      ring slots of 112 bytes, pushed and served
  * Grant refs 100..100+GRANTED are granted pages, so segments land on real
  * pages as often as on refs the guest never gave. Every response must
  * carry an id the guest sent and a status in {0, -1, -2}. The guest is
- * served through io_uring (blkback/aio.c) and synchronously by turns: the
- * mode flips at every reconnect.
+ * served through io_uring (blkback/aio.c) or synchronously, with
+ * persistent grants (at most 8 kept: the bound is reached) or without:
+ * the four modes take turns at every reconnect.
  *
  *   make -C backends fuzz FUZZ_SECONDS=600
  */
@@ -47,12 +48,15 @@ static void start(void)
 	fx = fake_xen_new();
 	blk_config = (struct blk_config){ .max_queues = 1, .max_indirect_segs = 64,
 					  .file_sector_size = 512, .discard = true,
-					  .max_inflight = starts++ % 2 ? 0 : 32 };
+					  .max_inflight = starts % 2 ? 0 : 32,
+					  .max_pgrants = starts % 4 >= 2 ? 8 : 0 };
+	starts++;
 	if (xpv_backend_init(&be, &fx->t, &blk_vbd_ops, 0, &limits) ||
 	    blk_vbd_ops.worker_init(&be))
 		abort();
 	guest_create_vbd(&g, fx, 1, 51712, image, "w");
 	run_backend(&be, fx);
+	fake_dir_write(fx, g.fe, "feature-persistent", "1");
 	guest_publish(&g, 1, 0);
 	for (int i = 0; i < DATA_PAGES; i++)
 		guest_data_page(&g, &data[i]);
@@ -110,9 +114,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 	}
 	if (len >= 1 && (in[0] & 2))
 		fx->dead[1] = true;
+	if (len >= 1 && (in[0] & 4))
+		fx->fail_maps = 2;
 	fake_kick(fx, fake_local_port(fx, 1, g.q[0].port));
 	run_backend(&be, fx);
 	fx->dead[1] = false;
+	fx->fail_maps = 0;
 	check_responses();
 	if (!ring_usable()) {
 		stop();
