@@ -56,7 +56,6 @@ ref_describe() {
 	memcpy) echo "reference: dom0 memcpy of 1 MiB buffers" ;;
 	gntcopy-64) echo "reference: dom0 grant copy, 64 x 4 KiB per ioctl as the daemons batch" ;;
 	gntcopy-1) echo "reference: dom0 grant copy, one 4 KiB page per ioctl" ;;
-	gntmap-1) echo "reference: dom0 maps a granted page through gntdev, reads it, unmaps it" ;;
 	*) echo "reference" ;;
 	esac
 }
