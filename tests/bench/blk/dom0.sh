@@ -1,22 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The rounds of the block bench: one raw image on tmpfs, served ROUNDS
 # times by xpv-blkback (as the guest's xvdb) and then by dom0's xen-blkback
-# (xvdc), one backend running at a time.
+# (xvdc), one backend running at a time (measure: io.sh).
 . /usr/local/lib/blk-bench.sh
 IMG=/var/lib/xpv/bench.img
+exec 3>&1	# the console: check keeps a command's output in a file
 
 # use_ours / use_base: the backend for the next attach.
 use_ours() { /usr/local/sbin/start-xpv-blkback; }
 use_base() { kernel_backend_instead blkback; }
-
-# measure ROUND SIDE VDEV: attach the image as VDEV, wait for the guest to
-# measure it, detach it.
-measure() {
-	xl block-attach "$GUEST_NAME" \
-		"format=raw,vdev=$3,access=rw,backendtype=phy,script=/etc/xen/scripts/xpv-block,target=$IMG" &&
-		guest_wait "XPV-VALUE measured-$2-$1 " 900 >/dev/null &&
-		timeout 120 xl block-detach "$GUEST_NAME" "$3"
-}
 
 mkdir -p /var/lib/xpv
 mount -t tmpfs -o size=300m tmpfs /var/lib/xpv
@@ -25,7 +17,7 @@ guest_wait 'XPV-VALUE ready ' 300 >/dev/null || exit 1
 copy_reference
 for r in $(seq $ROUNDS); do
 	check "ours-$r-backend" use_ours &&
-		check "ours-$r" measure "$r" ours xvdb &&
+		check "ours-$r" measure "ours-$r" xvdb "$(xl_disk xpv xvdb rw "$IMG")" &&
 		check "base-$r-backend" use_base &&
-		check "base-$r" measure "$r" base xvdc || break
+		check "base-$r" measure "base-$r" xvdc "$(xl_disk kernel xvdc rw "$IMG")" || break
 done

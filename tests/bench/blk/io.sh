@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The block bench's I/O, shipped to the guest as /usr/local/lib/blk-bench.sh
-# (blk's and blk-front's guest.sh) and to dom0 (blk's dom0.sh, for ROUNDS).
+# (blk's, blk-front's and blk-qemu's guest.sh) and to dom0 (blk's and
+# blk-qemu's dom0.sh: ROUNDS, and one disk's round as dom0 plays it).
 # Every step is a check (a failed or short I/O fails the run) timed by the
 # guest's clock. The disk is written before it is read, so reads find
 # data, not holes.
@@ -32,4 +33,53 @@ blk_bench() {
 		rate "${p}seq-read" dd if="$dev" of=/dev/null bs=1M count=$MIB iflag=direct &&
 		iops "${p}rand-write-4k" "$dev" randwrite &&
 		iops "${p}rand-read-4k" "$dev" randread
+}
+
+# Rounds, one disk at a time: dom0 attaches a disk (measure), the guest
+# measures it as it arrives (side), says so, and dom0 takes it away before
+# the next, so the machine's noise falls on every side alike.
+
+gone() { [ ! -e "$1" ]; }
+
+# side TAG VDEV PREFIX (guest): wait for /dev/VDEV, measure it with its
+# metrics named PREFIX..., tell dom0 (XPV-VALUE measured-TAG), wait until
+# dom0 has taken it away.
+side() {
+	check "$1-attached" wait_until 300 test -b "/dev/$2" || return
+	blk_bench "/dev/$2" "$3"
+	value "measured-$1" 1
+	check "$1-detached" wait_until 300 gone "/dev/$2"
+}
+
+# measure TAG VDEV SPEC (dom0): attach the xl disk SPEC as VDEV, wait for
+# the guest to measure it, print what the two ends agreed, detach it.
+measure() {
+	xl block-attach "$GUEST_NAME" "$3" &&
+		guest_wait "XPV-VALUE measured-$1 " 900 >/dev/null &&
+		echo "blk features $1: $(features "$2")" >&3 &&
+		timeout 120 xl block-detach "$GUEST_NAME" "$2"
+}
+
+# features VDEV (dom0): what the guest's blkfront and the backend of its
+# VDEV wrote in xenstore (- for absent): persistent grants, indirect
+# segments, queues and ring size offered (backend) and taken (frontend).
+features() {
+	local fe dev be
+	fe=/local/domain/$(xl domid "$GUEST_NAME")/device/vbd
+	for dev in $(xenstore-list "$fe"); do
+		be=$(xenstore-read "$fe/$dev/backend") || continue
+		[ "$(xenstore-read "$be/dev" 2>/dev/null)" = "$1" ] || continue
+		echo "backend ${be#/local/domain/0/backend/}:" \
+			"$(nodes "$be" feature-persistent feature-max-indirect-segments multi-queue-max-queues max-ring-page-order);" \
+			"frontend: $(nodes "$fe/$dev" feature-persistent multi-queue-num-queues ring-page-order)"
+		return
+	done
+	echo "no $1 in $fe"
+}
+
+# nodes DIR KEY...: "KEY=VALUE ..." of xenstore directory DIR.
+nodes() {
+	local d=$1 k
+	shift
+	for k; do printf '%s=%s ' "$k" "$(xenstore-read "$d/$k" 2>/dev/null || echo -)"; done
 }
