@@ -50,6 +50,7 @@ extern struct blk_config blk_config;
 
 struct blk_disk;
 struct blk_ioreq;
+struct iovec;
 struct stat;
 
 /*
@@ -60,7 +61,10 @@ struct stat;
  * in k->why why it refuses an image. submit, optional, queues what a
  * request still needs on the worker's io_uring (aio.c) and returns at
  * once; a driver that has it is served asynchronously when the worker has
- * a ring, through the synchronous calls otherwise.
+ * a ring, through the synchronous calls otherwise. readv and writev,
+ * optional, move a request's data straight between the disk and the
+ * guest's pages when they are all kept mapped (persistent grants), with
+ * no bounce buffer; they consume @iov.
  */
 struct blk_driver {
 	const char *name;		/* the format, as the xl line spells it */
@@ -71,6 +75,8 @@ struct blk_driver {
 	int (*flush)(struct blk_disk *k);
 	int (*discard)(struct blk_disk *k, uint64_t off, uint64_t len);
 	int (*submit)(struct blk_disk *k, struct blk_ioreq *r);
+	int (*readv)(struct blk_disk *k, struct iovec *iov, int n, uint64_t off);
+	int (*writev)(struct blk_disk *k, struct iovec *iov, int n, uint64_t off);
 };
 
 extern const struct blk_driver blk_driver_raw, blk_driver_qcow2, blk_driver_nbd;
@@ -100,6 +106,8 @@ int blk_disk_open_backing(struct blk_disk *k, const struct blk_disk *above,
 void blk_disk_close(struct blk_disk *k);
 int blk_disk_read(struct blk_disk *k, void *buf, size_t len, uint64_t off);
 int blk_disk_write(struct blk_disk *k, const void *buf, size_t len, uint64_t off);
+int blk_disk_readv(struct blk_disk *k, struct iovec *iov, int n, uint64_t off);
+int blk_disk_writev(struct blk_disk *k, struct iovec *iov, int n, uint64_t off);
 int blk_disk_flush(struct blk_disk *k);
 int blk_disk_discard(struct blk_disk *k, uint64_t off, uint64_t len);
 int blk_disk_snapshot(struct blk_disk *k, const char *path, struct blk_disk *top);
@@ -112,6 +120,8 @@ int blk_disk_why(struct blk_disk *k, int err, const char *fmt, ...)
 int blk_open_fd(struct blk_disk *k, const char *path, struct stat *st);
 int blk_pread_full(int fd, void *buf, size_t len, uint64_t off);
 int blk_pwrite_full(int fd, const void *buf, size_t len, uint64_t off);
+int blk_preadv_full(int fd, struct iovec *iov, int n, uint64_t off);
+int blk_pwritev_full(int fd, struct iovec *iov, int n, uint64_t off);
 int blk_fd_flush(struct blk_disk *k);
 int blk_punch(int fd, uint64_t off, uint64_t len);
 bool blk_can_punch(int fd, uint64_t size);
@@ -127,6 +137,7 @@ struct blk_stats {
 	uint64_t flushes, discards;
 	uint64_t pgrants;		/* persistent grants mapped */
 	uint64_t pgrants_refused;	/* and refs that would not map */
+	uint64_t direct;		/* requests moved with no bounce buffer */
 };
 
 struct blk_vbd;
@@ -180,6 +191,7 @@ struct blk_queue {
 	struct xpv_blkback_seg *segs;	/* checked segments, max_segs */
 	struct xpv_blkif_seg *indirect;	/* copy of a request's indirect pages */
 	struct xpv_gnt_copy *copies;	/* one per segment */
+	struct iovec *iov;		/* one per segment: kept pages, direct */
 	unsigned int max_segs;
 	struct blk_ioreq *slots;	/* async: a ring of max_inflight; or NULL */
 	unsigned int max_inflight;

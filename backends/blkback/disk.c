@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "blkback.h"
@@ -180,6 +181,21 @@ int blk_disk_write(struct blk_disk *k, const void *buf, size_t len, uint64_t off
 	return k->drv->write(k, buf, len, off);
 }
 
+/**
+ * blk_disk_readv() - read into the pieces of @iov, for a driver that can
+ * (raw); -EOPNOTSUPP for the others, which read into one buffer
+ */
+int blk_disk_readv(struct blk_disk *k, struct iovec *iov, int n, uint64_t off)
+{
+	return k->drv->readv ? k->drv->readv(k, iov, n, off) : -EOPNOTSUPP;
+}
+
+/** blk_disk_writev() - blk_disk_readv()'s twin for writes */
+int blk_disk_writev(struct blk_disk *k, struct iovec *iov, int n, uint64_t off)
+{
+	return k->drv->writev ? k->drv->writev(k, iov, n, off) : -EOPNOTSUPP;
+}
+
 int blk_disk_flush(struct blk_disk *k)
 {
 	return k->drv->flush(k);
@@ -223,6 +239,43 @@ int blk_pwrite_full(int fd, const void *buf, size_t len, uint64_t off)
 		done += (size_t)n;
 	}
 	return 0;
+}
+
+/*
+ * Read or write exactly the bytes of @iov (@n entries) at @off, going on
+ * after short transfers; @iov is consumed. 0 or -errno.
+ */
+static int rw_iov_full(int fd, struct iovec *iov, int n, uint64_t off, bool write)
+{
+	ssize_t done;
+
+	while (n > 0) {
+		done = write ? pwritev(fd, iov, n, (off_t)off) : preadv(fd, iov, n, (off_t)off);
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done <= 0)
+			return done < 0 ? -errno : -EIO;	/* short: the file shrank */
+		off += (uint64_t)done;
+		for (; n > 0 && (size_t)done >= iov->iov_len; iov++, n--)
+			done -= (ssize_t)iov->iov_len;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + done;
+			iov->iov_len -= (size_t)done;
+		}
+	}
+	return 0;
+}
+
+/** blk_preadv_full() - read exactly the bytes of @iov at @off (consumes @iov) */
+int blk_preadv_full(int fd, struct iovec *iov, int n, uint64_t off)
+{
+	return rw_iov_full(fd, iov, n, off, false);
+}
+
+/** blk_pwritev_full() - write exactly the bytes of @iov at @off (consumes @iov) */
+int blk_pwritev_full(int fd, struct iovec *iov, int n, uint64_t off)
+{
+	return rw_iov_full(fd, iov, n, off, true);
 }
 
 int blk_fd_flush(struct blk_disk *k)

@@ -32,6 +32,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #include "blkback.h"
 
@@ -72,8 +73,9 @@ int blk_queue_alloc(struct blk_queue *q, unsigned int max_segs,
 	q->buf = aligned_alloc(PAGE, (size_t)max_segs * PAGE);
 	q->segs = calloc(max_segs, sizeof(*q->segs));
 	q->copies = calloc(max_segs, sizeof(*q->copies));
+	q->iov = calloc(max_segs, sizeof(*q->iov));
 	q->indirect = aligned_alloc(PAGE, XPV_BLKIF_MAX_INDIRECT_PAGES * PAGE);
-	if (!q->buf || !q->segs || !q->copies || !q->indirect ||
+	if (!q->buf || !q->segs || !q->copies || !q->iov || !q->indirect ||
 	    (max_inflight && alloc_slots(q, max_inflight))) {
 		blk_queue_free(q);
 		return -ENOMEM;
@@ -96,10 +98,12 @@ void blk_queue_free(struct blk_queue *q)
 	free(q->buf);
 	free(q->segs);
 	free(q->copies);
+	free(q->iov);
 	free(q->indirect);
 	q->buf = NULL;
 	q->segs = NULL;
 	q->copies = NULL;
+	q->iov = NULL;
 	q->indirect = NULL;
 }
 
@@ -126,8 +130,8 @@ static bool copy_kept(struct blk_queue *q, const struct xpv_blkback_seg *seg,
 
 /*
  * Copy @n segments between the guest and buf: through kept pages where
- * the frontend gave persistent grants, the rest in one grant copy batch;
- * 0 or -EFAULT.
+ * the frontend gave persistent grants (mapped by blk_pgrant_prepare when
+ * the request was taken), the rest in one grant copy batch; 0 or -EFAULT.
  */
 static int copy_segs(struct blk_queue *q, const struct xpv_blkback_seg *segs,
 		     unsigned int n, uint8_t *buf, bool to_guest)
@@ -136,7 +140,6 @@ static int copy_segs(struct blk_queue *q, const struct xpv_blkback_seg *segs,
 	unsigned int i, nc = 0;
 	size_t off = 0;
 
-	blk_pgrant_prepare(q, segs, n);
 	for (i = 0; i < n; off += segs[i].len, i++) {
 		if (copy_kept(q, &segs[i], buf + off, to_guest))
 			continue;
@@ -170,6 +173,7 @@ static enum xpv_blkback_verdict fetch_indirect(struct blk_queue *q,
 		return XPV_BLKBACK_BAD_NSEG;
 	for (i = 0; i < req->nr_indirect; i++)
 		pages[i] = (struct xpv_blkback_seg){ req->indirect_grefs[i], 0, PAGE };
+	blk_pgrant_prepare(q, pages, req->nr_indirect);
 	if (copy_segs(q, pages, req->nr_indirect, (uint8_t *)q->indirect, false))
 		return XPV_BLKBACK_BAD_GREF;
 	return xpv_blkback_parse_indirect(req, &q->vbd->geom, q->indirect, segs);
@@ -191,13 +195,64 @@ static enum xpv_blkback_verdict check(struct blk_queue *q,
 	}
 	if (v != XPV_BLKBACK_OK)
 		q->stats.bad[v]++;
+	else
+		blk_pgrant_prepare(q, segs, req->nr_segs);	/* once per request */
 	return v;
+}
+
+/*
+ * The request's segments as pieces of the guest's kept pages, in q->iov:
+ * how many, or 0 when one of them is not kept (persistent grants off, or
+ * past the bound).
+ */
+static int kept_iov(struct blk_queue *q, const struct xpv_blkback_req *req)
+{
+	unsigned int i;
+	uint8_t *page;
+
+	if (!q->pgrants.slots || !req->nr_segs || req->nr_segs > UIO_MAXIOV)
+		return 0;
+	for (i = 0; i < req->nr_segs; i++) {
+		page = blk_pgrant_page(q, q->segs[i].gref);
+		if (!page)
+			return 0;
+		q->iov[i] = (struct iovec){ page + q->segs[i].offset, q->segs[i].len };
+	}
+	return (int)i;
+}
+
+/*
+ * Move the request's data straight between the disk and the guest's kept
+ * pages, with no bounce buffer, when the driver can and every segment is
+ * kept: true, with the outcome in @err; false: go through the buffer.
+ */
+static bool direct(struct blk_queue *q, const struct xpv_blkback_req *req,
+		   bool write, int *err)
+{
+	struct blk_disk *k = &q->vbd->disk;
+	uint64_t off = req->sector << XPV_BLKIF_SECTOR_SHIFT;
+	int n;
+
+	if (!(write ? k->drv->writev : k->drv->readv))
+		return false;
+	n = kept_iov(q, req);
+	if (!n)
+		return false;
+	*err = write ? blk_disk_writev(k, q->iov, n, off) : blk_disk_readv(k, q->iov, n, off);
+	if (*err)
+		q->stats.disk_errors++;
+	else
+		q->stats.direct++;
+	return true;
 }
 
 static int do_read(struct blk_queue *q, const struct xpv_blkback_req *req)
 {
 	size_t len = req->nr_sectors << XPV_BLKIF_SECTOR_SHIFT;
 	int err;
+
+	if (direct(q, req, false, &err))
+		return err;
 
 	err = blk_disk_read(&q->vbd->disk, q->buf, len,
 			    req->sector << XPV_BLKIF_SECTOR_SHIFT);
@@ -212,6 +267,9 @@ static int do_write(struct blk_queue *q, const struct xpv_blkback_req *req)
 {
 	size_t len = req->nr_sectors << XPV_BLKIF_SECTOR_SHIFT;
 	int err;
+
+	if (direct(q, req, true, &err))
+		return err;
 
 	err = copy_segs(q, q->segs, req->nr_segs, q->buf, false);
 	if (err)

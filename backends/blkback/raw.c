@@ -96,6 +96,16 @@ static int raw_write(struct blk_disk *k, const void *buf, size_t len, uint64_t o
 	return blk_pwrite_full(k->fd, buf, len, off);
 }
 
+static int raw_readv(struct blk_disk *k, struct iovec *iov, int n, uint64_t off)
+{
+	return blk_preadv_full(k->fd, iov, n, off);
+}
+
+static int raw_writev(struct blk_disk *k, struct iovec *iov, int n, uint64_t off)
+{
+	return blk_pwritev_full(k->fd, iov, n, off);
+}
+
 static int raw_discard(struct blk_disk *k, uint64_t off, uint64_t len)
 {
 	return blk_punch(k->fd, off, len);
@@ -106,6 +116,8 @@ const struct blk_driver blk_driver_raw = {
 	.open = raw_open,
 	.read = raw_read,
 	.write = raw_write,
+	.readv = raw_readv,
+	.writev = raw_writev,
 	.flush = blk_fd_flush,
 	.discard = raw_discard,
 	.submit = blk_aio_submit_fd,

@@ -262,6 +262,7 @@ static void add_stats(struct blk_stats *to, const struct blk_stats *s)
 	to->discards += s->discards;
 	to->pgrants += s->pgrants;
 	to->pgrants_refused += s->pgrants_refused;
+	to->direct += s->direct;
 }
 
 static void vbd_disconnect(struct xpv_bdev *d)
@@ -331,10 +332,11 @@ static void vbd_dump(struct xpv_bdev *d)
 		" grant errors, %" PRIu64 " disk errors, %" PRIu64 " ring violations; "
 		"done: %" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64 " flushes, %"
 		PRIu64 " discards; %" PRIu64 " indirect requests; %" PRIu64
-		" persistent grants mapped, %" PRIu64 " refused",
+		" persistent grants mapped, %" PRIu64 " refused; %" PRIu64
+		" requests with no bounce buffer",
 		d->path, v->nr_queues, s.requests, bad, s.grant_errors,
 		s.disk_errors, s.broken, s.reads, s.writes, s.flushes, s.discards,
-		s.indirect, s.pgrants, s.pgrants_refused);
+		s.indirect, s.pgrants, s.pgrants_refused, s.direct);
 }
 
 const struct xpv_bdev_ops blk_vbd_ops = {

@@ -5,8 +5,10 @@
  * its data moved by memcpy (no grant copy for them), the table stays
  * within its bound, refs that do not map are grant-copied, a frontend
  * that lies about the feature stops costing map attempts, and every page
- * is unmapped when the queue goes. Served synchronously (-a 0): the
- * asynchronous path moves data through the same copy_segs().
+ * is unmapped when the queue goes. Served synchronously (-a 0), where a
+ * raw disk's requests whose pages are all kept go straight between the
+ * file and those pages (preadv/pwritev); the asynchronous path moves data
+ * through the same copy_segs() as the bounce-buffer one.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -116,6 +118,7 @@ static void test_pgrant_data_by_memcpy(void **state)
 	assert_int_equal(queue0()->stats.pgrants, 3);
 	assert_int_equal(fx->live_pages, RING_PAGES + 3);
 	assert_int_equal(fx->gnt_map_calls, 2);	/* the ring, then the 3 pages at once */
+	assert_int_equal(queue0()->stats.direct, 2);	/* raw: no bounce buffer either */
 }
 
 /* The same page at two offsets of one request maps once. */
@@ -156,6 +159,7 @@ static void test_pgrant_bound(void **state)
 		assert_memory_equal(disk + i * 4096, mem[i], 4096);
 	assert_int_equal(queue0()->stats.pgrants, 2);
 	assert_int_equal(fx->gnt_copy_calls, 1);	/* the third page */
+	assert_int_equal(queue0()->stats.direct, 0);	/* through the buffer */
 	assert_int_equal(fx->live_pages, RING_PAGES + 2);
 }
 
