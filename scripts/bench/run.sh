@@ -22,6 +22,8 @@
 # ref:METRIC is the machine's, not either side's (dom0's copy rates from
 # xpv-copyrate): its row has a median and spread and no ratio, so the
 # rows beside it can be read as a fraction of what the machine can do.
+# A number behind warmup: is a warm-up round's (first connects pay for
+# pools and caches either side keeps afterwards): measured, not counted.
 #
 # Usage: run.sh [--runs N] [BENCH...]   (default: every tests/bench/*)
 # Output: a table on stdout and in $XPV_BUILD/bench/results.md (and
@@ -123,7 +125,7 @@ run_interleaved() {
 		FAILED+=("$name (run $run: scenario failed, see $rundir/result.txt)")
 		return 1
 	fi
-	bench_lines "$rundir" >"$rundir/bench.values"
+	bench_lines "$rundir" | sed '/^warmup:/d' >"$rundir/bench.values"
 	split_refs "$rundir/bench.values" "$OUT/$name" >"$rundir/sides.values"
 	sed -n 's/^ours://p' "$rundir/sides.values" >>"$OUT/$name/ours.values"
 	sed -n 's/^base://p' "$rundir/sides.values" >>"$OUT/$name/base.values"

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The rounds of the block bench: one raw image on tmpfs, served ROUNDS
-# times by xpv-blkback (as the guest's xvdb) and then by dom0's xen-blkback
-# (xvdc), one backend running at a time (measure: io.sh).
+# times (after warm-up round 0) by xpv-blkback (as the guest's xvdb) and
+# then by dom0's xen-blkback (xvdc), one backend running at a time
+# (measure: io.sh).
 . /usr/local/lib/blk-bench.sh
 IMG=/var/lib/xpv/bench.img
 exec 3>&1	# the console: check keeps a command's output in a file
@@ -15,7 +16,7 @@ mount -t tmpfs -o size=300m tmpfs /var/lib/xpv
 truncate -s ${MIB}M "$IMG"
 guest_wait 'XPV-VALUE ready ' 300 >/dev/null || exit 1
 copy_reference
-for r in $(seq $ROUNDS); do
+for r in 0 $(seq $ROUNDS); do
 	check "ours-$r-backend" use_ours &&
 		check "ours-$r" measure "ours-$r" xvdb "$(xl_disk xpv xvdb rw "$IMG")" &&
 		check "base-$r-backend" use_base &&
