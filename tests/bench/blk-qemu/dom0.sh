@@ -53,7 +53,7 @@ step() {
 # /var/lib/xpv: the runner's tmpfs, which holds xvda's image (DISKS)
 check raw-image dd if=/dev/zero of="$RAW" bs=1M count=$MIB
 guest_wait 'XPV-VALUE ready ' 300 >/dev/null || exit 1
-for r in $(seq $ROUNDS); do
+for r in 0 $(seq $ROUNDS); do	# 0: warm-up (guest.sh)
 	for s in $STEPS; do
 		# shellcheck disable=SC2046 # the step's four words
 		step "$r" $(step_words "$s") || break 2
