@@ -2,24 +2,29 @@
 /*
  * The request path of xpv-blkback, modelled on QEMU's xen-block dataplane:
  * copy a request off the ring (xpv_ring_consume), check it
- * (xpv_blkback_parse), move its data by grant copy through the queue's
- * bounce buffer, and answer it. Every failure - a malformed request, a
- * grant the guest revoked, a disk error - becomes the status of that one
- * response and a counter; none stops the queue. Only a ring whose indices
- * break the protocol stops it: the ring latches broken, the device reports
- * the error and moves to Closing.
+ * (xpv_blkback_parse), move its data, and answer it. Data reaches the
+ * guest's pages by grant copy, or by memcpy through the pages of its
+ * persistent grants, mapped when the request is taken and kept (pgrant.c);
+ * it goes through a bounce buffer, except that a raw disk served
+ * synchronously reads and writes straight into the kept pages when all of
+ * a request's pages are kept (direct()). Every failure - a malformed
+ * request, a grant the guest revoked, a disk error - becomes the status of
+ * that one response and a counter; none stops the queue. Only a ring whose
+ * indices break the protocol stops it: the ring latches broken, the device
+ * reports the error and moves to Closing.
  *
  * Two ways to serve, chosen per turn of a queue:
  *   synchronous  the request is read or written through the disk's driver
  *                before the next is taken, through the queue's one bounce
- *                buffer (qcow2, nbd; every disk without the worker's
- *                io_uring, which takes -a N: off by default)
+ *                buffer or direct (every disk without the worker's
+ *                io_uring, which takes -a N: off by default; qcow2, nbd)
  *   asynchronous the driver's submit op (raw) queues the I/O on the
  *                worker's io_uring (aio.c) and the next request is taken:
  *                up to max_inflight per queue, each in a slot of its own
- *                with its own bounce buffer (struct blk_ioreq), freed when
- *                it is answered. The fairness budget bounds what a turn
- *                takes either way.
+ *                with its own bounce buffer (struct blk_ioreq), given back
+ *                when it is answered (a few are kept for the next ones:
+ *                get_buf). The fairness budget bounds what a turn takes
+ *                either way.
  *
  * Restart safety: a daemon killed and started again reads every slot past
  * rsp_prod as a request. So responses are published in ring order: a
