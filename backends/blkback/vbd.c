@@ -328,12 +328,13 @@ static void vbd_dump(struct xpv_bdev *d)
 		add_stats(&s, &v->queues[i].stats);
 	for (i = 0; i < XPV_BLKBACK_NR_VERDICTS; i++)
 		bad += (unsigned int)s.bad[i];
+	/* the e2e scenarios read "N <word>" off this line: no word twice */
 	xpv_log("%s: %u queue(s), %" PRIu64 " requests, %u refused, %" PRIu64
 		" grant errors, %" PRIu64 " disk errors, %" PRIu64 " ring violations; "
 		"done: %" PRIu64 " reads, %" PRIu64 " writes, %" PRIu64 " flushes, %"
 		PRIu64 " discards; %" PRIu64 " indirect requests; %" PRIu64
-		" persistent grants mapped, %" PRIu64 " refused; %" PRIu64
-		" requests with no bounce buffer",
+		" persistent grants kept, %" PRIu64 " would not map; %" PRIu64
+		" served direct",
 		d->path, v->nr_queues, s.requests, bad, s.grant_errors,
 		s.disk_errors, s.broken, s.reads, s.writes, s.flushes, s.discards,
 		s.indirect, s.pgrants, s.pgrants_refused, s.direct);
