@@ -182,18 +182,18 @@ int blk_disk_write(struct blk_disk *k, const void *buf, size_t len, uint64_t off
 }
 
 /**
- * blk_disk_readv() - read into the pieces of @iov, for a driver that can
- * (raw); -EOPNOTSUPP for the others, which read into one buffer
+ * blk_disk_readv() - read into the pieces of @iov; only for a driver with
+ * a readv op (raw: the caller checks), the others read into one buffer
  */
 int blk_disk_readv(struct blk_disk *k, struct iovec *iov, int n, uint64_t off)
 {
-	return k->drv->readv ? k->drv->readv(k, iov, n, off) : -EOPNOTSUPP;
+	return k->drv->readv(k, iov, n, off);
 }
 
 /** blk_disk_writev() - blk_disk_readv()'s twin for writes */
 int blk_disk_writev(struct blk_disk *k, struct iovec *iov, int n, uint64_t off)
 {
-	return k->drv->writev ? k->drv->writev(k, iov, n, off) : -EOPNOTSUPP;
+	return k->drv->writev(k, iov, n, off);
 }
 
 int blk_disk_flush(struct blk_disk *k)

@@ -5,7 +5,7 @@
  * copies each request's data through them; the pages a request names
  * that we do not keep yet are mapped in one gnt_map call and kept until
  * the queue goes, so a request's data moves by memcpy instead of a grant
- * copy (dom0's grant copy runs at about a sixth of its memcpy rate: make
+ * copy (dom0's grant copy runs at about a fifth of its memcpy rate: make
  * bench's reference rows).
  *
  * The guest chooses the refs, so the table is bounded: at most
@@ -127,7 +127,7 @@ static bool map_keep(struct blk_queue *q, const uint32_t *refs, unsigned int m)
 		return false;
 	p->regions[p->nr_regions++] = (struct blk_pregion){ base, m };
 	for (i = 0; i < m; i++)
-		*slot_of(p, refs[i]) = (struct blk_pgrant){ refs[i], base + (size_t)i * 4096 };
+		*slot_of(p, refs[i]) = (struct blk_pgrant){ refs[i], base + (size_t)i * XPV_BLKIF_PAGE_SIZE };
 	p->nr += m;
 	q->stats.pgrants += m;
 	return true;
