@@ -77,10 +77,12 @@ load_conf() {
 }
 
 # bench_lines RUNDIR: "METRIC VALUE UNIT" for every XPV-BENCH line the guest
-# (through dom0's copy of its console) or dom0 printed on the serial line.
+# (through dom0's copy of its console) or dom0 printed on the serial line,
+# but a warm-up round's (warmup:METRIC).
 bench_lines() {
 	tr -d '\r' <"$1/serial.log" |
-		sed -n -E 's/^.*XPV-BENCH ([^ ]+) ([-+0-9.eE]+) ([^ ]+) *$/\1 \2 \3/p'
+		sed -n -E 's/^.*XPV-BENCH ([^ ]+) ([-+0-9.eE]+) ([^ ]+) *$/\1 \2 \3/p' |
+		sed '/^warmup:/d'	# a warm-up round's: not counted
 }
 
 # run_variant NAME KIND RUN: one boot of the scenario; its numbers are
@@ -125,7 +127,7 @@ run_interleaved() {
 		FAILED+=("$name (run $run: scenario failed, see $rundir/result.txt)")
 		return 1
 	fi
-	bench_lines "$rundir" | sed '/^warmup:/d' >"$rundir/bench.values"
+	bench_lines "$rundir" >"$rundir/bench.values"
 	split_refs "$rundir/bench.values" "$OUT/$name" >"$rundir/sides.values"
 	sed -n 's/^ours://p' "$rundir/sides.values" >>"$OUT/$name/ours.values"
 	sed -n 's/^base://p' "$rundir/sides.values" >>"$OUT/$name/base.values"
