@@ -25,6 +25,10 @@
 #       3 the hard timeout hit; QEMU was killed
 #       4 QEMU itself failed to start
 # The last line on stderr says which ("boot: ..."); so does LOG.verdict.
+# Environment: XPV_QEMU_GDB=PORT opens QEMU's gdbstub on 127.0.0.1:PORT
+# (gdb, scripts/harness/profile.py); XPV_QEMU_EXTRA adds QEMU options,
+# e.g. "-icount shift=0,sleep=off": the guest's clock then counts executed
+# instructions, so a timing compares work without the host's noise.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -75,6 +79,11 @@ qemu_cmd() {
 		-kernel "$XEN" -append "$XEN_ARGS" -initrd "$(modules)")
 	[ -z "$DISK" ] ||
 		QEMU+=(-drive "file=$DISK,format=raw,if=virtio,snapshot=on,cache=unsafe")
+	# a gdbstub on this local port, for gdb or scripts/harness/profile.py
+	[ -z "${XPV_QEMU_GDB:-}" ] || QEMU+=(-gdb "tcp:127.0.0.1:$XPV_QEMU_GDB")
+	# more options, split at blanks (e.g. "-icount shift=0,sleep=off")
+	# shellcheck disable=SC2206
+	[ -z "${XPV_QEMU_EXTRA:-}" ] || QEMU+=($XPV_QEMU_EXTRA)
 }
 
 # stamp: copy stdin to stdout, each line prefixed with seconds since start;
