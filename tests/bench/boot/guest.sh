@@ -19,6 +19,9 @@ bench mem-used-at-init "$(mem_used_kib)" KiB
 timed mmap xpv-mmtest mmap 100 4
 timed fork xpv-mmtest fork 20 4
 timed exec xpv-mmtest exec 300 /bin/true
+# what a fork+exec costs in page faults, each a trip through Xen
+check exec-faults xpv-mmtest exec-faults 50 /bin/true &&
+	bench exec-faults "$(cat /tmp/check-exec-faults.out)" faults
 
 shell_loop() {
 	local i=0 start
