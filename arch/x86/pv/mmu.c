@@ -8,11 +8,11 @@
  *  - A page is a page table (L1..L4) or writable, never both: every page
  *    table is read-only in every mapping before Xen will use it, and an
  *    update that would map a page table writable is refused.
- *  - Live L1 entries may be written directly: Xen traps the write to the
- *    read-only page and checks it (VMASST_TYPE_writable_pagetables); in
- *    a lazy-MMU run they are queued like the rest. Entries of live L2-L4
- *    pages always go through mmu_update, queued and issued in one call
- *    when the lazy-MMU run ends.
+ *  - Entries of live (pinned) tables go through mmu_update, queued in a
+ *    lazy-MMU run and issued in one call when it ends. Xen would trap and
+ *    emulate a plain store to a live L1 (VMASST_TYPE_writable_pagetables),
+ *    but the trap costs more than the hypercall. Tables being built (an
+ *    mm not pinned yet) are plain writable pages: plain stores.
  *  - cr3 is MMUEXT_NEW_BASEPTR with the machine frame of the top table.
  *  - Other CPUs' TLBs are flushed by Xen (MMUEXT_TLB_FLUSH_MULTI and
  *    MMUEXT_INVLPG_MULTI with a mask of vCPUs; vCPU n is CPU n): no IPI.
@@ -156,23 +156,45 @@ static void mmu_queue_write(void *entry, u64 val)
 }
 
 /*
- * A PTE write is a plain store: a live L1 is read-only and Xen emulates
- * the store. In a lazy-MMU run (fork, mprotect, munmap) the writes to a
- * pinned user L1 are queued as mmu_updates instead: one hypercall per
- * batch rather than one trap and emulation per entry.
+ * A PTE of a pinned user L1 goes through mmu_update: one hypercall (or a
+ * share of one, queued in a lazy-MMU run: fork, mprotect, munmap). A plain
+ * store would work too, Xen traps and emulates it, but the fault and the
+ * emulation cost more than the hypercall (the boot bench's exec loop ran
+ * 7% fewer instructions with it, counted with QEMU's -icount). Other PTEs
+ * (unpinned tables being built, the kernel's own) are plain stores.
  */
 static void xpv_set_pte(pte_t *ptep, pte_t pte)
 {
-	if (after_bootmem && paravirt_get_lazy_mode() == PARAVIRT_LAZY_MMU &&
-	    PagePinned(virt_to_page(ptep))) {
+	if (after_bootmem && PagePinned(virt_to_page(ptep)))
 		mmu_queue_write(ptep, pte.pte);
-		return;
-	}
-	WRITE_ONCE(*ptep, pte);
+	else
+		WRITE_ONCE(*ptep, pte);
 }
 
-static void xpv_set_pmd(pmd_t *pmdp, pmd_t pmd) { mmu_queue_write(pmdp, pmd.pmd); }
-static void xpv_set_pud(pud_t *pudp, pud_t pud) { mmu_queue_write(pudp, pud.pud); }
+/* Is the page holding @va mapped writable: not (yet) a table Xen checks? */
+static bool page_writable(const void *va)
+{
+	unsigned int level;
+	pte_t *pte = lookup_address((unsigned long)va, &level);
+
+	return pte && (pte_flags(*pte) & _PAGE_RW);
+}
+
+/*
+ * An L2-L4 entry: a plain store into a table still being built (an mm
+ * not pinned yet: exec, fork), through Xen into a live one, which Xen
+ * will not emulate a store to.
+ */
+static void table_write(void *entry, u64 val)
+{
+	if (page_writable(entry))
+		WRITE_ONCE(*(u64 *)entry, val);
+	else
+		mmu_queue_write(entry, val);
+}
+
+static void xpv_set_pmd(pmd_t *pmdp, pmd_t pmd) { table_write(pmdp, pmd.pmd); }
+static void xpv_set_pud(pud_t *pudp, pud_t pud) { table_write(pudp, pud.pud); }
 
 /* L4 entries; a user slot of a pgd with a user companion goes there too. */
 static void xpv_set_p4d(p4d_t *p4dp, p4d_t p4d)
@@ -181,12 +203,12 @@ static void xpv_set_p4d(p4d_t *p4dp, p4d_t p4d)
 	pgd_t *pgd = (pgd_t *)((unsigned long)p4dp & PAGE_MASK);
 	pgd_t *user;
 
-	mmu_queue_write(p4dp, native_p4d_val(p4d));
+	table_write(p4dp, native_p4d_val(p4d));
 	if (pgd == init_top_pgt || slot >= XPV_USER_PGD_SLOTS)
 		return;
 	user = xpv_user_pgd(pgd);
 	if (user)
-		mmu_queue_write(&user[slot], native_p4d_val(p4d));
+		table_write(&user[slot], native_p4d_val(p4d));
 }
 
 static void xpv_lazy_mmu_leave(void)
@@ -213,14 +235,12 @@ u64 xpv_kernel_pte(const void *va, bool ro)
 	return (xpv_virt_to_machine(va) & PAGE_MASK) | flags;
 }
 
-/* Make the (only) mapping of a kernel page read-only or writable again. */
-int xpv_set_page_ro(void *va, bool ro)
+static int set_page_ro(void *va, bool ro, unsigned long flush)
 {
 	long rc;
 
 	mmu_queue_flush();
-	rc = xpv_update_va_mapping((unsigned long)va, xpv_kernel_pte(va, ro),
-				   UVMF_INVLPG);
+	rc = xpv_update_va_mapping((unsigned long)va, xpv_kernel_pte(va, ro), flush);
 	if (rc)
 		xpv_early_printf("xpv: make %px (mfn %#lx) %s: %ld\n", va,
 				 xpv_virt_to_machine(va) >> PAGE_SHIFT,
@@ -228,16 +248,24 @@ int xpv_set_page_ro(void *va, bool ro)
 	return rc;
 }
 
+/* Make the (only) mapping of a kernel page read-only or writable again. */
+int xpv_set_page_ro(void *va, bool ro)
+{
+	return set_page_ro(va, ro, UVMF_INVLPG);
+}
+
 /*
  * A new table page of a live (pinned) mm must be read-only before the
  * entry that links it is written; an unpinned mm's stay writable until
- * pin.c pins the whole mm.
+ * pin.c pins the whole mm. No TLB flush: Xen flushes any writable entry
+ * that could be left before it takes the page as a table
+ * (XPV_TABLE_FLUSH, pv.h).
  */
 static void xpv_alloc_table(struct mm_struct *mm, unsigned long pfn)
 {
 	if (!xpv_mm_pinned(mm))
 		return;
-	xpv_set_page_ro(__va(PFN_PHYS(pfn)), true);
+	set_page_ro(__va(PFN_PHYS(pfn)), true, XPV_TABLE_FLUSH);
 	if (mm != &init_mm)
 		SetPagePinned(pfn_to_page(pfn));
 }
@@ -250,11 +278,9 @@ static void xpv_alloc_table(struct mm_struct *mm, unsigned long pfn)
 static void xpv_release_table(unsigned long pfn)
 {
 	void *va = __va(PFN_PHYS(pfn));
-	unsigned int level;
-	pte_t *pte = lookup_address((unsigned long)va, &level);
 
-	if (!pte || !(pte_flags(*pte) & _PAGE_RW))
-		xpv_set_page_ro(va, false);
+	if (!page_writable(va))
+		set_page_ro(va, false, XPV_TABLE_FLUSH);
 	if (after_bootmem)
 		ClearPagePinned(pfn_to_page(pfn));
 }

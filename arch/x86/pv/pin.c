@@ -80,7 +80,7 @@ static void queue_table(void *table, bool pin)
 	mc->op = __HYPERVISOR_update_va_mapping;
 	mc->args[0] = (unsigned long)table;
 	mc->args[1] = pte;
-	mc->args[2] = UVMF_INVLPG;
+	mc->args[2] = XPV_TABLE_FLUSH;
 	if (pin)
 		SetPagePinned(virt_to_page(table));
 	else
@@ -131,17 +131,20 @@ static int walk_mm(struct mm_struct *mm, bool pin)
 	return rc;
 }
 
+/* Pin or unpin a pgd and its user companion: one hypercall. */
 static int pin_op(unsigned int cmd, pgd_t *pgd)
 {
-	struct mmuext_op op = {
-		.cmd = cmd,
-		.arg1.mfn = xpv_virt_to_machine(pgd) >> PAGE_SHIFT,
+	struct mmuext_op op[2] = {
+		{ .cmd = cmd, .arg1.mfn = xpv_virt_to_machine(pgd) >> PAGE_SHIFT },
+		{ .cmd = cmd,
+		  .arg1.mfn = xpv_virt_to_machine(xpv_user_pgd(pgd)) >> PAGE_SHIFT },
 	};
-	long rc = xpv_mmuext_op(&op, 1, NULL);
+	unsigned int done = 0;
+	long rc = xpv_mmuext_op(op, 2, &done);
 
 	if (rc)
-		pr_err("xpv: mmuext %u of pgd mfn %#lx: %ld\n", cmd,
-		       op.arg1.mfn, rc);
+		pr_err("xpv: mmuext %u of pgd mfn %#lx (%u of 2 done): %ld\n",
+		       cmd, (unsigned long)op[0].arg1.mfn, done, rc);
 	return rc;
 }
 
@@ -149,9 +152,7 @@ static void pin_mm(struct mm_struct *mm)
 {
 	if (xpv_mm_pinned(mm))
 		return;
-	if (walk_mm(mm, true) ||
-	    pin_op(MMUEXT_PIN_L4_TABLE, mm->pgd) ||
-	    pin_op(MMUEXT_PIN_L4_TABLE, xpv_user_pgd(mm->pgd)))
+	if (walk_mm(mm, true) || pin_op(MMUEXT_PIN_L4_TABLE, mm->pgd))
 		panic("xpv: cannot pin the page tables of a new mm (in %s[%d])\n",
 		      current->comm, task_pid_nr(current));
 }
@@ -159,7 +160,6 @@ static void pin_mm(struct mm_struct *mm)
 /* No CPU may have @mm's tables loaded. */
 static void unpin_mm(struct mm_struct *mm)
 {
-	pin_op(MMUEXT_UNPIN_TABLE, xpv_user_pgd(mm->pgd));
 	pin_op(MMUEXT_UNPIN_TABLE, mm->pgd);
 	walk_mm(mm, false);
 }

@@ -96,6 +96,15 @@ u64 xpv_kernel_pte(const void *va, bool ro);
 
 /* pin.c; L4 slots below 256 map user space, the rest is kernel and Xen */
 #define XPV_USER_PGD_SLOTS	256
+
+/*
+ * The TLB flush a page-table page's read-only or writable transition
+ * needs: none. Before Xen takes a page as a table it flushes every TLB
+ * that may still hold a writable entry for it (the page's type change);
+ * a stale read-only entry once the page is writable again costs at most
+ * a spurious fault, which Xen resolves.
+ */
+#define XPV_TABLE_FLUSH		UVMF_NONE
 void __init xpv_pin_ops_init(void);
 bool xpv_mm_pinned(struct mm_struct *mm);
 pgd_t *xpv_user_pgd(pgd_t *pgd);
