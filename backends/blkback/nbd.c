@@ -353,10 +353,23 @@ static void notify(struct nbd_disk *n, short revents)
 
 static bool on_socket(struct xpv_fdw *w);
 
+/*
+ * The loop polls h's socket for what libnbd waits for. The socket can
+ * change while connecting (libnbd tries a TCP server's addresses in
+ * turn): watched again then. ENOMEM: the stall time finds the silence.
+ */
 static void watch_socket(struct nbd_disk *n)
 {
-	if (n->be)	/* ENOMEM: the stall time finds the silence */
-		n->sock_w = xpv_fd_watch(n->be, nbd_aio_get_fd(n->h), on_socket, n);
+	int fd = nbd_aio_get_fd(n->h);
+
+	if (n->sock_w && n->sock_w->fd != fd) {
+		xpv_fd_unwatch(n->sock_w);
+		n->sock_w = NULL;
+	}
+	if (!n->sock_w && fd >= 0)
+		n->sock_w = xpv_fd_watch(n->be, fd, on_socket, n);
+	if (n->sock_w)
+		xpv_fd_events(n->sock_w, events_of(n->h));
 }
 
 /*
@@ -452,7 +465,6 @@ static void attempt(struct nbd_disk *n)
 		return retry_later(n);
 	n->link = LINK_CONNECTING;
 	n->since = xpv_now_ms();
-	watch_socket(n);
 }
 
 /* The same export as before: its size, and writable if the disk writes. */
@@ -559,12 +571,14 @@ static uint64_t next_due(const struct nbd_disk *n)
 	}
 }
 
+/* Served from the loop: wait there for the socket and the next due time. */
 static void rearm(struct nbd_disk *n)
 {
-	if (n->sock_w)
-		xpv_fd_events(n->sock_w, events_of(n->h));
-	if (n->timer_w)
-		xpv_timer_set(n->timer_w, next_due(n));
+	if (!n->be)
+		return;
+	if (n->h)
+		watch_socket(n);
+	xpv_timer_set(n->timer_w, next_due(n));
 }
 
 /* After every event: move the disk on as far as it goes, then wait. */
@@ -717,8 +731,6 @@ static int nbd_disk_attach(struct blk_disk *k, struct xpv_backend *be)
 	if (!n->timer_w)
 		return -errno;
 	n->be = be;
-	if (n->h)
-		watch_socket(n);
 	k->max_inflight = blk_config.nbd_max_inflight;
 	rearm(n);
 	return 0;
