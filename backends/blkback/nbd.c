@@ -489,7 +489,7 @@ static void connected(struct nbd_disk *n)
 	}
 	n->link = LINK_UP;
 	if (n->lost_at)
-		xpv_log("%s: connected again (reconnect %u; %u commands to issue again; %llu writes were not flushed yet)",
+		xpv_log("%s: connected again (reconnect %u; %u commands to issue; %llu writes were not flushed yet)",
 			n->uri, ++n->reconnects, unanswered(n),
 			(unsigned long long)n->unflushed);
 	n->lost_at = 0;
@@ -520,10 +520,8 @@ static bool step_connecting(struct nbd_disk *n, uint64_t now)
 	}
 	if (shaking && now - n->since < blk_config.nbd_stall_ms)
 		return false;
-	if (shaking)
+	if (shaking)	/* else it died: notify() said why */
 		blk_disk_why(n->k, -ETIMEDOUT, "no handshake within the stall time");
-	else
-		blk_disk_why(n->k, lib_err(), "%s", lib_msg());
 	hang_up(n);
 	retry_later(n);
 	return true;

@@ -5,19 +5,20 @@
 # make), then the server is started again on the same image and the guest
 # told. Afterwards every acknowledged chunk is in the image, the daemon
 # logged the loss and the reconnection and no failed request, it issued
-# several commands again on the new connection (the guest's readers and
+# several waiting commands on the new connection (the guest's readers and
 # writer had requests waiting at once), and the guest's worker is the one
 # it started with.
 . /scenario/blk-dom0.sh
 
 # reissued_at_least N: the daemon's first reconnection issued N or more
-# commands again (the count its "connected again" line gives).
+# waiting commands (the count its "connected again" line gives: those
+# unanswered when the server died, and any that came while it was away).
 reissued_at_least() {
 	local n
-	n=$(sed -n 's/.*connected again (reconnect [0-9]*; \([0-9]*\) commands to issue again.*/\1/p' \
+	n=$(sed -n 's/.*connected again (reconnect [0-9]*; \([0-9]*\) commands to issue;.*/\1/p' \
 		"$LOG" | head -n1)
 	grep 'connection lost' "$LOG" | head -n1
-	echo "commands issued again: ${n:-none}"
+	echo "commands issued on the new connection: ${n:-none}"
 	[ -n "$n" ] && [ "$n" -ge "$1" ]
 }
 
