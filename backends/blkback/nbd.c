@@ -110,7 +110,8 @@ struct nbd_disk {
 	unsigned int pause;		/* ms: before the try after it */
 	struct xpv_backend *be;		/* the loop serving us; NULL: sync only */
 	struct xpv_fdw *sock_w;		/* h's socket, watched */
-	struct xpv_fdw *timer_w;	/* due at next_due() */
+	struct xpv_fdw *timer_w;	/* due at next_due() or before */
+	uint64_t armed;			/* ms: timer_w's due time; 0: none */
 };
 
 void (*blk_nbd_test_issue)(enum blk_nbd_op op, unsigned int on_connection);
@@ -569,14 +570,24 @@ static uint64_t next_due(const struct nbd_disk *n)
 	}
 }
 
-/* Served from the loop: wait there for the socket and the next due time. */
+/*
+ * Served from the loop: wait there for the socket and the next due time.
+ * A timer due earlier stays (it fires, finds nothing due, and is set
+ * again): not a system call per answer for the stall time.
+ */
 static void rearm(struct nbd_disk *n)
 {
+	uint64_t due;
+
 	if (!n->be)
 		return;
 	if (n->h)
 		watch_socket(n);
-	xpv_timer_set(n->timer_w, next_due(n));
+	due = next_due(n);
+	if (!due || (n->armed && n->armed <= due))
+		return;
+	n->armed = due;
+	xpv_timer_set(n->timer_w, due);
 }
 
 /* After every event: move the disk on as far as it goes, then wait. */
@@ -603,11 +614,13 @@ static bool on_socket(struct xpv_fdw *w)
 
 static bool on_timer(struct xpv_fdw *w)
 {
+	struct nbd_disk *n = w->arg;
 	uint64_t ticks;
 
 	if (read(w->fd, &ticks, sizeof(ticks)) < 0)
 		ticks = 0;	/* EAGAIN: re-armed since it fired */
-	service(w->arg);
+	n->armed = 0;
+	service(n);
 	return false;
 }
 
