@@ -13,10 +13,13 @@
  * by memcpy through its pool pages, mapped once and kept until the queue
  * goes (pgrant.c, bounded per queue; refs past the bound are copied).
  *
- * With -a N (off by default: slower so far, see Kconfig) a driver with a
- * submit op (raw) is served asynchronously through the worker's io_uring
- * (aio.c), many requests in flight per queue, each with its own buffer
- * (struct blk_ioreq), answered in ring order (io.c); the others
+ * A driver with a submit op is served asynchronously when its disk says
+ * how many requests may be in flight per queue (k->max_inflight, set when
+ * the disk is attached to the loop): raw through the worker's io_uring
+ * with -a N (aio.c; off by default: slower so far, see Kconfig), nbd
+ * through libnbd's asynchronous calls (nbd.c; -N, on by default). Each
+ * request in flight has its own buffer (struct blk_ioreq), and they are
+ * answered in ring order (io.c); the other disks are served
  * synchronously, one request at a time, through a per-queue buffer. dom0
  * may move a running disk onto a new overlay (snapshot.c) once the disk's
  * requests in flight are drained.
@@ -42,7 +45,8 @@ struct blk_config {
 	bool discard;			/* offer feature-discard where it works */
 	unsigned int nbd_retry_ms;	/* reconnect to a lost NBD server this long */
 	unsigned int nbd_stall_ms;	/* a command without progress this long: lost */
-	unsigned int max_inflight;	/* async requests per queue; 0: all sync */
+	unsigned int max_inflight;	/* raw: io_uring requests per queue; 0: sync */
+	unsigned int nbd_max_inflight;	/* nbd: requests in flight per queue; 0: sync */
 	unsigned int max_pgrants;	/* persistent grants per queue; 0: off */
 };
 
@@ -58,10 +62,14 @@ struct stat;
  * lengths are bytes inside the disk, already checked against its size by
  * lib/blkif_back.c; every call completes before it returns and answers 0
  * or -errno. open sizes the disk up (struct blk_disk's geometry) and says
- * in k->why why it refuses an image. submit, optional, queues what a
- * request still needs on the worker's io_uring (aio.c) and returns at
- * once; a driver that has it is served asynchronously when the worker has
- * a ring, through the synchronous calls otherwise. readv and writev,
+ * in k->why why it refuses an image. attach, optional, ties an open disk
+ * to the loop that serves it and sets k->max_inflight. submit, optional,
+ * starts what a request still needs (raw: on the worker's io_uring,
+ * aio.c; nbd: libnbd's asynchronous calls) and returns at once, its end
+ * reported through blk_ioreq_done(); a driver that has it is served
+ * asynchronously when k->max_inflight > 0, through the synchronous calls
+ * otherwise. wait blocks until some I/O it submitted ends and hands it on
+ * (draining). readv and writev,
  * optional, move a request's data straight between the disk and the
  * guest's pages when they are all kept mapped (persistent grants), with
  * no bounce buffer; they consume @iov.
@@ -70,11 +78,13 @@ struct blk_driver {
 	const char *name;		/* the format, as the xl line spells it */
 	int (*open)(struct blk_disk *k, const char *path);
 	void (*close)(struct blk_disk *k);	/* optional; k->fd is closed after */
+	int (*attach)(struct blk_disk *k, struct xpv_backend *be);
 	int (*read)(struct blk_disk *k, void *buf, size_t len, uint64_t off);
 	int (*write)(struct blk_disk *k, const void *buf, size_t len, uint64_t off);
 	int (*flush)(struct blk_disk *k);
 	int (*discard)(struct blk_disk *k, uint64_t off, uint64_t len);
 	int (*submit)(struct blk_disk *k, struct blk_ioreq *r);
+	void (*wait)(struct blk_disk *k);
 	int (*readv)(struct blk_disk *k, struct iovec *iov, int n, uint64_t off);
 	int (*writev)(struct blk_disk *k, struct iovec *iov, int n, uint64_t off);
 };
@@ -95,6 +105,7 @@ struct blk_disk {
 	uint32_t phys_sector_size;
 	uint32_t discard_granularity;	/* bytes; 0: no discard here */
 	bool read_only;
+	unsigned int max_inflight;	/* per queue, asynchronously; 0: sync */
 	char why[160];			/* why open or a request last failed */
 };
 
@@ -103,7 +114,9 @@ int blk_disk_open(struct blk_disk *k, const char *fmt, const char *path,
 		  bool read_only, unsigned int file_sector_size);
 int blk_disk_open_backing(struct blk_disk *k, const struct blk_disk *above,
 			  const char *fmt, const char *path);
+int blk_disk_attach(struct blk_disk *k, struct xpv_backend *be);
 void blk_disk_close(struct blk_disk *k);
+void blk_disk_wait(struct blk_disk *k);
 int blk_disk_read(struct blk_disk *k, void *buf, size_t len, uint64_t off);
 int blk_disk_write(struct blk_disk *k, const void *buf, size_t len, uint64_t off);
 int blk_disk_readv(struct blk_disk *k, struct iovec *iov, int n, uint64_t off);
@@ -144,8 +157,9 @@ struct blk_vbd;
 
 /*
  * A request in flight on the asynchronous path: taken off the ring,
- * checked, its I/O on the worker's io_uring. Slots of a queue are used in
- * ring order and answered in that order (io.c). Loop thread only.
+ * checked, its I/O started by the driver's submit op (the worker's
+ * io_uring, or NBD commands). Slots of a queue are used in ring order and
+ * answered in that order (io.c). Loop thread only.
  */
 struct blk_ioreq {
 	struct blk_queue *q;
@@ -155,7 +169,8 @@ struct blk_ioreq {
 	size_t buf_len;			/* buf's size, a page multiple >= len */
 	size_t len;			/* bytes to read or write */
 	size_t done;			/* of them, done (short I/O goes on) */
-	unsigned int pending;		/* SQEs submitted, CQE not yet reaped */
+	unsigned int pending;		/* SQEs submitted, CQE not yet reaped;
+					 * nbd: 1 until its command is answered */
 	bool synced;			/* FLUSH: fsync done; DISCARD: punched */
 	bool busy;			/* I/O not finished */
 	bool finished;			/* status final, waits for earlier ones */
@@ -256,5 +271,13 @@ extern bool (*blk_aio_test_hook)(struct blk_ioreq *r, enum blk_aio_what what,
 				 int *res);
 void blk_aio_test_release(void);
 struct io_uring *blk_aio_test_ring(void);
+
+/* nbd.c, tests: each command as it is issued, with how many were on the
+ * connection before it; an answer to a request kept back while the hold
+ * hook says true, until blk_nbd_test_release() */
+enum blk_nbd_op { BLK_NBD_READ, BLK_NBD_WRITE, BLK_NBD_FLUSH, BLK_NBD_TRIM };
+extern void (*blk_nbd_test_issue)(enum blk_nbd_op op, unsigned int on_connection);
+extern bool (*blk_nbd_test_hold)(const struct blk_ioreq *r);
+void blk_nbd_test_release(struct blk_disk *k);
 
 #endif /* XPV_BLKBACK_H */

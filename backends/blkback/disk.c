@@ -8,9 +8,10 @@
  * must not make the daemon open a backing file of its choosing.
  *
  * The calls below complete every request before they return (the loop's
- * thread does the I/O): qcow2 and nbd are served that way, and raw unless
- * the daemon runs with -a N and the worker has its io_uring; then a
- * driver with a submit op (raw) is served asynchronously (io.c, aio.c).
+ * thread does the I/O): qcow2 is served that way, raw unless the daemon
+ * runs with -a N and the worker has its io_uring, nbd with -N 0. A driver
+ * with a submit op is served asynchronously once its disk is attached to
+ * the loop with k->max_inflight > 0 (io.c; raw: aio.c, nbd: nbd.c).
  * The file helpers below are shared by the file drivers.
  */
 #define _GNU_SOURCE
@@ -159,6 +160,21 @@ int blk_disk_open_backing(struct blk_disk *k, const struct blk_disk *above,
 	err = disk_open(k, fmt, path);
 	k->above = NULL;	/* the chain is checked: @above may move now */
 	return err;
+}
+
+/**
+ * blk_disk_attach() - serve @k from @be's loop: a driver that can have
+ * requests in flight sets k->max_inflight (else 0: synchronous)
+ */
+int blk_disk_attach(struct blk_disk *k, struct xpv_backend *be)
+{
+	return k->drv->attach ? k->drv->attach(k, be) : 0;
+}
+
+/** blk_disk_wait() - block until some submitted I/O of @k ends (draining) */
+void blk_disk_wait(struct blk_disk *k)
+{
+	k->drv->wait(k);
 }
 
 void blk_disk_close(struct blk_disk *k)

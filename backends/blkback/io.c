@@ -16,10 +16,11 @@
  * Two ways to serve, chosen per turn of a queue:
  *   synchronous  the request is read or written through the disk's driver
  *                before the next is taken, through the queue's one bounce
- *                buffer or direct (every disk without the worker's
- *                io_uring, which takes -a N: off by default; qcow2, nbd)
- *   asynchronous the driver's submit op (raw) queues the I/O on the
- *                worker's io_uring (aio.c) and the next request is taken:
+ *                buffer or direct (qcow2; raw without -a N, off by
+ *                default, or without the worker's io_uring; nbd with -N 0)
+ *   asynchronous the driver's submit op starts the I/O (raw: on the
+ *                worker's io_uring, aio.c; nbd: libnbd's commands, nbd.c)
+ *                and the next request is taken:
  *                up to max_inflight per queue, each in a slot of its own
  *                with its own bounce buffer (struct blk_ioreq), given back
  *                when it is answered (a few are kept for the next ones:
@@ -588,7 +589,7 @@ static bool turn_sync(struct blk_queue *q, unsigned int budget)
 	return n == budget && !xpv_ring_is_broken(&q->ring);
 }
 
-/* Asynchronous when the worker has a ring and the driver a submit op. */
+/* Asynchronous when the disk takes requests in flight (slots, submit). */
 static bool async(const struct blk_queue *q)
 {
 	return q->slots && q->vbd->disk.drv->submit;
@@ -617,7 +618,7 @@ bool blk_queue_handler(struct xpv_evt *e)
 void blk_queue_drain(struct blk_queue *q)
 {
 	while (q->nr_busy)
-		blk_aio_wait();
+		blk_disk_wait(&q->vbd->disk);
 	if (q->slots)
 		publish(q);
 }

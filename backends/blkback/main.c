@@ -37,6 +37,8 @@ static void usage(FILE *f)
 		"  -R N   seconds to keep reconnecting to a lost NBD server (default %d)\n"
 		"  -a N   requests in flight per queue through io_uring, raw\n"
 		"         disks; 0: every request synchronously (default %d)\n"
+		"  -N N   requests in flight per queue, NBD disks; 0: one at a\n"
+		"         time, synchronously (default %d)\n"
 		"  -p N   persistent grants kept mapped per queue, 0 does not\n"
 		"         offer feature-persistent (default %d)\n"
 		"  -D     do not offer discard\n"
@@ -45,7 +47,8 @@ static void usage(FILE *f)
 		CONFIG_XPV_BACKEND_MAX_RING_ORDER, CONFIG_XPV_BLKBACK_FILE_SECTOR_SIZE,
 		CONFIG_XPV_BACKEND_MAX_DEVICES_PER_GUEST,
 		CONFIG_XPV_BACKEND_REQUESTS_PER_TURN, CONFIG_XPV_BLKBACK_NBD_RETRY_SECONDS,
-		CONFIG_XPV_BLKBACK_MAX_INFLIGHT, CONFIG_XPV_BLKBACK_MAX_PGRANTS);
+		CONFIG_XPV_BLKBACK_MAX_INFLIGHT, CONFIG_XPV_BLKBACK_NBD_MAX_INFLIGHT,
+		CONFIG_XPV_BLKBACK_MAX_PGRANTS);
 }
 
 static int parse_args(int argc, char **argv, struct xpv_limits *l,
@@ -55,7 +58,7 @@ static int parse_args(int argc, char **argv, struct xpv_limits *l,
 	unsigned int retry_s;
 	int opt, err = 0;
 
-	while ((opt = getopt(argc, argv, "q:i:o:s:n:b:R:a:p:Dh" XPV_DAEMON_OPTS)) != -1 && !err) {
+	while ((opt = getopt(argc, argv, "q:i:o:s:n:b:R:a:N:p:Dh" XPV_DAEMON_OPTS)) != -1 && !err) {
 		switch (opt) {
 		case 'q': err = xpv_parse_uint(optarg, 1, 16, &c->max_queues); break;
 		case 'i': err = xpv_parse_uint(optarg, 0, XPV_BLKIF_MAX_INDIRECT_SEGS,
@@ -74,6 +77,7 @@ static int parse_args(int argc, char **argv, struct xpv_limits *l,
 				c->nbd_retry_ms = retry_s * 1000;
 			break;
 		case 'a': err = xpv_parse_uint(optarg, 0, 256, &c->max_inflight); break;
+		case 'N': err = xpv_parse_uint(optarg, 0, 256, &c->nbd_max_inflight); break;
 		case 'p': err = xpv_parse_uint(optarg, 0, 8448, &c->max_pgrants); break;
 		case 'D': c->discard = false; break;
 		case 'h': usage(stdout); exit(0);
@@ -95,6 +99,7 @@ static void defaults(struct xpv_limits *l)
 		.nbd_retry_ms = CONFIG_XPV_BLKBACK_NBD_RETRY_SECONDS * 1000,
 		.nbd_stall_ms = CONFIG_XPV_BLKBACK_NBD_STALL_SECONDS * 1000,
 		.max_inflight = CONFIG_XPV_BLKBACK_MAX_INFLIGHT,
+		.nbd_max_inflight = CONFIG_XPV_BLKBACK_NBD_MAX_INFLIGHT,
 		.max_pgrants = CONFIG_XPV_BLKBACK_MAX_PGRANTS,
 	};
 	*l = (struct xpv_limits){

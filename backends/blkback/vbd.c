@@ -74,6 +74,8 @@ static int open_disk(struct xpv_bdev *d, struct blk_vbd *v)
 	if (!err)
 		err = blk_disk_open(&v->disk, fmt, path, read_only,
 				    blk_config.file_sector_size);
+	if (!err)
+		err = blk_disk_attach(&v->disk, d->be);
 	if (err)
 		xpv_log("%s: cannot open %s image \"%s\": %s", d->path, fmt, path,
 			v->disk.why[0] ? v->disk.why : strerror(-err));
@@ -155,13 +157,12 @@ static int read_port(struct xpv_bdev *d, const char *dir, uint32_t *port)
 	return xpv_bdev_read_queue_u32(d, dir, "event-channel", port) ? -EINVAL : 0;
 }
 
-/* Requests in flight at most: none without the worker's io_uring. */
+/* Requests in flight at most: what the disk takes, or the ring's size. */
 static unsigned int max_inflight(const struct blk_queue *q)
 {
-	if (!blk_aio_ready())
-		return 0;
-	return blk_config.max_inflight < q->ring.nr_ents ? blk_config.max_inflight :
-							   q->ring.nr_ents;
+	unsigned int n = q->vbd->disk.max_inflight;
+
+	return n < q->ring.nr_ents ? n : q->ring.nr_ents;
 }
 
 static int connect_queue(struct blk_vbd *v, struct blk_queue *q)

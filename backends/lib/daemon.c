@@ -187,11 +187,8 @@ struct sup_ctx {
 
 static uint64_t mono_ms(void *ctx)
 {
-	struct timespec ts;
-
 	(void)ctx;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+	return xpv_now_ms();
 }
 
 /* In the child: die with the supervisor, keep no descriptor of its, exec. */

@@ -2,7 +2,10 @@
 /*
  * The one event loop of a backend daemon: poll the xenstore fd, the
  * event channel fd and the devices' own fds (xpv_fd_watch: a network
- * backend's TAP queues), and run device work in between, for every guest.
+ * backend's TAP queues, an NBD disk's socket, for input, output or both),
+ * and run device work in between, for every guest. A timer is a timerfd
+ * watched the same way (xpv_timer_watch), due at a CLOCK_MONOTONIC time
+ * in milliseconds (xpv_now_ms).
  *
  * Fairness: a handler takes at most limits.reqs_per_turn requests per run
  * and says whether work is left; while any is, poll does not sleep and
@@ -13,6 +16,9 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <xpvback/backend.h>
 
@@ -70,6 +76,7 @@ static void reap(struct xpv_backend *be)
 
 /**
  * xpv_fd_watch() - poll @fd for input and run @handler when it has some
+ * (xpv_fd_events() for other events)
  *
  * Return: the watch, or NULL (ENOMEM). The fd stays the caller's.
  */
@@ -84,10 +91,21 @@ struct xpv_fdw *xpv_fd_watch(struct xpv_backend *be, int fd,
 	w->fd = fd;
 	w->handler = handler;
 	w->arg = arg;
+	w->events = POLLIN;
 	w->work = true;		/* input may be waiting already */
 	w->next = be->fdws;
 	be->fdws = w;
 	return w;
+}
+
+/**
+ * xpv_fd_events() - what to poll @w's fd for from now on: POLLIN, POLLOUT
+ * or both; 0: nothing (as paused). What poll saw is in w->revents when the
+ * handler runs; the handler clears it.
+ */
+void xpv_fd_events(struct xpv_fdw *w, short events)
+{
+	w->events = events;
 }
 
 /* Only marked: the loop frees it between handler runs. */
@@ -97,6 +115,59 @@ void xpv_fd_unwatch(struct xpv_fdw *w)
 		return;
 	w->fd = -1;
 	w->work = false;
+}
+
+/** xpv_now_ms() - CLOCK_MONOTONIC in milliseconds, the timers' clock */
+uint64_t xpv_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/**
+ * xpv_timer_watch() - a timer: a timerfd of ours, watched; @handler runs
+ * once it is due (xpv_timer_set) and reads it
+ *
+ * Return: the watch, or NULL with errno set.
+ */
+struct xpv_fdw *xpv_timer_watch(struct xpv_backend *be,
+				bool (*handler)(struct xpv_fdw *w), void *arg)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	struct xpv_fdw *w;
+
+	if (fd < 0)
+		return NULL;
+	w = xpv_fd_watch(be, fd, handler, arg);
+	if (!w) {
+		close(fd);
+		errno = ENOMEM;
+	}
+	return w;
+}
+
+/** xpv_timer_set() - due at @due_ms (xpv_now_ms's clock); 0: not at all */
+void xpv_timer_set(struct xpv_fdw *w, uint64_t due_ms)
+{
+	struct itimerspec at = { { 0, 0 }, { 0, 0 } };
+
+	/* a time already past fires at once */
+	if (due_ms) {
+		at.it_value.tv_sec = (time_t)(due_ms / 1000);
+		at.it_value.tv_nsec = (long)(due_ms % 1000) * 1000000;
+	}
+	timerfd_settime(w->fd, TFD_TIMER_ABSTIME, &at, NULL);
+}
+
+/** xpv_timer_unwatch() - the timer's fd closed, its watch unwatched */
+void xpv_timer_unwatch(struct xpv_fdw *w)
+{
+	if (!w)
+		return;
+	close(w->fd);
+	xpv_fd_unwatch(w);
 }
 
 /** xpv_backend_has_work() - some handler has work left for another turn */
@@ -142,6 +213,11 @@ bool xpv_backend_run_work(struct xpv_backend *be)
 	return more;
 }
 
+static bool polled(const struct xpv_fdw *w)
+{
+	return w->fd >= 0 && !w->paused && w->events;
+}
+
 /* pfds[0..1]: xenstore and evtchn; then every watched, unpaused fd. */
 static int fill_pfds(struct xpv_backend *be, unsigned int *n)
 {
@@ -162,8 +238,8 @@ static int fill_pfds(struct xpv_backend *be, unsigned int *n)
 	be->pfds[1] = (struct pollfd){ .fd = be->t->ops->evt_fd(be->t), .events = POLLIN };
 	*n = 2;
 	for (w = be->fdws; w; w = w->next)
-		if (w->fd >= 0 && !w->paused)
-			be->pfds[(*n)++] = (struct pollfd){ .fd = w->fd, .events = POLLIN };
+		if (polled(w))
+			be->pfds[(*n)++] = (struct pollfd){ .fd = w->fd, .events = w->events };
 	return 0;
 }
 
@@ -173,9 +249,12 @@ static void mark_ready(struct xpv_backend *be, unsigned int n)
 	struct xpv_fdw *w;
 	unsigned int i = 2;
 
-	for (w = be->fdws; w && i < n; w = w->next)
-		if (w->fd >= 0 && !w->paused && be->pfds[i++].revents)
-			w->work = true;
+	for (w = be->fdws; w && i < n; w = w->next) {
+		if (!polled(w) || !be->pfds[i++].revents)
+			continue;
+		w->revents |= be->pfds[i - 1].revents;
+		w->work = true;
+	}
 }
 
 /**

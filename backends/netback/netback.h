@@ -94,7 +94,7 @@ struct net_queue {
 	struct xpv_gnt_copy *rx_copies;		/* a batch's: one per RX buffer */
 	/* TX rate limit (xl rate=): bytes left until credit_next (ns) */
 	uint64_t credit_left, credit_next;
-	int timer_fd;				/* wakes TX when credit is back, -1 */
+	int timer_fd;				/* timer_w's timerfd: wakes TX when credit is back, -1 */
 	struct xpv_fdw *timer_w;
 	struct xpv_gnt_copy tx_copies[NET_BATCH * XPV_NETBACK_MAX_FRAGS];
 	struct net_stats stats;

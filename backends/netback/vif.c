@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "netback.h"
@@ -182,11 +181,11 @@ static int read_rate(struct xpv_bdev *d, struct net_vif *v)
 
 static int start_timer(struct xpv_bdev *d, struct net_queue *q)
 {
-	q->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (q->timer_fd < 0)
+	q->timer_w = xpv_timer_watch(d->be, net_timer_handler, q);
+	if (!q->timer_w)
 		return -errno;
-	q->timer_w = xpv_fd_watch(d->be, q->timer_fd, net_timer_handler, q);
-	return q->timer_w ? 0 : -ENOMEM;
+	q->timer_fd = q->timer_w->fd;
+	return 0;
 }
 
 static int bind_queue(struct xpv_bdev *d, struct net_queue *q)
@@ -280,9 +279,7 @@ static void vif_disconnect(struct xpv_bdev *d)
 		struct net_queue *q = &v->queues[i];
 
 		xpv_fd_unwatch(q->tap_w);
-		xpv_fd_unwatch(q->timer_w);
-		if (q->timer_fd >= 0)
-			close(q->timer_fd);
+		xpv_timer_unwatch(q->timer_w);
 		if (q->rx_evt != q->tx_evt)
 			xpv_evt_unbind(q->rx_evt);
 		xpv_evt_unbind(q->tx_evt);

@@ -30,7 +30,6 @@
 
 #define IMAGE_BYTES	(1u << 20)
 #define NR		12
-#define MAX_RSP		32
 
 static struct fake_xen *fx;
 static struct xpv_backend be;
@@ -108,19 +107,9 @@ static struct blk_queue *queue0(void)
 	return &((struct blk_vbd *)xpv_backend_find(&be, 1, 51712)->priv)->queues[0];
 }
 
-/* A one-page request: 8 sectors at 8 * @i, id @i, its page filled with @i. */
 static union xpv_blkif_req page_req(uint8_t op, unsigned int i, uint8_t **page)
 {
-	union xpv_blkif_req r = { 0 };
-
-	r.rw.operation = op;
-	r.rw.nr_segments = 1;
-	r.rw.id = i;
-	r.rw.sector_number = 8ull * i;
-	r.rw.seg[0] = (struct xpv_blkif_seg){ guest_data_page(&g, (void **)page), 0, 7, 0 };
-	if (op != XPV_BLKIF_OP_READ)
-		memset(*page, (int)(0xa0 + i), 4096);
-	return r;
+	return guest_page_req(&g, op, i, page);
 }
 
 /* Step the loop until every request but the held one is done. */
@@ -134,14 +123,7 @@ static void settle_but_held(void)
 
 static void check_in_order(int n, int16_t want_status_of_fail, uint64_t fail_id)
 {
-	struct xpv_blkif_rsp rsp[MAX_RSP];
-
-	assert_int_equal(guest_collect(&g, 0, rsp, MAX_RSP), n);
-	for (int i = 0; i < n; i++) {
-		assert_int_equal(rsp[i].id, (uint64_t)i);
-		assert_int_equal(rsp[i].status, rsp[i].id == fail_id ?
-				 want_status_of_fail : XPV_BLKIF_RSP_OKAY);
-	}
+	assert_true(guest_in_order(&g, n, want_status_of_fail, fail_id));
 }
 
 /* NR writes in flight; the first one's I/O finishes last; order kept. */

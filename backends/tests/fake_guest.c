@@ -177,6 +177,34 @@ int guest_collect(struct fake_guest *g, unsigned int i, struct xpv_blkif_rsp *rs
 	return n;
 }
 
+union xpv_blkif_req guest_page_req(struct fake_guest *g, uint8_t op, unsigned int i,
+				   uint8_t **page)
+{
+	union xpv_blkif_req r = { 0 };
+
+	r.rw.operation = op;
+	r.rw.nr_segments = 1;
+	r.rw.id = i;
+	r.rw.sector_number = 8ull * i;
+	r.rw.seg[0] = (struct xpv_blkif_seg){ guest_data_page(g, (void **)page), 0, 7, 0 };
+	if (op != XPV_BLKIF_OP_READ)
+		memset(*page, (int)(0xa0 + i), 4096);
+	return r;
+}
+
+bool guest_in_order(struct fake_guest *g, int n, int16_t fail_status, uint64_t fail_id)
+{
+	struct xpv_blkif_rsp rsp[64];
+
+	if (n > 64 || guest_collect(g, 0, rsp, 64) != n)
+		return false;
+	for (int i = 0; i < n; i++)
+		if (rsp[i].id != (uint64_t)i ||
+		    rsp[i].status != (rsp[i].id == fail_id ? fail_status : XPV_BLKIF_RSP_OKAY))
+			return false;
+	return true;
+}
+
 int16_t guest_roundtrip(struct fake_guest *g, struct xpv_backend *be,
 			const union xpv_blkif_req *r)
 {

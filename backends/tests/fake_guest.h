@@ -48,6 +48,15 @@ void guest_send(struct fake_guest *g, unsigned int q, const union xpv_blkif_req 
 int guest_collect(struct fake_guest *g, unsigned int q, struct xpv_blkif_rsp *rsp,
 		  int max);
 
+/* A one-page request: 8 sectors at 8 * @i, id @i; a write's page is
+ * filled with 0xa0 + @i */
+union xpv_blkif_req guest_page_req(struct fake_guest *g, uint8_t op, unsigned int i,
+				   uint8_t **page);
+
+/* exactly @n responses on queue 0, ids 0..n-1 in that order, each OKAY
+ * but @fail_id's, which is @fail_status */
+bool guest_in_order(struct fake_guest *g, int n, int16_t fail_status, uint64_t fail_id);
+
 /* @r sent on queue 0 and served by @be: the status of its response;
  * GUEST_NO_RSP when there was not exactly one, for @r's id */
 #define GUEST_NO_RSP INT16_MIN

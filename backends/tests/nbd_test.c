@@ -7,6 +7,16 @@
  * while it stays away past the retry time fails with a reason, and a
  * server that comes back with another export is refused. And all of it
  * from inside a worker's seccomp filter, over a Unix socket and TCP.
+ *
+ * Then the asynchronous path (io.c's slots, served from the loop through
+ * fake_xen and the fake blkfront): 32 requests on the connection at once,
+ * answers kept back (blk_nbd_test_hold) and still given to the guest in
+ * ring order, a flush issued only once the writes before it are
+ * answered (blk_nbd_test_issue sees each command go), the server killed
+ * or stopped under requests in flight (issued again on a new connection,
+ * none answered before), gone past the retry time (errors, then served
+ * again), a raw disk of the same loop served meanwhile, and a disconnect
+ * or the daemon's exit with requests in flight (drained, under ASan).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +34,7 @@
 #include <cmocka.h>
 
 #include "blkback.h"
+#include "fake_guest.h"
 #include "scratch.h"
 
 #define DISK_BYTES	(4u << 20)
@@ -339,6 +350,364 @@ static void nbd_test_sandboxed(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* ---- the asynchronous path: io.c's slots, served from the loop ---- */
+
+static struct fake_xen *fx;
+static struct xpv_backend be;
+static struct fake_guest g, other;	/* the NBD disk (guest 1); a raw one (guest 2) */
+
+static const struct xpv_limits limits = {
+	.max_devices_per_domain = 4, .max_ring_order = 0, .reqs_per_turn = 32,
+};
+
+/* What the driver's test hooks saw. */
+static struct {
+	unsigned int issued[4];		/* commands issued, by op */
+	unsigned int most;		/* on the connection at once, at most */
+	unsigned int writes_answered;	/* requests' writes settled */
+	int writes_at_flush;		/* of them, when a flush was first issued */
+	uint64_t hold_id;		/* this request's answer is kept back */
+} seen;
+
+static void on_issue(enum blk_nbd_op op, unsigned int on_connection)
+{
+	seen.issued[op]++;
+	if (on_connection + 1 > seen.most)
+		seen.most = on_connection + 1;
+	if (op == BLK_NBD_FLUSH && seen.writes_at_flush < 0)
+		seen.writes_at_flush = (int)seen.writes_answered;
+}
+
+static bool hold(const struct blk_ioreq *r)
+{
+	if (r->req.id == seen.hold_id)
+		return true;
+	seen.writes_answered += r->req.op == XPV_BLKIF_OP_WRITE;
+	return false;
+}
+
+static void start_backend(unsigned int max_inflight)
+{
+	fx = fake_xen_new();
+	blk_config = (struct blk_config){ .max_queues = 1, .file_sector_size = 512,
+					  .discard = true, .nbd_retry_ms = 10000,
+					  .nbd_stall_ms = 2000, .nbd_max_inflight = max_inflight };
+	assert_int_equal(xpv_backend_init(&be, &fx->t, &blk_vbd_ops, 0, &limits), 0);
+	assert_int_equal(guest_connect_vbd(&g, fx, &be, 1, uri, "w"), 4);
+}
+
+static int setup_async(void **state)
+{
+	if (setup(state))
+		return -1;
+	memset(&seen, 0, sizeof(seen));
+	seen.writes_at_flush = -1;
+	seen.hold_id = ~0ull;
+	blk_nbd_test_issue = on_issue;
+	blk_nbd_test_hold = hold;
+	start_backend(32);
+	return 0;
+}
+
+static int teardown_async(void **state)
+{
+	blk_nbd_test_issue = NULL;
+	blk_nbd_test_hold = NULL;
+	sh("kill -CONT $(cat nbd.pid) 2>/dev/null");
+	if (fx)
+		assert_true(stop_backend(&be, fx));
+	fx = NULL;
+	return teardown(state);
+}
+
+static struct blk_vbd *vbd1(void)
+{
+	return xpv_backend_find(&be, 1, 51712)->priv;
+}
+
+static struct blk_queue *queue0(void)
+{
+	return &vbd1()->queues[0];
+}
+
+/* The loop, for @ms: what a worker does meanwhile. */
+static void step_for(unsigned int ms)
+{
+	uint64_t end = xpv_now_ms() + ms;
+
+	while (xpv_now_ms() < end)
+		xpv_backend_step(&be, 10);
+}
+
+static void send_pages(uint8_t op, unsigned int n, uint8_t **pages)
+{
+	union xpv_blkif_req r;
+
+	for (unsigned int i = 0; i < n; i++) {
+		r = guest_page_req(&g, op, i, &pages[i]);
+		guest_send(&g, 0, &r);
+	}
+}
+
+/* Request i's page is in the image file, at 4096 * i. */
+static void pages_on_image(unsigned int n, uint8_t **pages)
+{
+	uint8_t disk[4096];
+
+	for (unsigned int i = 0; i < n; i++) {
+		file_bytes(disk, sizeof(disk), 4096ull * i);
+		assert_memory_equal(disk, pages[i], sizeof(disk));
+	}
+}
+
+/* 32 writes on the connection before the server answers any; read back. */
+static void nbd_test_many_in_flight(void **state)
+{
+	uint8_t *p[32], *q[32];
+
+	(void)state;
+	assert_int_equal(queue0()->max_inflight, 32);
+	signal_server("STOP");
+	send_pages(XPV_BLKIF_OP_WRITE, 32, p);
+	step_for(200);
+	assert_int_equal(queue0()->nr_inflight, 32);
+	assert_int_equal(seen.issued[BLK_NBD_WRITE], 32);
+	assert_int_equal(seen.most, 32);
+	assert_true(guest_in_order(&g, 0, 0, ~0ull));	/* none answered */
+	signal_server("CONT");
+	run_backend(&be, fx);
+	assert_true(guest_in_order(&g, 32, 0, ~0ull));
+	pages_on_image(32, p);
+	send_pages(XPV_BLKIF_OP_READ, 32, q);
+	run_backend(&be, fx);
+	assert_true(guest_in_order(&g, 32, 0, ~0ull));
+	for (unsigned int i = 0; i < 32; i++)
+		assert_memory_equal(q[i], p[i], 4096);
+	assert_int_equal(queue0()->stats.reads, 32);
+	assert_int_equal(queue0()->stats.writes, 32);
+}
+
+/* Until the guest has one more response, within @ms; false if none came. */
+static bool wait_answer(struct fake_guest *who, unsigned int ms, struct xpv_blkif_rsp *rsp)
+{
+	uint64_t end = xpv_now_ms() + ms;
+
+	while (!guest_collect(who, 0, rsp, 1))
+		if (xpv_now_ms() >= end)
+			return false;
+		else
+			xpv_backend_step(&be, 10);
+	return true;
+}
+
+/*
+ * Write 0's answer comes last: nothing is answered before it. The flush
+ * after writes 0-3 is issued only once all four are answered; write 5,
+ * after the flush, goes on meanwhile. A flush carrying data: its write,
+ * then its flush.
+ */
+static void nbd_test_ring_order_and_flush(void **state)
+{
+	union xpv_blkif_req f = { .rw = { .operation = XPV_BLKIF_OP_FLUSH_DISKCACHE, .id = 4 } };
+	uint8_t *p[6];
+	uint64_t end = xpv_now_ms() + 3000;
+
+	(void)state;
+	seen.hold_id = 0;
+	send_pages(XPV_BLKIF_OP_WRITE, 4, p);
+	guest_send(&g, 0, &f);
+	f = guest_page_req(&g, XPV_BLKIF_OP_WRITE, 5, &p[5]);
+	guest_send(&g, 0, &f);
+	while (queue0()->nr_busy != 2 && xpv_now_ms() < end)
+		xpv_backend_step(&be, 10);
+	assert_int_equal(queue0()->nr_busy, 2);		/* held write 0, the flush */
+	assert_int_equal(seen.writes_answered, 4);	/* 1-3, 5 */
+	assert_int_equal(seen.issued[BLK_NBD_FLUSH], 0);
+	assert_true(guest_in_order(&g, 0, 0, ~0ull));
+	seen.hold_id = ~0ull;
+	blk_nbd_test_release(&vbd1()->disk);
+	run_backend(&be, fx);
+	assert_int_equal(seen.writes_at_flush, 5);
+	assert_int_equal(seen.issued[BLK_NBD_FLUSH], 1);
+	assert_true(guest_in_order(&g, 6, 0, ~0ull));
+	f = guest_page_req(&g, XPV_BLKIF_OP_FLUSH_DISKCACHE, 0, &p[0]);
+	guest_send(&g, 0, &f);
+	run_backend(&be, fx);
+	assert_true(guest_in_order(&g, 1, 0, ~0ull));
+	assert_int_equal(seen.issued[BLK_NBD_WRITE], 6);
+	assert_int_equal(seen.issued[BLK_NBD_FLUSH], 2);
+	assert_int_equal(queue0()->stats.flushes, 2);
+	pages_on_image(4, p);
+}
+
+/* A discard counts as a write for a flush: the flush waits for its answer. */
+static void nbd_test_discard_before_flush(void **state)
+{
+	union xpv_blkif_req d = { 0 }, f = { 0 };
+
+	(void)state;
+	assert_true(vbd1()->discard);
+	d.discard.operation = XPV_BLKIF_OP_DISCARD;
+	d.discard.id = 0;
+	d.discard.sector_number = 8;
+	d.discard.nr_sectors = 8;
+	f.rw.operation = XPV_BLKIF_OP_FLUSH_DISKCACHE;
+	f.rw.id = 1;
+	seen.hold_id = 0;
+	guest_send(&g, 0, &d);
+	guest_send(&g, 0, &f);
+	step_for(200);
+	assert_int_equal(seen.issued[BLK_NBD_TRIM], 1);
+	assert_int_equal(seen.issued[BLK_NBD_FLUSH], 0);
+	assert_true(guest_in_order(&g, 0, 0, ~0ull));
+	seen.hold_id = ~0ull;
+	blk_nbd_test_release(&vbd1()->disk);
+	run_backend(&be, fx);
+	assert_int_equal(seen.issued[BLK_NBD_FLUSH], 1);
+	assert_true(guest_in_order(&g, 2, 0, ~0ull));
+	assert_int_equal(queue0()->stats.discards, 1);
+	assert_int_equal(queue0()->stats.flushes, 1);
+}
+
+/*
+ * Killed with 32 writes on the connection: none is answered while it is
+ * away (a raw disk of the same loop is served meanwhile, at once); all
+ * are issued again on the restarted server and land.
+ */
+static void nbd_test_killed_in_flight(void **state)
+{
+	struct xpv_blkif_rsp rsp;
+	union xpv_blkif_req r;
+	uint8_t *p[32], *page;
+	uint64_t t0;
+
+	(void)state;
+	assert_int_equal(sh("truncate -s 1M other.raw"), 0);
+	assert_int_equal(guest_connect_vbd(&other, fx, &be, 2, at("other.raw"), "w"), 4);
+	signal_server("STOP");
+	send_pages(XPV_BLKIF_OP_WRITE, 32, p);
+	step_for(100);
+	assert_int_equal(seen.issued[BLK_NBD_WRITE], 32);
+	kill_server();
+	step_for(100);
+	r = guest_page_req(&other, XPV_BLKIF_OP_READ, 1, &page);
+	guest_send(&other, 0, &r);
+	t0 = xpv_now_ms();
+	assert_true(wait_answer(&other, 1000, &rsp));
+	assert_true(xpv_now_ms() - t0 < 500);
+	assert_int_equal(rsp.status, XPV_BLKIF_RSP_OKAY);
+	step_for(300);
+	assert_true(guest_in_order(&g, 0, 0, ~0ull));
+	serve("disk.raw", "");
+	run_backend(&be, fx);
+	assert_true(guest_in_order(&g, 32, 0, ~0ull));
+	assert_true(seen.issued[BLK_NBD_WRITE] >= 64);
+	pages_on_image(32, p);
+}
+
+/* Stopped under 8 writes: the stall time drops it; back, they land. */
+static void nbd_test_stalled_in_flight(void **state)
+{
+	uint8_t *p[8];
+	uint64_t t0 = xpv_now_ms();
+
+	(void)state;
+	blk_config.nbd_stall_ms = 300;
+	signal_server("STOP");
+	send_pages(XPV_BLKIF_OP_WRITE, 8, p);
+	step_for(700);
+	assert_non_null(strstr(vbd1()->disk.why, "within the stall time"));
+	assert_true(guest_in_order(&g, 0, 0, ~0ull));
+	signal_server("CONT");
+	run_backend(&be, fx);
+	assert_true(guest_in_order(&g, 8, 0, ~0ull));
+	assert_true(xpv_now_ms() - t0 >= 300);
+	assert_true(seen.issued[BLK_NBD_WRITE] >= 16);
+	pages_on_image(8, p);
+}
+
+/* Gone past the retry time: errors; the next request is served again. */
+static void nbd_test_gone_then_served(void **state)
+{
+	struct xpv_blkif_rsp rsp[4];
+	uint8_t *p[4];
+	uint64_t t0;
+
+	(void)state;
+	blk_config.nbd_retry_ms = 400;
+	kill_server();
+	t0 = xpv_now_ms();
+	send_pages(XPV_BLKIF_OP_READ, 4, p);
+	run_backend(&be, fx);
+	assert_true(xpv_now_ms() - t0 >= 400);
+	assert_int_equal(guest_collect(&g, 0, rsp, 4), 4);
+	for (unsigned int i = 0; i < 4; i++) {
+		assert_int_equal(rsp[i].id, i);
+		assert_int_equal(rsp[i].status, XPV_BLKIF_RSP_ERROR);
+	}
+	assert_non_null(strstr(vbd1()->disk.why, "cannot reconnect"));
+	serve("disk.raw", "");
+	send_pages(XPV_BLKIF_OP_WRITE, 1, p);
+	run_backend(&be, fx);
+	assert_true(guest_in_order(&g, 1, 0, ~0ull));
+	pages_on_image(1, p);
+}
+
+/* The frontend closes with writes in flight: answered, then unmapped. */
+static void nbd_test_disconnect_drains(void **state)
+{
+	uint8_t *p[8];
+
+	(void)state;
+	signal_server("STOP");
+	send_pages(XPV_BLKIF_OP_WRITE, 8, p);
+	step_for(100);
+	assert_int_equal(queue0()->nr_busy, 8);
+	assert_int_equal(sh("(sleep 0.3; kill -CONT $(cat nbd.pid)) >/dev/null 2>&1 &"), 0);
+	guest_state(&g, 5);
+	run_backend(&be, fx);
+	assert_null(vbd1()->queues);
+	assert_true(guest_in_order(&g, 8, 0, ~0ull));
+	assert_int_equal(fx->live_pages, 0);
+	pages_on_image(8, p);
+}
+
+/* The daemon stops while the server is gone: failed, drained, clean. */
+static void nbd_test_exit_fails_waiting(void **state)
+{
+	uint8_t *p[4];
+	uint64_t t0;
+
+	(void)state;
+	blk_config.nbd_retry_ms = 300;
+	kill_server();
+	send_pages(XPV_BLKIF_OP_WRITE, 4, p);
+	step_for(50);
+	assert_int_equal(queue0()->nr_busy, 4);
+	t0 = xpv_now_ms();
+	assert_true(stop_backend(&be, fx));
+	fx = NULL;
+	assert_true(xpv_now_ms() - t0 < 3000);
+}
+
+/* -N 0: no slots, each request served before the next, as before. */
+static void nbd_test_synchronous_queue(void **state)
+{
+	uint8_t *p[1], *q[1];
+	union xpv_blkif_req r;
+
+	(void)state;
+	assert_true(stop_backend(&be, fx));
+	start_backend(0);
+	assert_null(queue0()->slots);
+	r = guest_page_req(&g, XPV_BLKIF_OP_WRITE, 3, &p[0]);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_OKAY);
+	r = guest_page_req(&g, XPV_BLKIF_OP_READ, 3, &q[0]);
+	assert_int_equal(guest_roundtrip(&g, &be, &r), XPV_BLKIF_RSP_OKAY);
+	assert_memory_equal(q[0], p[0], 4096);
+	assert_int_equal(seen.most, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +720,24 @@ int main(void)
 		cmocka_unit_test_setup_teardown(nbd_test_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(nbd_test_no_server, setup, teardown),
 		cmocka_unit_test_setup_teardown(nbd_test_sandboxed, setup, teardown),
+		cmocka_unit_test_setup_teardown(nbd_test_many_in_flight, setup_async,
+						teardown_async),
+		cmocka_unit_test_setup_teardown(nbd_test_ring_order_and_flush, setup_async,
+						teardown_async),
+		cmocka_unit_test_setup_teardown(nbd_test_discard_before_flush, setup_async,
+						teardown_async),
+		cmocka_unit_test_setup_teardown(nbd_test_killed_in_flight, setup_async,
+						teardown_async),
+		cmocka_unit_test_setup_teardown(nbd_test_stalled_in_flight, setup_async,
+						teardown_async),
+		cmocka_unit_test_setup_teardown(nbd_test_gone_then_served, setup_async,
+						teardown_async),
+		cmocka_unit_test_setup_teardown(nbd_test_disconnect_drains, setup_async,
+						teardown_async),
+		cmocka_unit_test_setup_teardown(nbd_test_exit_fails_waiting, setup_async,
+						teardown_async),
+		cmocka_unit_test_setup_teardown(nbd_test_synchronous_queue, setup_async,
+						teardown_async),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -99,16 +99,18 @@ struct xpv_evt {
 };
 
 /*
- * Another file descriptor the loop polls for input (a TAP queue of the
- * network backend) and what to run when it is readable. A paused watch is
- * not polled: its handler waits for something else (buffers from the
- * guest) and unpauses it.
+ * Another file descriptor the loop polls (a TAP queue of the network
+ * backend, an NBD socket, a timerfd) and what to run when poll reports
+ * one of its events. A paused watch is not polled: its handler waits for
+ * something else (buffers from the guest) and unpauses it.
  */
 struct xpv_fdw {
 	struct xpv_backend *be;
 	int fd;				/* -1 once unwatched */
+	short events;			/* polled for: POLLIN unless xpv_fd_events */
+	short revents;			/* seen by poll; the handler clears it */
 	bool paused;			/* not polled */
-	bool work;			/* readable, or work left: run handler */
+	bool work;			/* ready, or work left: run handler */
 	bool (*handler)(struct xpv_fdw *w);	/* true while work is left */
 	void *arg;
 	struct xpv_fdw *next;
@@ -174,7 +176,15 @@ int xpv_evt_notify(struct xpv_evt *e);
 /* other fds: watched until unwatched, freed by the loop */
 struct xpv_fdw *xpv_fd_watch(struct xpv_backend *be, int fd,
 			     bool (*handler)(struct xpv_fdw *w), void *arg);
+void xpv_fd_events(struct xpv_fdw *w, short events);
 void xpv_fd_unwatch(struct xpv_fdw *w);
+
+/* timers: a timerfd watched as above; due times in xpv_now_ms()'s clock */
+uint64_t xpv_now_ms(void);
+struct xpv_fdw *xpv_timer_watch(struct xpv_backend *be,
+				bool (*handler)(struct xpv_fdw *w), void *arg);
+void xpv_timer_set(struct xpv_fdw *w, uint64_t due_ms);
+void xpv_timer_unwatch(struct xpv_fdw *w);
 
 /* rings: the frontend's <dir>/<ref_node> or <ref_node>0..N-1 mapped */
 #define XPV_RING_MAX_ORDER	4	/* Linux's XENBUS_MAX_RING_GRANT_ORDER */

@@ -4,9 +4,23 @@
 # daemon waits for the server, it never answers a write it could not
 # make), then the server is started again on the same image and the guest
 # told. Afterwards every acknowledged chunk is in the image, the daemon
-# logged the loss and the reconnection and no failed request, and the
-# guest's worker is the one it started with.
+# logged the loss and the reconnection and no failed request, it issued
+# several waiting commands on the new connection (the guest's readers and
+# writer had requests waiting at once), and the guest's worker is the one
+# it started with.
 . /scenario/blk-dom0.sh
+
+# reissued_at_least N: the daemon's first reconnection issued N or more
+# waiting commands (the count its "connected again" line gives: those
+# unanswered when the server died, and any that came while it was away).
+reissued_at_least() {
+	local n
+	n=$(sed -n 's/.*connected again (reconnect [0-9]*; \([0-9]*\) commands to issue;.*/\1/p' \
+		"$LOG" | head -n1)
+	grep 'connection lost' "$LOG" | head -n1
+	echo "commands issued on the new connection: ${n:-none}"
+	[ -n "$n" ] && [ "$n" -ge "$1" ]
+}
 
 # kill_nbd: SIGKILL to the server of guest 1's xvdb; gone when this returns.
 kill_nbd() {
@@ -45,6 +59,7 @@ the_outage() {
 	guest_wait 'XPV-CHECK chunks-read-back' 240 >/dev/null
 	check loss-logged grep -q 'connection lost' "$LOG"
 	check reconnect-logged grep -q 'connected again' "$LOG"
+	check several-reissued reissued_at_least 2
 	check same-worker one_worker "$domid"
 	check acked-on-image acked_on_image 1
 }
