@@ -4,7 +4,9 @@
 # Checks of the repository itself, over every file git tracks: no merge
 # conflict left in, a licence line in every source file, and every shell
 # script at least parses (busybox ash scripts with `sh -n`, bash ones with
-# `bash -n`). Ends with "tools: N passed, N failed".
+# `bash -n`), and every file a scenario or bench names by a path in the
+# repository (DOM0_SETUP, DOM0_FILES, GUEST_FILES) exists. Ends with
+# "tools: N passed, N failed".
 
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,7 +52,40 @@ shells_parse() {
 	return $bad
 }
 
+# The files one scenario.conf names, $XPV_BUILD's left out.
+scenario_sources() {
+	local dir=$1 item
+	(
+		XPV_ROOT=$root XPV_BUILD=/nonexistent-build
+		DOM0_SETUP='' DOM0_FILES='' GUEST_FILES=''
+		. "$dir/scenario.conf" >/dev/null 2>&1
+		for item in $DOM0_SETUP $DOM0_FILES $GUEST_FILES; do
+			item=${item%%:*}
+			case $item in
+			/nonexistent-build/*) ;;
+			/*) echo "$item" ;;
+			*) echo "$dir/$item" ;;
+			esac
+		done
+	)
+}
+
+scenario_files_exist() {
+	local conf f bad=0
+	for conf in tests/e2e/*/scenario.conf tests/e2e-wip/*/scenario.conf \
+		    tests/bench/*/scenario.conf; do
+		[ -f "$conf" ] || continue
+		while read -r f; do
+			# what git ignores is built (backends/out/...)
+			[ -e "$f" ] || git check-ignore -q "$f" ||
+				{ echo "${conf%/scenario.conf}: no $f"; bad=1; }
+		done < <(scenario_sources "$root/${conf%/scenario.conf}")
+	done
+	return $bad
+}
+
 expect "no merge conflict markers in tracked files" no_conflict_markers
 expect "every source file has an SPDX line" has_spdx
 expect "every shell script parses" shells_parse
+expect "every file a scenario names is in the tree" scenario_files_exist
 lane_summary tools
