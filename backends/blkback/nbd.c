@@ -29,8 +29,10 @@
  * A connection can drop (the server restarted, the network went away) or
  * stall. A request never gets an answer it did not earn: when the
  * connection dies under commands (libnbd completes them with ENOTCONN;
- * a server shutting down says ESHUTDOWN), or the oldest command in flight
- * gets no answer for the stall time, we drop the connection, connect again
+ * a server shutting down says ESHUTDOWN), or commands are in flight and
+ * none is answered for the stall time (any answer is progress: a server
+ * working through a deep queue is not stalled), we drop the connection,
+ * connect again
  * (the handshake too is asynchronous, bounded by the stall time; tries
  * backing off from 50 ms to 2 s, for up to the retry time:
  * blk_config.nbd_retry_ms) and issue every unanswered command again, in
