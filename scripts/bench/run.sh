@@ -8,6 +8,8 @@
 # what each metric measures, as DESCRIBE=([metric]="text")):
 #   OURS_LABEL="xpv-blkback"   OURS_SETS=(DISKS=xpv:256 DOM0_SETUP=start.sh)
 #   BASE_LABEL="xen-blkback"   BASE_SETS=(DISKS=kernel:256)
+# (a bench measured against several bases names them in BASE_LABELS, and
+# each metric's name starts with its base's: results.json says which)
 # Each variant is one boot of the harness (scenario.sh --set ...); guest.sh
 # and dom0.sh report numbers with `bench METRIC VALUE UNIT`. The variants
 # alternate (ours, base, ours, base...) BENCH_RUNS times each. A bench whose
@@ -63,7 +65,7 @@ parse_args() {
 load_conf() {
 	local dir=$XPV_ROOT/tests/bench/$1
 	[ -f "$dir/bench.conf" ] || die "no bench at $dir (bench.conf missing)"
-	OURS_LABEL='' BASE_LABEL='' OURS_SETS=() BASE_SETS=() INTERLEAVED=0
+	OURS_LABEL='' BASE_LABEL='' OURS_SETS=() BASE_SETS=() INTERLEAVED=0 BASE_LABELS=()
 	# shellcheck disable=SC1091
 	. "$dir/bench.conf"
 	unset DESCRIBE
@@ -142,6 +144,17 @@ run_interleaved() {
 	}
 }
 
+# base_of METRIC: what the metric is measured against: of BASE_LABELS (a
+# bench with several bases), the one its name starts with ("LABEL-...");
+# else BASE_LABEL.
+base_of() {
+	local l
+	for l in "${BASE_LABELS[@]}"; do
+		[[ $1 == "$l"-* ]] && { echo "$l"; return; }
+	done
+	echo "$BASE_LABEL"
+}
+
 # compare NAME: table rows for one bench; a metric missing on one side, a
 # unit that differs or a different number of samples fails it.
 compare() {
@@ -171,7 +184,7 @@ compare() {
 			"$(cell "$om" "$olo" "$ohi" "$n" "$unit")" "$(cell "$bm" "$blo" "$bhi" "$bn" "$unit")" \
 			"$(ratio "$om" "$bm")" "$better" "$v" "$when, $n sample(s)"
 		printf '%s\t' "$name" "$metric" "$unit" "$OURS_LABEL" "$om" "$olo" "$ohi" "$os" \
-			"$BASE_LABEL" "$bm" "$blo" "$bhi" "$bs" "$n" "$better" >>"$OUT/rows.tsv"
+			"$(base_of "$metric")" "$bm" "$blo" "$bhi" "$bs" "$n" "$better" >>"$OUT/rows.tsv"
 		printf '%s\n' "$v" >>"$OUT/rows.tsv"
 		bm=''
 	done <"$dir/ours.stats"

@@ -114,6 +114,25 @@ assert r["metric"] == "memcpy" and r["reference"] and r["upstream"] is None, r
 assert r["ratio"] is None and r["ours"]["samples"] == [900, 1000, 800], r
 ' "$tmp/json"
 
+# A bench measured against several bases: each row's base from its name.
+several_bases() (
+	# shellcheck source=../../scripts/bench/run.sh
+	. "$root/scripts/bench/run.sh"
+	trap - ERR
+	OUT=$tmp/sb RUNS=1 FAILED=() OURS_LABEL=ours BASE_LABEL=q/x BASE_LABELS=(qdisk xen)
+	declare -A DESCRIBE=()
+	mkdir -p "$OUT/b"
+	printf '%s 2 MB/s\n' qdisk-seq xen-seq other >"$OUT/b/ours.values"
+	printf '%s 1 MB/s\n' qdisk-seq xen-seq other >"$OUT/b/base.values"
+	: >"$OUT/rows.tsv"
+	compare b >/dev/null
+	json
+)
+same "json: each row's base is the one its metric names" "qdisk xen q/x" \
+	"$(several_bases | python3 -c '
+import json, sys
+print(" ".join(r["upstream"]["label"] for r in json.load(sys.stdin)["rows"]))')"
+
 # run_interleaved: one boot's ours:/base: numbers split by side; a number
 # with neither prefix fails the bench. The boot is a stand-in scenario.sh.
 interleaved() (
