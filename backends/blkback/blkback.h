@@ -106,6 +106,7 @@ struct blk_disk {
 	uint32_t discard_granularity;	/* bytes; 0: no discard here */
 	bool read_only;
 	unsigned int max_inflight;	/* per queue, asynchronously; 0: sync */
+	unsigned int nr_aio;		/* its requests on the worker's io_uring */
 	char why[160];			/* why open or a request last failed */
 };
 
@@ -156,6 +157,21 @@ struct blk_stats {
 struct blk_vbd;
 
 /*
+ * A piece of a request's bounce buffer and where it goes in the disk's
+ * file (aio.c): raw has one, at the request's own offset.
+ */
+struct blk_extent {
+	struct blk_ioreq *r;		/* the request it belongs to */
+	uint64_t off;			/* in the file */
+	uint32_t at;			/* in r->buf */
+	uint32_t len;			/* bytes */
+	uint32_t done;			/* of them, done (short I/O goes on) */
+};
+
+/* Extents of one request at most. */
+#define BLK_EXTENTS	16
+
+/*
  * A request in flight on the asynchronous path: taken off the ring,
  * checked, its I/O started by the driver's submit op (the worker's
  * io_uring, or NBD commands). Slots of a queue are used in ring order and
@@ -168,7 +184,8 @@ struct blk_ioreq {
 	uint8_t *buf;			/* its bounce buffer, from start to answer */
 	size_t buf_len;			/* buf's size, a page multiple >= len */
 	size_t len;			/* bytes to read or write */
-	size_t done;			/* of them, done (short I/O goes on) */
+	struct blk_extent ext[BLK_EXTENTS];	/* io_uring: where the bytes go */
+	unsigned int nr_ext;		/* of them, in use */
 	unsigned int pending;		/* SQEs submitted, CQE not yet reaped;
 					 * nbd: 1 until its command is answered */
 	bool synced;			/* FLUSH: fsync done; DISCARD: punched */
@@ -261,9 +278,12 @@ uint8_t *blk_pgrant_page(struct blk_queue *q, uint32_t ref);
 int blk_aio_init(struct xpv_backend *be);
 void blk_aio_exit(struct xpv_backend *be);
 bool blk_aio_ready(void);
+int blk_aio_attach(struct blk_disk *k, struct xpv_backend *be);
+int blk_aio_submit(struct blk_disk *k, struct blk_ioreq *r);
 int blk_aio_submit_fd(struct blk_disk *k, struct blk_ioreq *r);
 void blk_aio_flush(void);
 void blk_aio_wait(void);
+void blk_aio_disk_wait(struct blk_disk *k);
 /* tests: see a CQE before it counts (may change its result); true
  * holds it until blk_aio_test_release() */
 enum blk_aio_what { BLK_AIO_DATA, BLK_AIO_SYNC, BLK_AIO_PUNCH };
