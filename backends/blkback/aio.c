@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The worker's io_uring: asynchronous reads, writes, flushes and discards
- * for the drivers that have a submit op (raw). One ring per process, made
+ * for the file drivers (raw, qcow2). One ring per process, made
  * before the worker drops privileges and enters its seccomp filter
  * (struct xpv_bdev_ops.worker_init), because the filter then forbids
  * io_uring_setup and io_uring_register and allows io_uring_enter only.
@@ -14,9 +14,10 @@
  * through it.
  *
  * A request's data is a list of extents (struct blk_extent): pieces of its
- * bounce buffer and where each goes in the disk's file (the driver says;
- * raw has one, at the request's own offset). Each extent is an SQE; the
- * request is done when all are.
+ * bounce buffer and where each goes in the disk's file. raw has one, at
+ * the request's own offset; qcow2 one per run of contiguous host clusters
+ * (qcow2.c maps them). Each extent is an SQE; the request is done when
+ * all are.
  *
  * Completions wake the event loop through an eventfd (xpv_fd_watch); the
  * handler reaps every CQE and moves its request on: a short read or write
@@ -26,8 +27,8 @@
  * the fsync starts once every SQE submitted before it has completed, so
  * it covers every write the guest saw acknowledged, and a short or failed
  * write cancels the rest of the chain, which goes again. Each disk counts
- * its requests on the ring (k->nr_aio), for a driver that must wait for
- * none to be left. Without io_uring (setup fails: an old
+ * its requests on the ring (k->nr_aio): qcow2 waits for none to be left
+ * before it changes metadata. Without io_uring (setup fails: an old
  * kernel, a kernel that forbids it) every request is served synchronously,
  * said once in the log.
  */
@@ -447,7 +448,7 @@ int blk_aio_init(struct xpv_backend *be)
 		return -ENOMEM;
 	}
 	aio.ready = true;
-	xpv_log("io_uring: up to %u requests in flight per queue (raw disks)",
+	xpv_log("io_uring: up to %u requests in flight per queue (raw and qcow2 disks)",
 		blk_config.max_inflight);
 	return 0;
 }
