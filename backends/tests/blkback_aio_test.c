@@ -9,7 +9,8 @@
  * kernel has no io_uring; the ring's restrictions. Then a qcow2 overlay
  * of a raw base on the same ring: reads of allocated clusters in flight
  * together, a request over several clusters as several extents (one cut
- * short and continued), and what must wait for the disk's requests on the
+ * short and continued; past BLK_EXTENTS read synchronously), -a 0 as
+ * before (synchronous), and what must wait for the disk's requests on the
  * ring (an allocating write, a discard then the cluster written again, a
  * flush carrying data that allocates): qemu-img finds the image clean and
  * identical to a raw file that took the same writes.
@@ -461,13 +462,13 @@ static void blkback_aio_test_restricted(void **state)
 }
 
 /*
- * The qcow2 overlay: 4 KiB clusters over a 1 MiB raw base, its first 16
+ * The qcow2 overlay: 4 KiB clusters over a 1 MiB raw base, its first 20
  * written by qemu-io last to first (no two adjacent in the file, so a
  * request over several is as many extents); expect.raw what it reads as.
  */
 static int setup_qcow2(void **state)
 {
-	char cmd[1024];
+	char cmd[2048];
 	int n;
 
 	(void)state;
@@ -475,7 +476,7 @@ static int setup_qcow2(void **state)
 	n = snprintf(cmd, sizeof(cmd), "head -c %u /dev/urandom > base.raw && "
 		     "qemu-img create -q -f qcow2 -o cluster_size=4096 -b base.raw "
 		     "-F raw ov.qcow2 && qemu-io -f qcow2", IMAGE_BYTES);
-	for (int i = 15; i >= 0; i--)
+	for (int i = 19; i >= 0; i--)
 		n += snprintf(cmd + n, sizeof(cmd) - (size_t)n, " -c 'write -P %d %dk 4k'",
 			      0x40 + i, 4 * i);
 	snprintf(cmd + n, sizeof(cmd) - (size_t)n, " ov.qcow2 >/dev/null && "
@@ -653,6 +654,61 @@ static void blkback_aio_test_qcow2_extents(void **state)
 	qemu_agrees();
 }
 
+/*
+ * 17 pages over 17 clusters apart in the file: more extents than a
+ * request has (BLK_EXTENTS), so read synchronously, no SQE; 16: on the
+ * ring.
+ */
+static void blkback_aio_test_qcow2_too_many_extents(void **state)
+{
+	union xpv_blkif_req r = { 0 };
+	struct xpv_blkif_seg *ind;
+	uint8_t *p[17];
+
+	(void)state;
+	r.indirect.operation = XPV_BLKIF_OP_INDIRECT;
+	r.indirect.indirect_op = XPV_BLKIF_OP_READ;
+	r.indirect.nr_segments = 17;
+	r.indirect.indirect_grefs[0] = guest_data_page(&g, (void **)&ind);
+	for (int i = 0; i < 17; i++)
+		ind[i] = (struct xpv_blkif_seg){ guest_data_page(&g, (void **)&p[i]), 0, 7, 0 };
+	guest_send(&g, 0, &r);
+	run_backend(&be, fx);
+	check_in_order(1, 0, ~0ull);
+	assert_int_equal(h.data, 0);
+	for (int i = 0; i < 17; i++)
+		assert_expected(4096 * (uint64_t)i, p[i], 4096);
+	r.indirect.nr_segments = 16;
+	memset(p[0], 0, 4096);
+	guest_send(&g, 0, &r);
+	run_backend(&be, fx);
+	check_in_order(1, 0, ~0ull);
+	assert_int_equal(h.data, 16);
+	assert_expected(0, p[0], 4096);
+}
+
+/* -a 0, the default: a qcow2 disk is served synchronously, as ever. */
+static void blkback_aio_test_qcow2_sync_default(void **state)
+{
+	union xpv_blkif_req r;
+	uint8_t *p, *q;
+
+	(void)state;
+	assert_true(stop_backend(&be, fx));
+	start(0);
+	assert_false(blk_aio_ready());
+	assert_null(queue0()->slots);
+	r = write_at(0, 100, &p);		/* allocates */
+	guest_send(&g, 0, &r);
+	r = page_req(XPV_BLKIF_OP_READ, 1, &q);	/* allocated */
+	guest_send(&g, 0, &r);
+	run_backend(&be, fx);
+	check_in_order(2, 0, ~0ull);
+	assert_int_equal(h.data + h.syncs, 0);
+	assert_expected(4096, q, 4096);
+	qemu_agrees();
+}
+
 int main(void)
 {
 	static const struct CMUnitTest tests[] = {
@@ -679,6 +735,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(blkback_aio_test_qcow2_extents, setup_qcow2,
 						teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_qcow2_too_many_extents,
+						setup_qcow2, teardown),
+		cmocka_unit_test_setup_teardown(blkback_aio_test_qcow2_sync_default,
+						setup_qcow2, teardown),
 	};
 
 	return cmocka_run_group_tests_name("xpv_blkback_aio", tests, NULL, NULL);
