@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The worker's io_uring: asynchronous reads, writes, flushes and discards
- * for the drivers that have a submit op (raw). One ring per process, made
+ * for the file drivers (raw, qcow2). One ring per process, made
  * before the worker drops privileges and enters its seccomp filter
  * (struct xpv_bdev_ops.worker_init), because the filter then forbids
  * io_uring_setup and io_uring_register and allows io_uring_enter only.
@@ -13,15 +13,24 @@
  * then enabled. A subverted worker could not open, connect or send
  * through it.
  *
+ * A request's data is a list of extents (struct blk_extent): pieces of its
+ * bounce buffer and where each goes in the disk's file. raw has one, at
+ * the request's own offset; qcow2 one per run of contiguous host clusters
+ * (qcow2.c maps them). Each extent is an SQE; the request is done when
+ * all are.
+ *
  * Completions wake the event loop through an eventfd (xpv_fd_watch); the
  * handler reaps every CQE and moves its request on: a short read or write
- * goes on for the remainder, a finished one goes back to io.c
- * (blk_ioreq_done), which answers in ring order. A flush writes its data
- * (if any) linked to an fsync that drains: the fsync starts once every
- * SQE submitted before it has completed, so it covers every write the
- * guest saw acknowledged. Without io_uring (setup fails: an old kernel, a
- * kernel that forbids it) every request is served synchronously, said
- * once in the log.
+ * goes on for the rest of its extent, a finished request goes back to
+ * io.c (blk_ioreq_done), which answers in ring order. A flush writes its
+ * data (if any) as a chain of linked SQEs ending in an fsync that drains:
+ * the fsync starts once every SQE submitted before it has completed, so
+ * it covers every write the guest saw acknowledged, and a short or failed
+ * write cancels the rest of the chain, which goes again. Each disk counts
+ * its requests on the ring (k->nr_aio): qcow2 waits for none to be left
+ * before it changes metadata. Without io_uring (setup fails: an old
+ * kernel, a kernel that forbids it) every request is served synchronously,
+ * said once in the log.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -37,7 +46,10 @@
 #define RING_ENTRIES	256
 #define HELD_MAX	64
 
-/* What a CQE finishes, in the low bits of its user_data (our pointer). */
+/*
+ * What a CQE finishes, in the low bits of its user_data: TAG_DATA an
+ * extent (its pointer above), the others their request.
+ */
 #define TAG_DATA	BLK_AIO_DATA
 #define TAG_SYNC	BLK_AIO_SYNC
 #define TAG_PUNCH	BLK_AIO_PUNCH
@@ -81,69 +93,146 @@ void blk_aio_flush(void)
 		xpv_log("io_uring submit: %s", strerror(-n));
 }
 
-/* An SQE, submitting what is queued when there is no room. */
-static struct io_uring_sqe *get_sqe(void)
+/* Room for @n SQEs, submitting what is queued first if need be. */
+static bool room_for(unsigned int n)
 {
-	struct io_uring_sqe *sqe = io_uring_get_sqe(&aio.ring);
-
-	if (!sqe) {
+	if (io_uring_sq_space_left(&aio.ring) < n)
 		blk_aio_flush();
-		sqe = io_uring_get_sqe(&aio.ring);
-	}
-	return sqe;
+	return io_uring_sq_space_left(&aio.ring) >= n;
 }
 
-static void set_data(struct io_uring_sqe *sqe, struct blk_ioreq *r, unsigned int tag)
+/* The CQE of @sqe finishes @p (an extent, or @r itself) as @tag says. */
+static void set_data(struct io_uring_sqe *sqe, struct blk_ioreq *r, void *p,
+		     unsigned int tag)
 {
-	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)r | tag);
+	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)p | tag);
 	r->pending++;
 }
 
+/* The request a CQE's user_data names. */
+static struct blk_ioreq *req_of(uint64_t data)
+{
+	void *p = (void *)(uintptr_t)(data & ~(uint64_t)TAG_MASK);
+
+	if ((data & TAG_MASK) == TAG_DATA)
+		return ((struct blk_extent *)p)->r;
+	return p;
+}
+
+static bool ext_left(const struct blk_extent *e)
+{
+	return e->done < e->len;
+}
+
+/* The SQEs @r needs now: what is left of its extents, an fsync, a punch. */
+static unsigned int sqes_needed(const struct blk_ioreq *r)
+{
+	unsigned int i, n = 0;
+
+	if (r->req.op == XPV_BLKIF_OP_DISCARD)
+		return !r->synced;
+	for (i = 0; i < r->nr_ext; i++)
+		n += ext_left(&r->ext[i]);
+	return n + (r->req.op == XPV_BLKIF_OP_FLUSH_DISKCACHE && !r->synced);
+}
+
+/* The rest of extent @e; @link: a failed or short one cancels what follows. */
+static void queue_extent(struct blk_disk *k, struct blk_extent *e, bool link)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&aio.ring);
+	uint8_t *buf = e->r->buf + e->at + e->done;
+	uint64_t off = e->off + e->done;
+
+	if (e->r->req.op == XPV_BLKIF_OP_READ)
+		io_uring_prep_read(sqe, k->fd, buf, e->len - e->done, off);
+	else
+		io_uring_prep_write(sqe, k->fd, buf, e->len - e->done, off);
+	if (link)
+		sqe->flags |= IOSQE_IO_LINK;
+	set_data(sqe, e->r, e, TAG_DATA);
+}
+
+/* After everything submitted before it (and its own data, linked). */
+static void queue_fsync(struct blk_disk *k, struct blk_ioreq *r)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&aio.ring);
+
+	io_uring_prep_fsync(sqe, k->fd, IORING_FSYNC_DATASYNC);
+	sqe->flags |= IOSQE_IO_DRAIN;
+	set_data(sqe, r, r, TAG_SYNC);
+}
+
+/* A discard's hole, at the disk's own offsets (raw). */
+static void queue_punch(struct blk_disk *k, struct blk_ioreq *r)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&aio.ring);
+
+	io_uring_prep_fallocate(sqe, k->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+				r->req.sector << XPV_BLKIF_SECTOR_SHIFT,
+				r->req.nr_sectors << XPV_BLKIF_SECTOR_SHIFT);
+	set_data(sqe, r, r, TAG_PUNCH);
+}
+
+/*
+ * Queue what @r still needs, all of it or nothing: a flush's extents are
+ * one chain ending in its fsync, and a chain cut between two submits
+ * would let the fsync run before a short write's rest.
+ */
+static int queue_rest(struct blk_disk *k, struct blk_ioreq *r)
+{
+	bool flush = r->req.op == XPV_BLKIF_OP_FLUSH_DISKCACHE;
+	unsigned int i;
+
+	if (!room_for(sqes_needed(r)))
+		return -EAGAIN;
+	if (r->req.op == XPV_BLKIF_OP_DISCARD) {
+		if (!r->synced)
+			queue_punch(k, r);
+		return 0;
+	}
+	for (i = 0; i < r->nr_ext; i++)
+		if (ext_left(&r->ext[i]))
+			queue_extent(k, &r->ext[i], flush);
+	if (flush && !r->synced)
+		queue_fsync(k, r);
+	return 0;
+}
+
 /**
- * blk_aio_submit_fd() - queue what @r still needs on the disk's fd
+ * blk_aio_submit() - queue @r's I/O on the worker's io_uring
  *
- * The submit op of the file drivers: the rest of a read or write, a
- * flush's data linked to its draining fsync, a discard's hole.
+ * The driver filled in r->ext (none for a flush with no data, or one
+ * whose data it wrote itself): each extent read or written, going on after
+ * short I/O, a flush's extents linked to its draining fsync, a discard
+ * punched at the disk's own offsets. The request counts in k->nr_aio
+ * until it is handed back (blk_ioreq_done).
  *
- * Return: 0, or -EAGAIN when the SQ has no room even after a submit.
+ * Return: 0, or -EAGAIN when the SQ has no room even after a submit
+ * (nothing queued then), -EIO without a ring.
+ */
+int blk_aio_submit(struct blk_disk *k, struct blk_ioreq *r)
+{
+	int err;
+
+	if (!aio.ready)		/* our own bug: only attached disks submit */
+		return -EIO;
+	err = queue_rest(k, r);
+
+	if (r->pending)
+		k->nr_aio++;
+	return err;
+}
+
+/**
+ * blk_aio_submit_fd() - the submit op of raw: the request's bytes at the
+ * same offsets in the disk's fd, one extent
  */
 int blk_aio_submit_fd(struct blk_disk *k, struct blk_ioreq *r)
 {
-	uint64_t off = (r->req.sector << XPV_BLKIF_SECTOR_SHIFT) + r->done;
-	bool flush = r->req.op == XPV_BLKIF_OP_FLUSH_DISKCACHE;
-	struct io_uring_sqe *sqe;
-
-	if (io_uring_sq_space_left(&aio.ring) < 2)	/* a flush takes two */
-		blk_aio_flush();
-	if (r->req.op == XPV_BLKIF_OP_DISCARD) {
-		if (!(sqe = get_sqe()))
-			return -EAGAIN;
-		io_uring_prep_fallocate(sqe, k->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
-					off, r->req.nr_sectors << XPV_BLKIF_SECTOR_SHIFT);
-		set_data(sqe, r, TAG_PUNCH);
-		return 0;
-	}
-	if (r->done < r->len) {
-		if (!(sqe = get_sqe()))
-			return -EAGAIN;
-		if (r->req.op == XPV_BLKIF_OP_READ)
-			io_uring_prep_read(sqe, k->fd, r->buf + r->done,
-					   (unsigned int)(r->len - r->done), off);
-		else
-			io_uring_prep_write(sqe, k->fd, r->buf + r->done,
-					    (unsigned int)(r->len - r->done), off);
-		if (flush)	/* a failed or short write cancels the fsync */
-			sqe->flags |= IOSQE_IO_LINK;
-		set_data(sqe, r, TAG_DATA);
-	}
-	if (flush && !r->synced) {
-		if (!(sqe = get_sqe()))
-			return -EAGAIN;
-		io_uring_prep_fsync(sqe, k->fd, IORING_FSYNC_DATASYNC);
-		sqe->flags |= IOSQE_IO_DRAIN;	/* after all submitted before */
-		set_data(sqe, r, TAG_SYNC);
-	}
-	return 0;
+	r->ext[0] = (struct blk_extent){ .r = r, .len = (uint32_t)r->len,
+					 .off = r->req.sector << XPV_BLKIF_SECTOR_SHIFT };
+	r->nr_ext = r->len ? 1 : 0;
+	return blk_aio_submit(k, r);
 }
 
 static void failed(struct blk_ioreq *r, int err)
@@ -152,15 +241,30 @@ static void failed(struct blk_ioreq *r, int err)
 		r->err = err;
 }
 
-/* What one CQE says about its request. */
-static void account(struct blk_ioreq *r, unsigned int tag, int res)
+/*
+ * What a data CQE says of its extent. -ECANCELED: a short write before it
+ * in its flush's chain cut it; it goes again with the rest.
+ */
+static void account_data(struct blk_extent *e, int res)
 {
-	switch (tag) {
+	struct blk_ioreq *r = e->r;
+
+	if (res > 0)
+		e->done += (uint32_t)res;
+	else if (res == -ECANCELED && r->req.op == XPV_BLKIF_OP_FLUSH_DISKCACHE)
+		return;
+	else	/* 0: the file shrank under us */
+		failed(r, res < 0 ? res : -EIO);
+}
+
+/* What one CQE says about its request. */
+static void account(uint64_t data, int res)
+{
+	struct blk_ioreq *r = req_of(data);
+
+	switch (data & TAG_MASK) {
 	case TAG_DATA:
-		if (res > 0)
-			r->done += (size_t)res;
-		else	/* 0: the file shrank under us */
-			failed(r, res < 0 ? res : -EIO);
+		account_data((struct blk_extent *)(uintptr_t)(data & ~(uint64_t)TAG_MASK), res);
 		break;
 	case TAG_SYNC:
 		if (res == -ECANCELED && !r->err)
@@ -178,34 +282,29 @@ static void account(struct blk_ioreq *r, unsigned int tag, int res)
 
 static bool more_to_do(const struct blk_ioreq *r)
 {
-	switch (r->req.op) {
-	case XPV_BLKIF_OP_DISCARD:
-		return !r->synced;
-	case XPV_BLKIF_OP_FLUSH_DISKCACHE:
-		return r->done < r->len || !r->synced;
-	default:
-		return r->done < r->len;
-	}
+	return sqes_needed(r) > 0;
 }
 
 static void complete(uint64_t data, int res)
 {
-	struct blk_ioreq *r = (struct blk_ioreq *)(uintptr_t)(data & ~(uint64_t)TAG_MASK);
+	struct blk_ioreq *r = req_of(data);
+	struct blk_disk *k = &r->q->vbd->disk;
 
-	account(r, (unsigned int)(data & TAG_MASK), res);
+	account(data, res);
 	if (--r->pending)
 		return;
 	if (!r->err && more_to_do(r)) {
-		r->err = blk_aio_submit_fd(&r->q->vbd->disk, r);
+		r->err = queue_rest(k, r);
 		if (r->pending)		/* after a failure: once it is back */
 			return;
 	}
+	k->nr_aio--;
 	blk_ioreq_done(r);
 }
 
 static bool hold(uint64_t data, int *res)
 {
-	struct blk_ioreq *r = (struct blk_ioreq *)(uintptr_t)(data & ~(uint64_t)TAG_MASK);
+	struct blk_ioreq *r = req_of(data);
 
 	if (!blk_aio_test_hook || aio.draining || aio.nr_held == HELD_MAX ||
 	    !blk_aio_test_hook(r, (enum blk_aio_what)(data & TAG_MASK), res))
@@ -276,6 +375,24 @@ void blk_aio_wait(void)
 	aio.draining = false;
 }
 
+/** blk_aio_disk_wait() - the wait op of the file drivers: blk_aio_wait() */
+void blk_aio_disk_wait(struct blk_disk *k)
+{
+	(void)k;
+	blk_aio_wait();
+}
+
+/**
+ * blk_aio_attach() - the attach op of the file drivers: -a N requests in
+ * flight per queue when the worker has its io_uring, else synchronous
+ */
+int blk_aio_attach(struct blk_disk *k, struct xpv_backend *be)
+{
+	(void)be;	/* the ring's completions are watched by aio.c */
+	k->max_inflight = aio.ready ? blk_config.max_inflight : 0;
+	return 0;
+}
+
 /* Disabled until restricted; the eventfd registered while we still may. */
 static int make_ring(void)
 {
@@ -331,7 +448,7 @@ int blk_aio_init(struct xpv_backend *be)
 		return -ENOMEM;
 	}
 	aio.ready = true;
-	xpv_log("io_uring: up to %u requests in flight per queue (raw disks)",
+	xpv_log("io_uring: up to %u requests in flight per queue (raw and qcow2 disks)",
 		blk_config.max_inflight);
 	return 0;
 }

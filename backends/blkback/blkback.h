@@ -15,9 +15,11 @@
  *
  * A driver with a submit op is served asynchronously when its disk says
  * how many requests may be in flight per queue (k->max_inflight, set when
- * the disk is attached to the loop): raw through the worker's io_uring
- * with -a N (aio.c; off by default: slower so far, see Kconfig), nbd
- * through libnbd's asynchronous calls (nbd.c; -N, on by default). Each
+ * the disk is attached to the loop): raw and qcow2 through the worker's
+ * io_uring with -a N (aio.c; off by default: slower so far, see Kconfig;
+ * qcow2 only for clusters already allocated, the rest synchronously once
+ * the disk's I/O in flight is drained, qcow2.c), nbd through libnbd's
+ * asynchronous calls (nbd.c; -N, on by default). Each
  * request in flight has its own buffer (struct blk_ioreq), and they are
  * answered in ring order (io.c); the other disks are served
  * synchronously, one request at a time, through a per-queue buffer. dom0
@@ -45,7 +47,7 @@ struct blk_config {
 	bool discard;			/* offer feature-discard where it works */
 	unsigned int nbd_retry_ms;	/* reconnect to a lost NBD server this long */
 	unsigned int nbd_stall_ms;	/* a command without progress this long: lost */
-	unsigned int max_inflight;	/* raw: io_uring requests per queue; 0: sync */
+	unsigned int max_inflight;	/* raw, qcow2: io_uring requests per queue; 0: sync */
 	unsigned int nbd_max_inflight;	/* nbd: requests in flight per queue; 0: sync */
 	unsigned int max_pgrants;	/* persistent grants per queue; 0: off */
 };
@@ -64,8 +66,9 @@ struct stat;
  * or -errno. open sizes the disk up (struct blk_disk's geometry) and says
  * in k->why why it refuses an image. attach, optional, ties an open disk
  * to the loop that serves it and sets k->max_inflight. submit, optional,
- * starts what a request still needs (raw: on the worker's io_uring,
- * aio.c; nbd: libnbd's asynchronous calls) and returns at once, its end
+ * starts what a request still needs (raw, qcow2: on the worker's
+ * io_uring, aio.c, qcow2 serving what touches metadata synchronously
+ * first; nbd: libnbd's asynchronous calls) and returns at once, its end
  * reported through blk_ioreq_done(); a driver that has it is served
  * asynchronously when k->max_inflight > 0, through the synchronous calls
  * otherwise. wait blocks until some I/O it submitted ends and hands it on
@@ -106,6 +109,7 @@ struct blk_disk {
 	uint32_t discard_granularity;	/* bytes; 0: no discard here */
 	bool read_only;
 	unsigned int max_inflight;	/* per queue, asynchronously; 0: sync */
+	unsigned int nr_aio;		/* its requests on the worker's io_uring */
 	char why[160];			/* why open or a request last failed */
 };
 
@@ -156,6 +160,22 @@ struct blk_stats {
 struct blk_vbd;
 
 /*
+ * A piece of a request's bounce buffer and where it goes in the disk's
+ * file (aio.c): raw has one, a qcow2 request one per run of contiguous
+ * host clusters.
+ */
+struct blk_extent {
+	struct blk_ioreq *r;		/* the request it belongs to */
+	uint64_t off;			/* in the file */
+	uint32_t at;			/* in r->buf */
+	uint32_t len;			/* bytes */
+	uint32_t done;			/* of them, done (short I/O goes on) */
+};
+
+/* Extents of one request at most; a qcow2 request needing more: sync. */
+#define BLK_EXTENTS	16
+
+/*
  * A request in flight on the asynchronous path: taken off the ring,
  * checked, its I/O started by the driver's submit op (the worker's
  * io_uring, or NBD commands). Slots of a queue are used in ring order and
@@ -168,7 +188,8 @@ struct blk_ioreq {
 	uint8_t *buf;			/* its bounce buffer, from start to answer */
 	size_t buf_len;			/* buf's size, a page multiple >= len */
 	size_t len;			/* bytes to read or write */
-	size_t done;			/* of them, done (short I/O goes on) */
+	struct blk_extent ext[BLK_EXTENTS];	/* io_uring: where the bytes go */
+	unsigned int nr_ext;		/* of them, in use */
 	unsigned int pending;		/* SQEs submitted, CQE not yet reaped;
 					 * nbd: 1 until its command is answered */
 	bool synced;			/* FLUSH: fsync done; DISCARD: punched */
@@ -261,9 +282,12 @@ uint8_t *blk_pgrant_page(struct blk_queue *q, uint32_t ref);
 int blk_aio_init(struct xpv_backend *be);
 void blk_aio_exit(struct xpv_backend *be);
 bool blk_aio_ready(void);
+int blk_aio_attach(struct blk_disk *k, struct xpv_backend *be);
+int blk_aio_submit(struct blk_disk *k, struct blk_ioreq *r);
 int blk_aio_submit_fd(struct blk_disk *k, struct blk_ioreq *r);
 void blk_aio_flush(void);
 void blk_aio_wait(void);
+void blk_aio_disk_wait(struct blk_disk *k);
 /* tests: see a CQE before it counts (may change its result); true
  * holds it until blk_aio_test_release() */
 enum blk_aio_what { BLK_AIO_DATA, BLK_AIO_SYNC, BLK_AIO_PUNCH };

@@ -8,10 +8,11 @@
  * must not make the daemon open a backing file of its choosing.
  *
  * The calls below complete every request before they return (the loop's
- * thread does the I/O): qcow2 is served that way, raw unless the daemon
- * runs with -a N and the worker has its io_uring, nbd with -N 0. A driver
- * with a submit op is served asynchronously once its disk is attached to
- * the loop with k->max_inflight > 0 (io.c; raw: aio.c, nbd: nbd.c).
+ * thread does the I/O): raw and qcow2 are served that way unless the
+ * daemon runs with -a N and the worker has its io_uring, nbd with -N 0. A
+ * driver with a submit op is served asynchronously once its disk is
+ * attached to the loop with k->max_inflight > 0 (io.c; raw and qcow2:
+ * aio.c, nbd: nbd.c).
  * The file helpers below are shared by the file drivers.
  */
 #define _GNU_SOURCE

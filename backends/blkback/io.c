@@ -16,11 +16,13 @@
  * Two ways to serve, chosen per turn of a queue:
  *   synchronous  the request is read or written through the disk's driver
  *                before the next is taken, through the queue's one bounce
- *                buffer or direct (qcow2; raw without -a N, off by
+ *                buffer or direct (raw and qcow2 without -a N, off by
  *                default, or without the worker's io_uring; nbd with -N 0)
- *   asynchronous the driver's submit op starts the I/O (raw: on the
- *                worker's io_uring, aio.c; nbd: libnbd's commands, nbd.c)
- *                and the next request is taken:
+ *   asynchronous the driver's submit op starts the I/O (raw, qcow2: on the
+ *                worker's io_uring, aio.c, qcow2 serving what changes its
+ *                metadata synchronously once the disk's I/O on the ring is
+ *                done; nbd: libnbd's commands, nbd.c) and the next request
+ *                is taken:
  *                up to max_inflight per queue, each in a slot of its own
  *                with its own bounce buffer (struct blk_ioreq), given back
  *                when it is answered (a few are kept for the next ones:

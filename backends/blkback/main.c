@@ -36,7 +36,7 @@ static void usage(FILE *f)
 		"  -b N   requests per queue per turn (default %d)\n"
 		"  -R N   seconds to keep reconnecting to a lost NBD server (default %d)\n"
 		"  -a N   requests in flight per queue through io_uring, raw\n"
-		"         disks; 0: every request synchronously (default %d)\n"
+		"         and qcow2 disks; 0: every request synchronously (default %d)\n"
 		"  -N N   requests in flight per queue, NBD disks; 0: one at a\n"
 		"         time, synchronously (default %d)\n"
 		"  -p N   persistent grants kept mapped per queue, 0 does not\n"

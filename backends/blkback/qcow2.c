@@ -16,6 +16,11 @@
  * discard whole clusters only: the entry becomes unallocated (zero when
  *        a backing file would show through), the refcount drops, the
  *        file gets a hole
+ * submit with -a N (the worker's io_uring, aio.c): a read or write whose
+ *        clusters are all allocated here goes on the ring as extents of
+ *        host clusters, many requests at a time; the rest is served by
+ *        the calls above, writes and discards once the disk's requests on
+ *        the ring are done (see "The asynchronous path" below)
  * Internal snapshots, encryption, external data files and extended L2
  * entries are refused at open, each with its own message in k->why.
  */
@@ -526,14 +531,181 @@ static int qcow2_discard(struct blk_disk *k, uint64_t off, uint64_t len)
 	return each_piece(k, discard_piece, NULL, (size_t)len, off);
 }
 
+/*
+ * The asynchronous path (-a N; io.c calls submit, aio.c runs the ring).
+ * A read or write whose clusters are all allocated in this image needs no
+ * metadata change: an L2 lookup (through the cache, the entry checked as
+ * the synchronous path checks it) turns each piece into an extent of a
+ * host cluster, contiguous ones merged, and the extents go on the
+ * worker's io_uring. Zero clusters, and unallocated ones with no backing
+ * file, read as zeros at once. The rest is served by the synchronous code
+ * above:
+ *   writes that allocate or copy up, discards: only once none of the
+ *     disk's requests is on the ring (drain). WHY: a discard frees a
+ *     cluster, and a write in flight to the old mapping must not land
+ *     after it; an allocating write's L2 entry must not be seen before
+ *     its data
+ *   reads from the backing chain: at once, no drain. WHY: a read changes
+ *     no metadata, and no write in flight goes where it reads (writes in
+ *     flight go to clusters allocated here; a read takes those from here)
+ *   a request of more than BLK_EXTENTS extents: as a read or write above.
+ * A flush is an fsync on the ring that drains it (after its data, linked):
+ * metadata is written through when it changes (qcow2_meta.c), so the
+ * fsync covers it, as it covers every write submitted before it.
+ */
+
+static uint64_t req_off(const struct blk_ioreq *r)
+{
+	return r->req.sector << XPV_BLKIF_SECTOR_SHIFT;
+}
+
+/* None of the disk's requests on the ring: see above. */
+static void drain(struct blk_disk *k)
+{
+	while (k->nr_aio)
+		blk_disk_wait(k);
+}
+
+enum piece_kind { PIECE_HOST, PIECE_ZEROS, PIECE_SYNC };
+
+/* How the piece at guest offset @off is served; *host for PIECE_HOST. */
+static int piece_kind(struct blk_disk *k, uint64_t off, bool write,
+		      enum piece_kind *kind, uint64_t *host)
+{
+	uint64_t e, *slot, slot_off;
+	int err = entry_of(k, off, false, &e, &slot, &slot_off);
+
+	*host = e & QCOW2_OFF_MASK;
+	if (write)
+		*kind = *host && !(e & QCOW2_ZERO) ? PIECE_HOST : PIECE_SYNC;
+	else if (e & QCOW2_ZERO)
+		*kind = PIECE_ZEROS;
+	else
+		*kind = *host ? PIECE_HOST : qcow2_of(k)->has_backing ? PIECE_SYNC : PIECE_ZEROS;
+	if (!err && write && *kind == PIECE_HOST)
+		err = qcow2_check_data_cluster(k, *host, off);
+	return err;
+}
+
+/* @len bytes of r->buf at @at go to @host; false: no extent left. */
+static bool add_extent(struct blk_ioreq *r, uint64_t host, size_t at, size_t len)
+{
+	struct blk_extent *last = r->nr_ext ? &r->ext[r->nr_ext - 1] : NULL;
+
+	if (last && last->off + last->len == host && last->at + last->len == at) {
+		last->len += (uint32_t)len;
+		return true;
+	}
+	if (r->nr_ext == BLK_EXTENTS)
+		return false;
+	r->ext[r->nr_ext++] = (struct blk_extent){ .r = r, .off = host,
+						   .at = (uint32_t)at, .len = (uint32_t)len };
+	return true;
+}
+
+/*
+ * @r's pieces as extents of this image's clusters, zeros filled in: 1
+ * when every piece is one or the other, 0 when one needs the synchronous
+ * code, or -errno (a corrupt entry: the request fails, nothing written).
+ */
+static int map_request(struct blk_disk *k, struct blk_ioreq *r, bool write)
+{
+	uint64_t cs = qcow2_of(k)->cluster_size, off, host;
+	enum piece_kind kind;
+	size_t at, n;
+	int err;
+
+	r->nr_ext = 0;
+	for (at = 0; at < r->len; at += n) {
+		off = req_off(r) + at;
+		n = (size_t)(cs - (off & (cs - 1)));
+		n = n < r->len - at ? n : r->len - at;
+		err = piece_kind(k, off, write, &kind, &host);
+		if (err)
+			return err;
+		if (kind == PIECE_SYNC)
+			return 0;
+		if (kind == PIECE_ZEROS)
+			memset(r->buf + at, 0, n);
+		else if (!add_extent(r, host + (off & (cs - 1)), at, n))
+			return 0;
+	}
+	return 1;
+}
+
+static int submit_read(struct blk_disk *k, struct blk_ioreq *r)
+{
+	int rc = map_request(k, r, false);
+
+	if (rc)
+		return rc < 0 ? rc : blk_aio_submit(k, r);
+	r->nr_ext = 0;
+	return qcow2_read(k, r->buf, r->len, req_off(r));
+}
+
+/*
+ * A write's data: extents for the ring when every cluster is allocated
+ * here (1), else written now by the synchronous code, drained first (0),
+ * or -errno.
+ */
+static int map_write(struct blk_disk *k, struct blk_ioreq *r)
+{
+	int rc = map_request(k, r, true);
+
+	if (rc)
+		return rc;
+	r->nr_ext = 0;
+	drain(k);
+	return qcow2_write(k, r->buf, r->len, req_off(r));
+}
+
+static int submit_write(struct blk_disk *k, struct blk_ioreq *r)
+{
+	int rc = map_write(k, r);
+
+	return rc > 0 ? blk_aio_submit(k, r) : rc;
+}
+
+/* Its data (if any) in place or written now, then the fsync on the ring. */
+static int submit_flush(struct blk_disk *k, struct blk_ioreq *r)
+{
+	int rc = r->len ? map_write(k, r) : 0;
+
+	return rc < 0 ? rc : blk_aio_submit(k, r);
+}
+
+static int submit_discard(struct blk_disk *k, struct blk_ioreq *r)
+{
+	drain(k);
+	return qcow2_discard(k, req_off(r), r->req.nr_sectors << XPV_BLKIF_SECTOR_SHIFT);
+}
+
+/* The submit op: see "The asynchronous path" above. */
+static int qcow2_submit(struct blk_disk *k, struct blk_ioreq *r)
+{
+	switch (r->req.op) {
+	case XPV_BLKIF_OP_READ:
+		return submit_read(k, r);
+	case XPV_BLKIF_OP_WRITE:
+		return submit_write(k, r);
+	case XPV_BLKIF_OP_FLUSH_DISKCACHE:
+		return submit_flush(k, r);
+	default:
+		return submit_discard(k, r);
+	}
+}
+
 const struct blk_driver blk_driver_qcow2 = {
 	.name = "qcow2",
 	.open = qcow2_open,
 	.close = qcow2_close,
+	.attach = blk_aio_attach,
 	.read = qcow2_read,
 	.write = qcow2_write,
 	.flush = blk_fd_flush,
 	.discard = qcow2_discard,
+	.submit = qcow2_submit,
+	.wait = blk_aio_disk_wait,
 };
 
 /**

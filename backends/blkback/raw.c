@@ -111,24 +111,10 @@ static int raw_discard(struct blk_disk *k, uint64_t off, uint64_t len)
 	return blk_punch(k->fd, off, len);
 }
 
-/* Asynchronous with -a N when the worker has its io_uring. */
-static int raw_attach(struct blk_disk *k, struct xpv_backend *be)
-{
-	(void)be;	/* the ring's completions are watched by aio.c */
-	k->max_inflight = blk_aio_ready() ? blk_config.max_inflight : 0;
-	return 0;
-}
-
-static void raw_wait(struct blk_disk *k)
-{
-	(void)k;
-	blk_aio_wait();
-}
-
 const struct blk_driver blk_driver_raw = {
 	.name = "raw",
 	.open = raw_open,
-	.attach = raw_attach,
+	.attach = blk_aio_attach,
 	.read = raw_read,
 	.write = raw_write,
 	.readv = raw_readv,
@@ -136,5 +122,5 @@ const struct blk_driver blk_driver_raw = {
 	.flush = blk_fd_flush,
 	.discard = raw_discard,
 	.submit = blk_aio_submit_fd,
-	.wait = raw_wait,
+	.wait = blk_aio_disk_wait,
 };

@@ -14,8 +14,11 @@
  * pages as often as on refs the guest never gave. Every response must
  * carry an id the guest sent and a status in {0, -1, -2}. The guest is
  * served through io_uring (blkback/aio.c) or synchronously, with
- * persistent grants (at most 8 kept: the bound is reached) or without:
- * the four modes take turns at every reconnect.
+ * persistent grants (at most 8 kept: the bound is reached) or without,
+ * from a raw image or a qcow2 one (4 KiB clusters, half of them written
+ * at first: reads and writes of allocated clusters as extents on the
+ * ring, the rest synchronously after a drain; made by qemu-img): the
+ * eight modes take turns at every reconnect.
  *
  *   make -C backends fuzz FUZZ_SECONDS=600
  */
@@ -36,14 +39,29 @@ static struct xpv_backend be;
 static struct fake_guest g;
 static void *data[DATA_PAGES];
 static const char *image;
+static char qcow2[96];		/* "qcow2:/path", params of the qcow2 disk */
 
 static const struct xpv_limits limits = {
 	.max_devices_per_domain = 2, .max_ring_order = 0, .reqs_per_turn = 16,
 };
 
+/* 64 KiB, as the raw image, its first 32 KiB written. */
+static void make_qcow2(void)
+{
+	const char *path = guest_image(0);
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "qemu-img create -q -f qcow2 -o cluster_size=4096 %s 64K && "
+		 "qemu-io -f qcow2 -c 'write -P 0x5a 0 32k' %s >/dev/null", path, path);
+	if (system(cmd))
+		abort();
+	snprintf(qcow2, sizeof(qcow2), "qcow2:%s", path);
+}
+
 static void start(void)
 {
 	static unsigned int starts;
+	const char *params = starts % 8 >= 4 ? qcow2 : image;
 
 	fx = fake_xen_new();
 	blk_config = (struct blk_config){ .max_queues = 1, .max_indirect_segs = 64,
@@ -54,7 +72,7 @@ static void start(void)
 	if (xpv_backend_init(&be, &fx->t, &blk_vbd_ops, 0, &limits) ||
 	    blk_vbd_ops.worker_init(&be))
 		abort();
-	guest_create_vbd(&g, fx, 1, 51712, image, "w");
+	guest_create_vbd(&g, fx, 1, 51712, params, "w");
 	run_backend(&be, fx);
 	fake_dir_write(fx, g.fe, "feature-persistent", "1");
 	guest_publish(&g, 1, 0);
@@ -92,8 +110,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *in, size_t len)
 	uint32_t prod;
 
 	xpv_log_quiet = 1;
-	if (!image)
+	if (!image) {
 		image = guest_image(64 << 10);
+		make_qcow2();
+	}
 	if (!fx)
 		start();
 	size_t off = HEADER;
