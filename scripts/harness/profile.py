@@ -91,6 +91,16 @@ class Gdb:
         self.s.sendall(b"\x03")
         return self.recv()
 
+    def closed(self):
+        """Has the machine gone while it runs: QEMU said it exited (a W or
+        X packet) or closed the connection?"""
+        try:
+            chunk = self.s.recv(65536, socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            return False
+        self.buf += chunk
+        return not chunk or re.search(rb"\$[WX]", self.buf) is not None
+
     def threads(self):
         out, r = [], self.cmd("qfThreadInfo")
         while r.startswith("m"):
@@ -117,24 +127,36 @@ def symbols(path, kinds="tTwW"):
     return syms
 
 
-def symbol_address(path, name):
-    for addr, sym in symbols(path, "bBdDtT"):
-        if sym == name:
-            return addr
-    sys.exit("%s: no symbol %s" % (path, name))
+def symbol_addresses(path, names):
+    """{name: address} of @names in the binary at @path, read in one go."""
+    found = {sym: addr for addr, sym in symbols(path, "bBdDtT") if sym in names}
+    missing = set(names) - set(found)
+    if missing:
+        sys.exit("%s: no symbol %s" % (path, ", ".join(sorted(missing))))
+    return found
 
 
 class Domains:
     """Which domain each CPU runs: Xen's per_cpu(curr_vcpu)->domain->domain_id."""
 
     def __init__(self, gdb, xen_syms):
+        a = symbol_addresses(xen_syms, ("__per_cpu_offset", "per_cpu__curr_vcpu")
+                             + FAULT_ENTRIES)
         self.gdb = gdb
-        self.offsets = symbol_address(xen_syms, "__per_cpu_offset")
-        self.curr = symbol_address(xen_syms, "per_cpu__curr_vcpu")
-        self.entries = {symbol_address(xen_syms, e) for e in FAULT_ENTRIES}
+        self.offsets, self.curr = a["__per_cpu_offset"], a["per_cpu__curr_vcpu"]
+        self.entries = {a[e] for e in FAULT_ENTRIES}
+        self.cpu_off = {}           # __per_cpu_offset[cpu], read once
+
+    def per_cpu_offset(self, cpu):
+        if cpu not in self.cpu_off:
+            off = self.gdb.mem(self.offsets + 8 * cpu, 8)
+            if off is None:
+                return None
+            self.cpu_off[cpu] = off
+        return self.cpu_off[cpu]
 
     def of(self, cpu):
-        off = self.gdb.mem(self.offsets + 8 * cpu, 8)
+        off = self.per_cpu_offset(cpu)
         vcpu = None if off is None else self.gdb.mem(self.curr + off, 8)
         dom = self.gdb.mem(vcpu + VCPU_DOMAIN_OFF, 8) if vcpu else None
         domid = self.gdb.mem(dom, 2) if dom else None
@@ -194,6 +216,8 @@ def record(a):
             if a.windows and log.closed >= a.windows:
                 break
             if not log.inside:
+                if gdb.closed():
+                    break
                 continue
             try:
                 gdb.stop()
@@ -250,9 +274,10 @@ def count(a, xen, kernel):
         if area != "user":
             syms["%s:%s" % (area, sym)] += 1
         if len(f) == 8:
-            frip, fcs = int(f[6], 16), int(f[7], 16)
-            ctx = "xen" if fcs & 3 == 0 else place(frip, xen, kernel)[0]
-            what = "user" if ctx == "user" else "%s:%s" % (ctx, place(frip, xen, kernel)[1])
+            fctx, fsym = place(int(f[6], 16), xen, kernel)
+            if int(f[7], 16) & 3 == 0:      # taken in Xen itself
+                fctx = "xen"
+            what = "user" if fctx == "user" else "%s:%s" % (fctx, fsym)
             faults["%s from %s" % (sym, what)] += 1
     return areas, syms, faults
 
