@@ -217,7 +217,6 @@ int blk_aio_submit(struct blk_disk *k, struct blk_ioreq *r)
 	if (!aio.ready)		/* our own bug: only attached disks submit */
 		return -EIO;
 	err = queue_rest(k, r);
-
 	if (r->pending)
 		k->nr_aio++;
 	return err;
