@@ -3,13 +3,23 @@
 # into its console, as `xl console` would, reaches the guest.
 # What console_type writes into the console pty must reach a reader of hvc0.
 
-# burst_complete N: lines "xpv-burst 1" .. "xpv-burst N" all in the log, in order.
+# burst_complete N: lines "xpv-burst 1" .. "xpv-burst N" all in the log, in
+# order, and nothing between them; a failure shows what broke the run.
 burst_complete() {
-	guest_wait 'XPV-VALUE burst-lines ' 180 >/dev/null || return 1
+	guest_wait 'XPV-VALUE burst-lines ' 180 >/dev/null || {
+		echo "no burst-lines value from the guest"
+		return 1
+	}
 	tr -d '\r' <"$GUEST_LOG" | awk -v want="$1" '
 		/^xpv-burst [0-9]+$/ {
-			if ($2 != n + 1 && !bad) bad = "after line " n " came line " $2
+			if (!bad && ($2 != n + 1 || between != ""))
+				bad = "after line " n " came line " $2 between
 			n = $2
+			between = ""
+			next
+		}
+		n > 0 && n < want && !bad {
+			between = between "\n  between " n " and the next: " $0
 		}
 		END {
 			if (!bad && n != want) bad = "the last line is " n " of " want
