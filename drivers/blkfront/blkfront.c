@@ -7,8 +7,9 @@
  * xpv-blkback daemon, over 1..BLKFRONT_MAX_QUEUES rings (queue.c). What
  * the backend offers is used as min(ours, its): ring pages
  * (max-ring-page-order), queues (multi-queue-max-queues), pages per
- * request (feature-max-indirect-segments), flush and discard; its disk
- * may be read-only and have 512- or 4096-byte sectors.
+ * request (feature-max-indirect-segments), flush, discard and persistent
+ * grants (feature-persistent: queue.c); its disk may be read-only and
+ * have 512- or 4096-byte sectors.
  *
  * xenbus, as the frontend sees it (the bus drives it from the backend's
  * state, drivers/xenbus/bus.c; the device lock serialises the calls):
@@ -55,6 +56,10 @@ MODULE_PARM_DESC(max_ring_page_order, "log2 of the pages of each ring at most, u
 static unsigned int max_indirect_segments = BLKFRONT_MAX_INDIRECT;
 module_param(max_indirect_segments, uint, 0444);
 MODULE_PARM_DESC(max_indirect_segments, "Pages per request at most (indirect), up to 256");
+
+static bool persistent = true;
+module_param(persistent, bool, 0444);
+MODULE_PARM_DESC(persistent, "Offer persistent grants (used if the backend offers them too)");
 
 static const struct block_device_operations blkfront_fops = {
 	.owner = THIS_MODULE,
@@ -140,6 +145,8 @@ static int publish_nodes(struct blkfront *bf, xpv_xs_tx tx)
 	int rc;
 
 	rc = xpv_xs_printf(tx, dir, "protocol", "%s", "x86_64-abi");
+	if (!rc)
+		rc = xpv_xs_printf(tx, dir, "feature-persistent", "%u", persistent);
 	if (!rc && bf->ring_order)
 		rc = xpv_xs_printf(tx, dir, "ring-page-order", "%u", bf->ring_order);
 	if (!rc && bf->nr_queues == 1)
@@ -201,6 +208,7 @@ static void read_features(struct blkfront *bf)
 
 	bf->flush = backend_uint(bf, "feature-flush-cache", 0);
 	bf->discard = backend_uint(bf, "feature-discard", 0);
+	bf->persistent = persistent && backend_uint(bf, "feature-persistent", 0);
 	bf->discard_granularity = granularity <= (1u << 30) && is_power_of_2(granularity) ?
 				  granularity : bf->sector_size;
 	bf->max_segs = blkfront_cap(backend_uint(bf, "feature-max-indirect-segments", 0),
@@ -360,11 +368,12 @@ static void blkfront_connect(struct xpv_xenbus_device *xd)
 		return;
 	}
 	bf->life = BLKFRONT_CONNECTED;
-	dev_info(&xd->dev, "%s%s: %llu sectors of %u bytes, %u queue(s), ring of %u pages, %u pages per request%s%s%s\n",
+	dev_info(&xd->dev, "%s%s: %llu sectors of %u bytes, %u queue(s), ring of %u pages, %u pages per request%s%s%s%s\n",
 		 resumed ? "reconnected " : "", bf->disk->disk_name,
 		 bf->sectors * 512 / bf->sector_size, bf->sector_size, bf->nr_queues,
 		 1u << bf->ring_order, bf->max_segs, bf->readonly ? ", read-only" : "",
-		 bf->flush ? ", flush" : "", bf->discard ? ", discard" : "");
+		 bf->flush ? ", flush" : "", bf->discard ? ", discard" : "",
+		 bf->persistent ? ", persistent grants" : "");
 	xpv_xenbus_switch_state(xd, XenbusStateConnected);
 }
 

@@ -21,20 +21,34 @@
 /* 1 MiB in one indirect request: 256 pages, named by one indirect page */
 #define BLKFRONT_MAX_INDIRECT	256u
 #define BLKFRONT_RING_SLOT	sizeof(union xpv_blkif_req)
+/*
+ * Persistent grants: pages a queue keeps granted at most, as many as the
+ * backends keep mapped per queue (xpv-blkback -p, Linux's xen-blkback):
+ * four 1 MiB requests with their indirect pages fit.
+ */
+#define BLKFRONT_KEPT_PER_QUEUE	1056u
 
 /*
  * A ring slot's request and the pages granted for it: the data pages, then
  * (indirect requests) the page holding their segments. The pages are
- * allocated for the request and go with it. Guarded by the queue's lock
- * while rq is set; before, the slot is the request's that holds its tag.
+ * allocated for the request and go with it, or (persistent grants) lent
+ * by the queue's pool. Guarded by the queue's lock while rq is set;
+ * before, the slot is the request's that holds its tag.
  */
 struct blkfront_slot {
 	struct request *rq;		/* in flight, or NULL */
 	unsigned int nr_data;		/* data pages */
 	unsigned int nr_pages;		/* allocated: data, then indirect */
 	unsigned int nr_grants;		/* the first nr_grants pages are granted */
+	bool lent;			/* the pages are the pool's, granted */
 	struct page *page[BLKFRONT_MAX_INDIRECT + 1];
 	grant_ref_t gref[BLKFRONT_MAX_INDIRECT + 1];
+};
+
+/* A page the pool keeps granted read-write to the backend, and its ref. */
+struct blkfront_kept {
+	struct page *page;
+	grant_ref_t ref;
 };
 
 /*
@@ -51,6 +65,11 @@ struct blkfront_queue {
 	struct xpv_ring ring;			/* lock; broken: the queue's latch */
 	struct blkfront_slot *slots;		/* lock, per ring slot id */
 	struct xpv_blkfront_shadow *shadow;	/* lock, per id: in flight, operation */
+	/* persistent grants: kept pages not lent, a stack of pool_max */
+	struct blkfront_kept *pool;		/* lock */
+	unsigned int pool_free;			/* lock: on the stack */
+	unsigned int pool_kept;			/* lock: granted, lent or not */
+	unsigned int pool_max;			/* lock: kept at most */
 	/* set up / torn down with the interrupt unbound (device lock) */
 	void *ring_pages;
 	grant_ref_t ring_ref[BLKFRONT_MAX_RING_PAGES];
@@ -79,6 +98,7 @@ struct blkfront {
 	unsigned int sector_size;		/* the disk's logical block size */
 	u64 sectors;				/* in 512-byte units */
 	bool readonly, flush;
+	bool persistent;			/* both ends offer persistent grants */
 	bool discard;
 	unsigned int discard_granularity;	/* bytes */
 	struct blk_mq_tag_set tags;

@@ -63,7 +63,7 @@ static void blkfront_test_end_grants(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, slot_end_grants(&c->slot), 0);
 	KUNIT_EXPECT_EQ(test, c->slot.nr_grants, 0U);
 	KUNIT_EXPECT_PTR_EQ(test, c->slot.page[0], p0);
-	slot_free_pages(&c->slot);
+	slot_free_pages(&c->bf.queues[0], &c->slot);
 	KUNIT_EXPECT_EQ(test, c->slot.nr_pages, 0U);
 }
 
@@ -88,7 +88,7 @@ static void blkfront_test_end_grants_still_mapped(struct kunit *test)
 	for (i = 0; i < 50 && xpv_gnttab_nr_deferred() > deferred; i++)
 		msleep(100);
 	KUNIT_EXPECT_EQ(test, xpv_gnttab_nr_deferred(), deferred);
-	slot_free_pages(s);
+	slot_free_pages(&c->bf.queues[0], s);
 }
 
 /*
@@ -117,7 +117,7 @@ static void blkfront_test_grant_exhausted(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xpv_gnttab_nr_free(), n);
 	KUNIT_EXPECT_EQ(test, slot_grant(&c->bf.queues[0], s, true), 0);	/* retried */
 	KUNIT_EXPECT_EQ(test, slot_end_grants(s), 0);
-	slot_free_pages(s);
+	slot_free_pages(&c->bf.queues[0], s);
 }
 
 /* Queue @i of @c with a one-page ring, slot 0's read on it and in flight. */
@@ -260,6 +260,97 @@ static void blkfront_test_cap(struct kunit *test)
 				    "row %u: %llu capped at %u", i, rows[i].v, rows[i].cap);
 }
 
+/* Queue 0 of @c with a pool of at most @max kept pages, none kept yet. */
+static struct blkfront_queue *blkfront_test_pool(struct kunit *test,
+						 struct blkfront_test_ctx *c,
+						 unsigned int max)
+{
+	struct blkfront_queue *q = &c->bf.queues[0];
+
+	q->pool = kunit_kcalloc(test, max, sizeof(*q->pool), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, q->pool);
+	q->pool_max = max;
+	return q;
+}
+
+/*
+ * Persistent grants: the pool grants a page once and lends it to request
+ * after request; answering one ends no grant, even of a page the backend
+ * still maps; the pool grows as requests need, never past its bound.
+ */
+static void blkfront_test_pool_lend(struct kunit *test)
+{
+	struct blkfront_test_ctx *c = blkfront_test_setup(test, 0);
+	struct blkfront_queue *q = blkfront_test_pool(test, c, 8);
+	struct blkfront_slot *s = &c->slot;
+	struct blkfront_slot *other = kunit_kzalloc(test, sizeof(*other), GFP_KERNEL);
+	unsigned int free = xpv_gnttab_nr_free();
+	grant_ref_t first;
+
+	KUNIT_ASSERT_NOT_NULL(test, other);
+	KUNIT_ASSERT_EQ(test, pool_lend(q, s, 3), 0);
+	KUNIT_EXPECT_TRUE(test, s->lent);
+	KUNIT_EXPECT_EQ(test, s->nr_pages, 3U);
+	KUNIT_EXPECT_EQ(test, q->pool_kept, 3U);
+	KUNIT_EXPECT_EQ(test, q->pool_free, 0U);
+	KUNIT_EXPECT_EQ(test, xpv_gnttab_nr_free(), free - 3);
+	first = s->gref[0];
+	KUNIT_EXPECT_EQ(test, slot_grant(q, s, true), 0);
+	KUNIT_EXPECT_EQ(test, s->nr_grants, 0U);	/* nothing of its own */
+	xpv_gnttab_entry(first)->flags |= XPV_GTF_WRITING;	/* mapped, kept */
+	KUNIT_EXPECT_EQ(test, slot_end_grants(s), 0);
+	slot_free_pages(q, s);
+	KUNIT_EXPECT_FALSE(test, s->lent);
+	KUNIT_EXPECT_NULL(test, s->page[0]);
+	KUNIT_EXPECT_EQ(test, q->pool_free, 3U);	/* back, still granted */
+	KUNIT_EXPECT_EQ(test, xpv_gnttab_nr_free(), free - 3);
+
+	KUNIT_ASSERT_EQ(test, pool_lend(q, s, 5), 0);	/* 3 again, 2 new */
+	KUNIT_EXPECT_EQ(test, q->pool_kept, 5U);
+	KUNIT_EXPECT_EQ(test, xpv_gnttab_nr_free(), free - 5);
+	KUNIT_EXPECT_TRUE(test, s->gref[2] == first || s->gref[3] == first ||
+			  s->gref[4] == first);
+	slot_free_pages(q, s);
+
+	KUNIT_EXPECT_EQ(test, pool_lend(q, s, 9), -EBUSY);	/* past the bound */
+	KUNIT_EXPECT_FALSE(test, s->lent);
+	KUNIT_EXPECT_EQ(test, s->nr_pages, 0U);
+	KUNIT_EXPECT_EQ(test, q->pool_kept, 5U);	/* nothing granted for it */
+	KUNIT_ASSERT_EQ(test, pool_lend(q, s, 8), 0);
+	KUNIT_EXPECT_EQ(test, pool_lend(q, other, 1), -EBUSY);	/* all lent */
+	slot_free_pages(q, s);
+	xpv_gnttab_entry(first)->flags &= ~XPV_GTF_WRITING;
+	pool_release(q);
+	KUNIT_EXPECT_EQ(test, q->pool_kept, 0U);
+	KUNIT_EXPECT_EQ(test, xpv_gnttab_nr_free(), free);
+}
+
+/*
+ * Released with a kept page the backend still maps: its grant is not
+ * ended under it; the grant table keeps the page until the backend lets
+ * go, then frees it.
+ */
+static void blkfront_test_pool_release_mapped(struct kunit *test)
+{
+	struct blkfront_test_ctx *c = blkfront_test_setup(test, 0);
+	struct blkfront_queue *q = blkfront_test_pool(test, c, 4);
+	struct blkfront_slot *s = &c->slot;
+	unsigned int deferred = xpv_gnttab_nr_deferred(), i;
+	struct xpv_gnt_entry *e;
+
+	KUNIT_ASSERT_EQ(test, pool_lend(q, s, 2), 0);
+	e = xpv_gnttab_entry(s->gref[1]);
+	slot_free_pages(q, s);
+	e->flags |= XPV_GTF_WRITING;
+	pool_release(q);
+	KUNIT_EXPECT_EQ(test, q->pool_free, 0U);
+	KUNIT_EXPECT_EQ(test, xpv_gnttab_nr_deferred(), deferred + 1);
+	e->flags &= ~XPV_GTF_WRITING;
+	for (i = 0; i < 50 && xpv_gnttab_nr_deferred() > deferred; i++)
+		msleep(100);
+	KUNIT_EXPECT_EQ(test, xpv_gnttab_nr_deferred(), deferred);
+}
+
 static struct kunit_case blkfront_test_cases[] = {
 	KUNIT_CASE(blkfront_test_cap),
 	KUNIT_CASE_PARAM(blkfront_test_hostile_response, hostile_gen_params),
@@ -267,6 +358,8 @@ static struct kunit_case blkfront_test_cases[] = {
 	KUNIT_CASE(blkfront_test_end_grants),
 	KUNIT_CASE(blkfront_test_end_grants_still_mapped),
 	KUNIT_CASE(blkfront_test_grant_exhausted),
+	KUNIT_CASE(blkfront_test_pool_lend),
+	KUNIT_CASE(blkfront_test_pool_release_mapped),
 	{}
 };
 

@@ -4,9 +4,17 @@
  * channel per blk-mq hardware queue; a request's tag is its ring slot id.
  *
  * Data never goes to the backend in the pages the block layer gave us: a
- * request gets zeroed pages of its own (bounce pages) into which its bytes
- * are packed, copied in for a write and out after a read, so the backend
- * sees only the request's data. A request of at most XPV_BLKIF_MAX_SEGS
+ * request's bytes are packed into bounce pages, copied in for a write and
+ * out after a read, so the backend sees only the disk's data. Without
+ * persistent grants those are zeroed pages of the request's own, granted
+ * for it and freed after it. With them (both ends offer feature-persistent)
+ * they are lent by the queue's pool: pages zeroed and granted read-write
+ * once, kept until the queue is released, which the backend maps once and
+ * keeps mapped (every ref a request names, so every page of the request
+ * comes from the pool, its indirect page too). The pool grows as requests
+ * need, up to BLKFRONT_KEPT_PER_QUEUE pages; a request it cannot serve now
+ * waits for one in flight to give its pages back. Pool pages only ever
+ * hold this disk's data. A request of at most XPV_BLKIF_MAX_SEGS
  * pages names them in its ring slot; a longer one (indirect descriptors,
  * up to max_segs pages) names one more page that holds their segments.
  * A request whose pages or grants cannot be had now is handed back to the
@@ -17,9 +25,9 @@
  * response out of the ring after checking the indices, and lib's
  * blkif_front judges it against our shadow of the slots. Anything else
  * latches the ring broken and fails the device (blkfront_fail). So does
- * a page the backend still maps after answering (without persistent
- * grants nothing may stay mapped): the page goes to the grant table, which
- * frees it once released, and its request fails with the others.
+ * a page of a request's own that the backend still maps after answering
+ * (only the pool's may stay mapped): the page goes to the grant table,
+ * which frees it once released, and its request fails with the others.
  */
 #define pr_fmt(fmt) "xpv-blkfront: " fmt
 
@@ -64,30 +72,114 @@ static void bounce_copy(struct request *rq, struct blkfront_slot *s, bool in)
 	}
 }
 
-static void slot_free_pages(struct blkfront_slot *s)
+/* ---- persistent grants: the queue's pool of kept pages ---- */
+
+/* One more kept page, zeroed and granted read-write. Called with q->lock held. */
+static int pool_grow(struct blkfront_queue *q)
+{
+	struct page *page = alloc_page(GFP_NOWAIT | __GFP_NOWARN | __GFP_ZERO);
+	int ref;
+
+	if (!page)
+		return -ENOMEM;
+	ref = xpv_gnttab_grant_page(q->bf->xd->otherend_id, page, false);
+	if (ref < 0) {
+		__free_page(page);
+		return ref;
+	}
+	q->pool[q->pool_free++] = (struct blkfront_kept){ .page = page, .ref = ref };
+	q->pool_kept++;
+	return 0;
+}
+
+/*
+ * Lend @n kept pages to slot @s, growing the pool within its bound.
+ * Called with q->lock held.
+ * Return: 0; -EBUSY when the pool cannot serve @n pages until requests in
+ * flight give theirs back; -ENOMEM or a grant error when no new page or
+ * grant could be had now.
+ */
+static int pool_lend(struct blkfront_queue *q, struct blkfront_slot *s, unsigned int n)
+{
+	unsigned int i;
+	int rc;
+
+	if (q->pool_free + (q->pool_max - q->pool_kept) < n)
+		return -EBUSY;
+	while (q->pool_free < n) {
+		rc = pool_grow(q);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < n; i++) {
+		q->pool_free--;
+		s->page[i] = q->pool[q->pool_free].page;
+		s->gref[i] = q->pool[q->pool_free].ref;
+	}
+	s->nr_pages = n;
+	s->lent = true;
+	return 0;
+}
+
+/*
+ * At release, nothing lent: every kept page's grant ends, and the page is
+ * freed (by the grant table once unmapped, if the backend still maps it).
+ */
+static void pool_release(struct blkfront_queue *q)
+{
+	struct blkfront_kept *k;
+
+	while (q->pool_free) {
+		k = &q->pool[--q->pool_free];
+		xpv_gnttab_end_free_page(k->ref, k->page);
+	}
+	q->pool_kept = 0;
+}
+
+/*
+ * The request is done with the slot's pages: its own are freed, the
+ * pool's go back to it (then with q->lock held).
+ */
+static void slot_free_pages(struct blkfront_queue *q, struct blkfront_slot *s)
 {
 	unsigned int i;
 
 	for (i = 0; i < s->nr_pages; i++) {
-		if (s->page[i])
+		if (s->lent)
+			q->pool[q->pool_free++] = (struct blkfront_kept){
+				.page = s->page[i], .ref = s->gref[i] };
+		else if (s->page[i])
 			__free_page(s->page[i]);
 		s->page[i] = NULL;
 	}
+	s->lent = false;
 	s->nr_pages = 0;
 	s->nr_data = 0;
 }
 
-/* Zeroed pages for @rq's data and, when @indirect, its segments. */
-static int slot_alloc_pages(struct blkfront_slot *s, struct request *rq, bool indirect)
+/*
+ * Pages for @rq's data and, when @indirect, its segments: lent by the
+ * pool (persistent grants), or zeroed pages of the request's own.
+ */
+static int slot_alloc_pages(struct blkfront_queue *q, struct blkfront_slot *s,
+			    struct request *rq, bool indirect)
 {
+	unsigned long flags;
 	unsigned int n;
+	int rc;
 
 	s->nr_data = rq_data_pages(rq);
 	n = s->nr_data + indirect;
+	if (q->bf->persistent) {
+		spin_lock_irqsave(&q->lock, flags);
+		rc = pool_lend(q, s, n);
+		spin_unlock_irqrestore(&q->lock, flags);
+		return rc;
+	}
 	for (s->nr_pages = 0; s->nr_pages < n; s->nr_pages++) {
 		s->page[s->nr_pages] = alloc_page(GFP_NOWAIT | __GFP_NOWARN | __GFP_ZERO);
 		if (!s->page[s->nr_pages]) {
-			slot_free_pages(s);
+			slot_free_pages(q, s);
 			return -ENOMEM;
 		}
 	}
@@ -120,12 +212,16 @@ static int slot_end_grants(struct blkfront_slot *s)
 	return rc;
 }
 
-/* Grant the slot's pages: data writable for a read, the rest read-only. */
+/*
+ * Grant the request's own pages: data writable for a read, the rest
+ * read-only. The pool's are granted already: nr_grants stays 0, nothing
+ * to end when the request is answered.
+ */
 static int slot_grant(struct blkfront_queue *q, struct blkfront_slot *s, bool read)
 {
 	int ref;
 
-	for (s->nr_grants = 0; s->nr_grants < s->nr_pages; s->nr_grants++) {
+	for (s->nr_grants = 0; !s->lent && s->nr_grants < s->nr_pages; s->nr_grants++) {
 		bool ro = !read || s->nr_grants >= s->nr_data;
 
 		ref = xpv_gnttab_grant_page(q->bf->xd->otherend_id,
@@ -160,7 +256,7 @@ static bool slot_complete(struct blkfront_queue *q, struct blkfront_slot *s,
 	} else if (status == BLK_STS_OK && req_op(rq) == REQ_OP_READ) {
 		bounce_copy(rq, s, false);
 	}
-	slot_free_pages(s);
+	slot_free_pages(q, s);
 	s->rq = NULL;
 	blk_mq_end_request(rq, status);
 	return ended;
@@ -394,16 +490,16 @@ static blk_status_t blkfront_queue_rq(struct blk_mq_hw_ctx *hctx,
 	if (st)
 		return st;
 	s = &q->slots[rq->tag];		/* a tag not in flight: ours alone */
-	if (slot_alloc_pages(s, rq, rq_data_pages(rq) > XPV_BLKIF_MAX_SEGS))
+	if (slot_alloc_pages(q, s, rq, rq_data_pages(rq) > XPV_BLKIF_MAX_SEGS))
 		return BLK_STS_RESOURCE;	/* retried by the block layer */
 	if (op == XPV_BLKIF_OP_WRITE)
 		bounce_copy(rq, s, true);
 	blk_mq_start_request(rq);
 	spin_lock_irqsave(&q->lock, flags);
 	st = submit(q, rq, s, op);
-	spin_unlock_irqrestore(&q->lock, flags);
 	if (st)
-		slot_free_pages(s);
+		slot_free_pages(q, s);
+	spin_unlock_irqrestore(&q->lock, flags);
 	return st;
 }
 
@@ -459,7 +555,7 @@ unsigned int blkfront_queue_take_back(struct blkfront_queue *q, bool requeue)
 			continue;
 		n++;
 		mapped = slot_end_grants(s);
-		slot_free_pages(s);
+		slot_free_pages(q, s);
 		s->rq = NULL;
 		if (requeue && !mapped)
 			blk_mq_requeue_request(rq, false);
@@ -510,8 +606,11 @@ void blkfront_queue_release(struct blkfront_queue *q)
 	free_ring_pages(q);
 	spin_lock_irqsave(&q->lock, flags);
 	q->connected = false;
+	pool_release(q);
+	kvfree(q->pool);
 	kvfree(q->slots);
 	kfree(q->shadow);
+	q->pool = NULL;
 	q->slots = NULL;
 	q->shadow = NULL;
 	spin_unlock_irqrestore(&q->lock, flags);
@@ -539,21 +638,29 @@ static int setup_ring_pages(struct blkfront_queue *q)
 				   BLKFRONT_RING_SLOT);
 }
 
+/* The slots, their shadow, and the pool's stack (empty: it grows as used). */
 static int setup_slots(struct blkfront_queue *q)
 {
 	struct blkfront_slot *slots = kvcalloc(q->bf->depth, sizeof(*slots), GFP_KERNEL);
 	struct xpv_blkfront_shadow *shadow = kcalloc(q->bf->depth, sizeof(*shadow),
 						     GFP_KERNEL);
+	struct blkfront_kept *pool = kvcalloc(BLKFRONT_KEPT_PER_QUEUE, sizeof(*pool),
+					      GFP_KERNEL);
 	unsigned long flags;
 
-	if (!slots || !shadow) {
+	if (!slots || !shadow || !pool) {
 		kvfree(slots);
 		kfree(shadow);
+		kvfree(pool);
 		return -ENOMEM;
 	}
 	spin_lock_irqsave(&q->lock, flags);
 	q->slots = slots;
 	q->shadow = shadow;
+	q->pool = pool;
+	q->pool_free = 0;
+	q->pool_kept = 0;
+	q->pool_max = BLKFRONT_KEPT_PER_QUEUE;
 	spin_unlock_irqrestore(&q->lock, flags);
 	return 0;
 }

@@ -26,8 +26,11 @@
 #include <xpv/grant.h>
 #include "xenbus.h"
 
-/* Frames we ask for: 512 references each. */
-#define GNT_WANT_FRAMES		8
+/*
+ * Frames we ask for: 512 references each. blkfront's persistent grants
+ * keep up to 1056 per queue for as long as a disk is connected.
+ */
+#define GNT_WANT_FRAMES		32
 
 static struct xpv_gnt_entry *gnt_table;
 static unsigned int gnt_nr_refs;

@@ -49,6 +49,9 @@ features() {
 	check image-punched gt 8192 "$k" "8 MiB in KiB, the image takes"
 	guest_wait 'XPV-VALUE phase big-done' 300 >/dev/null || return 1
 	check indirect-counted gt "$(counter 1 1 indirect)" 0 "indirect requests on xvdb"
+	# our blkfront's kept pages, mapped once by the daemon
+	check pgrants-kept gt "$(counter 1 1 'persistent grants kept')" 0 \
+		"persistent grants kept for xvdb"
 }
 
 # restart: SIGKILL, 3 s without a daemon, a new one resuming the rings.

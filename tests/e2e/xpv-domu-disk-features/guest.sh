@@ -9,6 +9,7 @@ exec 3>&1	# the console, for what must be seen while it happens
 
 # Two rings (one vCPU: blk-mq sends every request through the first).
 check two-queues sh -c 'dmesg | grep "xvdb: .*, 2 queue(s), ring of 4 pages, 256 pages per request"'
+check persistent-grants sh -c 'dmesg | grep "xvdb: .*, persistent grants"'
 
 # 16 MiB written and synced, removed, trimmed: dom0 finds the image sparse.
 trim() {

@@ -2,7 +2,8 @@
 # dom0 side: what our blkfront negotiated with xen-blkback for xvdb, each
 # min(ours, its): rings of 4 pages (it offers 16), two queues (asked for
 # on the command line; it offers one per dom0 vCPU), 1 MiB requests
-# (indirect), flush and discard (a loop device over a tmpfs file).
+# (indirect), flush and discard (a loop device over a tmpfs file), and
+# persistent grants.
 
 guest_wait 'XPV-CHECK disks-present' 300 >/dev/null || exit 1
 domid=$(xl domid "$GUEST_NAME")
@@ -18,4 +19,4 @@ else
 	check fe-one-queue test -z "$(xenstore-read "$fe/multi-queue-num-queues" 2>/dev/null)"
 fi
 check features guest_wait \
-	"xvdb: .*, $queues queue\(s\), ring of 4 pages, 256 pages per request, flush, discard" 60
+	"xvdb: .*, $queues queue\(s\), ring of 4 pages, 256 pages per request, flush, discard, persistent grants" 60
