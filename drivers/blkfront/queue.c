@@ -594,9 +594,15 @@ static void free_ring_pages(struct blkfront_queue *q)
 	q->ring_pages = NULL;
 }
 
-/* The interrupt stopped and nothing in flight: free the ring and slots. */
+/*
+ * The interrupt stopped and nothing in flight: free the ring, the slots
+ * and the pool (vmalloc'd arrays freed outside the lock: vfree may sleep).
+ */
 void blkfront_queue_release(struct blkfront_queue *q)
 {
+	struct blkfront_slot *slots;
+	struct xpv_blkfront_shadow *shadow;
+	struct blkfront_kept *pool;
 	unsigned long flags;
 
 	blkfront_queue_stop_irq(q);
@@ -607,13 +613,16 @@ void blkfront_queue_release(struct blkfront_queue *q)
 	spin_lock_irqsave(&q->lock, flags);
 	q->connected = false;
 	pool_release(q);
-	kvfree(q->pool);
-	kvfree(q->slots);
-	kfree(q->shadow);
+	pool = q->pool;
+	slots = q->slots;
+	shadow = q->shadow;
 	q->pool = NULL;
 	q->slots = NULL;
 	q->shadow = NULL;
 	spin_unlock_irqrestore(&q->lock, flags);
+	kvfree(pool);
+	kvfree(slots);
+	kfree(shadow);
 }
 
 /* 2^ring_order zeroed pages, each freeable on its own, granted. */
