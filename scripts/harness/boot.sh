@@ -15,8 +15,11 @@
 # Usage: boot.sh --xen FILE --kernel FILE [--cmdline STR] [--initrd FILE]
 #                [--xen-cmdline STR] [--disk FILE] --log FILE [--timeout SEC]
 #                [--until REGEX] [--fail REGEX] [--show REGEX] [--interactive]
+#                [--up REGEX --up-within SEC]
 #   --until   stop as soon as a serial line matches: success
 #   --fail    stop as soon as a serial line matches: failure
+#   --up      a line that says the first domain booted; none within
+#             --up-within seconds: stop, it hung while booting
 #   --show    echo matching serial lines live on stderr ('.' shows all)
 #   --interactive  the serial line is this terminal (raw, no timestamps)
 # Exit: 0 the domain reported status 0, or --until matched
@@ -24,6 +27,7 @@
 #       2 QEMU ended without a status (Xen or the first domain died)
 #       3 the hard timeout hit; QEMU was killed
 #       4 QEMU itself failed to start
+#       5 no --up line within --up-within seconds; QEMU was killed
 # The last line on stderr says which ("boot: ..."); so does LOG.verdict.
 # Environment: XPV_QEMU_GDB=PORT opens QEMU's gdbstub on 127.0.0.1:PORT
 # (gdb, scripts/harness/profile.py); XPV_QEMU_EXTRA adds QEMU options,
@@ -33,7 +37,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 XEN='' KERNEL='' CMDLINE='' INITRD='' DISK='' LOG='' TIMEOUT=600
-UNTIL='' FAIL='' SHOW='' INTERACTIVE=0
+UNTIL='' FAIL='' SHOW='' INTERACTIVE=0 UP='' UP_WITHIN=0
 XEN_ARGS=$XEN_CMDLINE
 
 usage() { sed -n '/^# Usage:/,/^# The last line/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
@@ -52,12 +56,15 @@ parse_args() {
 		--until) UNTIL=$2 ;;
 		--fail) FAIL=$2 ;;
 		--show) SHOW=$2 ;;
+		--up) UP=$2 ;;
+		--up-within) UP_WITHIN=$2 ;;
 		--interactive) INTERACTIVE=1; shift; continue ;;
 		*) usage ;;
 		esac
 		shift 2
 	done
 	[ -n "$XEN" ] && [ -n "$KERNEL" ] && [ -n "$LOG" ] || usage
+	[ -z "$UP" ] || [[ $UP_WITHIN =~ ^[1-9][0-9]*$ ]] || die "--up wants --up-within SECONDS"
 	[ -f "$XEN" ] || die "no Xen image: $XEN"
 	[ -f "$KERNEL" ] || die "no kernel: $KERNEL"
 	[ -z "$INITRD" ] || [ -f "$INITRD" ] || die "no initramfs: $INITRD"
@@ -87,14 +94,31 @@ qemu_cmd() {
 }
 
 # stamp: copy stdin to stdout, each line prefixed with seconds since start;
-# act on --until/--fail/--show. Stops QEMU (pid in $1) on a match.
+# act on --until/--fail/--show/--up. Stops QEMU (pid in $1) on a match, or
+# when no --up line came in time (reads wait a second at most for that;
+# a line that came in parts is put together).
 stamp() {
-	local qpid=$1 t0 now d line
+	local qpid=$1 t0 now d line part='' rc up=
 	t0=${EPOCHREALTIME/./}
-	while IFS= read -r line || [ -n "$line" ]; do
+	[ -n "$UP" ] || up=1
+	while :; do
+		rc=0
+		IFS= read -r -t 1 line || rc=$?
+		now=${EPOCHREALTIME/./}
+		if [ -z "$up" ] && [ $(((now - t0) / 1000000)) -ge "$UP_WITHIN" ]; then
+			[ -e "$LOG.match" ] || echo hung >"$LOG.match"
+			kill "$qpid" 2>/dev/null || true
+			up=1
+		fi
+		if [ "$rc" -gt 128 ]; then	# a second without a whole line
+			part+=$line
+			continue
+		fi
+		line=$part$line
+		part=''
+		[ "$rc" -eq 0 ] || [ -n "$line" ] || break
 		# dom0's tty and Xen's serial driver each turn \n into \r\n.
 		while [[ $line == *$'\r' ]]; do line=${line%$'\r'}; done
-		now=${EPOCHREALTIME/./}
 		d=$((now - t0))
 		printf '[%4d.%03d] %s\n' $((d / 1000000)) $((d / 1000 % 1000)) "$line"
 		[ -n "$SHOW" ] && [[ $line =~ $SHOW ]] && printf '%s\n' "$line" >&2
@@ -105,6 +129,8 @@ stamp() {
 			echo fail >"$LOG.match"
 			kill "$qpid" 2>/dev/null || true
 		fi
+		[ -n "$up" ] || ! [[ $line =~ $UP ]] || up=1
+		[ "$rc" -eq 0 ] || break
 	done
 }
 
@@ -123,6 +149,9 @@ classify() {
 		echo "boot: expected output seen (--until)" >&2; return 0
 	elif [ "$match" = fail ]; then
 		echo "boot: failure pattern seen (--fail)" >&2; return 1
+	elif [ "$match" = hung ]; then
+		echo "boot: the first domain did not come up in ${UP_WITHIN}s (hung while booting), QEMU killed" >&2
+		return 5
 	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		echo "boot: TIMEOUT after ${TIMEOUT}s, QEMU killed" >&2; return 3
 	elif [ "$rc" -ge 33 ] && [ $((rc % 2)) -eq 1 ]; then
