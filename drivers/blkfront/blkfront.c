@@ -53,9 +53,9 @@ static unsigned int max_ring_page_order = 2;
 module_param(max_ring_page_order, uint, 0444);
 MODULE_PARM_DESC(max_ring_page_order, "log2 of the pages of each ring at most, up to 4");
 
-static unsigned int max_indirect_segments = BLKFRONT_MAX_INDIRECT;
+static unsigned int max_indirect_segments = BLKFRONT_DEFAULT_INDIRECT;
 module_param(max_indirect_segments, uint, 0444);
-MODULE_PARM_DESC(max_indirect_segments, "Pages per request at most (indirect), up to 256");
+MODULE_PARM_DESC(max_indirect_segments, "Pages per request at most (indirect), up to 256 (default 32)");
 
 static bool persistent = true;
 module_param(persistent, bool, 0444);
