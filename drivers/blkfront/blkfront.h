@@ -31,7 +31,7 @@
 /*
  * Persistent grants: pages a queue keeps granted at most, as many as the
  * backends keep mapped per queue (xpv-blkback -p, Linux's xen-blkback):
- * four 1 MiB requests with their indirect pages fit.
+ * 32 requests of 32 pages with their indirect pages fit, or four of 1 MiB.
  */
 #define BLKFRONT_KEPT_PER_QUEUE	1056u
 
