@@ -32,9 +32,8 @@
  * a server shutting down says ESHUTDOWN), or commands are in flight and
  * none is answered for the stall time (any answer is progress: a server
  * working through a deep queue is not stalled), we drop the connection,
- * connect again
- * (the handshake too is asynchronous, bounded by the stall time; tries
- * backing off from 50 ms to 2 s, for up to the retry time:
+ * connect again (the handshake too is asynchronous, bounded by the stall
+ * time; tries backing off from 50 ms to 2 s, for up to the retry time:
  * blk_config.nbd_retry_ms) and issue every unanswered command again, in
  * their order. Reads, writes, flushes and trims may be issued twice without
  * harm; requests in flight together have no order among them in blkif.
