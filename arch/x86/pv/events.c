@@ -459,14 +459,18 @@ static void dispatch_word(unsigned int w)
 	}
 }
 
-/* The 2-level scan; clearing upcall_pending first loses no event. */
+/*
+ * The 2-level scan; clearing upcall_pending first loses no event. Called
+ * through run_sysvec_on_irqstack_cond(), which enters and leaves hardirq
+ * context around it: entering again here would put every tick two levels
+ * deep and the scheduler would count all kernel time as irq time.
+ */
 static void xpv_evtchn_demux(struct pt_regs *regs)
 {
 	struct pt_regs *old_regs = set_irq_regs(regs);
 	struct vcpu_info *v = this_cpu_read(xpv_vcpu);
 	xen_ulong_t sel;
 
-	irq_enter_rcu();
 	do {
 		WRITE_ONCE(v->evtchn_upcall_pending, 0);
 		sel = xchg(&v->evtchn_pending_sel, 0);
@@ -477,7 +481,6 @@ static void xpv_evtchn_demux(struct pt_regs *regs)
 			dispatch_word(w);
 		}
 	} while (READ_ONCE(v->evtchn_upcall_pending));
-	irq_exit_rcu();
 	set_irq_regs(old_regs);
 }
 
