@@ -28,8 +28,20 @@ target_span() {
 
 analyze() { systemd-analyze time && systemd-analyze critical-chain multi-user.target; }
 
+# what to read when the sides differ: the slowest units, when udev saw the
+# console device the getty waits for, how many devices coldplug announced
+# (legacy ptys once made ours 585 against Debian's 329), and where the CPU
+# time went (/proc/stat's first line).
+evidence() {
+	systemd-analyze blame | head -n 15
+	journalctl -b -o short-monotonic --no-pager | grep -E 'hvc0|udev' | head -n 20
+	echo "uevent files: $(find /sys/devices /sys/bus /sys/module -name uevent | wc -l)"
+	head -n 1 /proc/stat
+}
+
 check analyze analyze || return
 sed 's/^/xpv: /' /tmp/check-analyze.out
+evidence 2>&1 | sed 's/^/xpv: /'
 check analyze-parsed test -n "$(kernel_span)" -a -n "$(target_span)" || return
 kernel=$(seconds "$(kernel_span)")
 target=$(seconds "$(target_span)")
