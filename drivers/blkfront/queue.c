@@ -46,6 +46,20 @@ static unsigned int rq_data_pages(struct request *rq)
 	return DIV_ROUND_UP(blk_rq_bytes(rq), PAGE_SIZE);
 }
 
+/*
+ * Whole pages go by copy_page(). Our kernel is built for size (-Os), and
+ * there gcc turns a memcpy() of a size it cannot see into an inline `rep
+ * movsb`, slow on a CPU without ERMS and a byte at a time under QEMU's
+ * TCG: it was 40% of the guest's time in a sequential write.
+ */
+static void bounce_bytes(void *to, void *from, size_t n)
+{
+	if (n == PAGE_SIZE && PAGE_ALIGNED(to) && PAGE_ALIGNED(from))
+		copy_page(to, from);
+	else
+		memcpy(to, from, n);
+}
+
 /* Copy the request's bytes into (@in) or out of the slot's pages. */
 static void bounce_copy(struct request *rq, struct blkfront_slot *s, bool in)
 {
@@ -62,9 +76,9 @@ static void bounce_copy(struct request *rq, struct blkfront_slot *s, bool in)
 			char *p = bvec_kmap_local(&bv);
 
 			if (in)
-				memcpy(b, p + done, n);
+				bounce_bytes(b, p + done, n);
 			else
-				memcpy(p + done, b, n);
+				bounce_bytes(p + done, b, n);
 			kunmap_local(p);
 			done += n;
 			off += n;
