@@ -52,7 +52,11 @@ static u64 time_test_cputime(enum cpu_usage_stat which)
 	return sum;
 }
 
-/* 200 ms spinning in the kernel: the ticks in it are system time. */
+/*
+ * 200 ms spinning in the kernel: the ticks in it are system time. How
+ * many ticks land in it depends on how much of it the vCPU ran (a busy
+ * host lends it little): one is enough to tell, none is irq time.
+ */
 static void time_test_kernel_time_is_system(struct kunit *test)
 {
 	u64 sys = time_test_cputime(CPUTIME_SYSTEM);
@@ -63,7 +67,7 @@ static void time_test_kernel_time_is_system(struct kunit *test)
 		mdelay(1);
 	sys = time_test_cputime(CPUTIME_SYSTEM) - sys;
 	irq = time_test_cputime(CPUTIME_IRQ) - irq;
-	KUNIT_EXPECT_GE(test, sys, 50 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_GE(test, sys, (u64)TICK_NSEC);
 	KUNIT_EXPECT_LT(test, irq, sys);
 }
 
