@@ -15,11 +15,13 @@
 # Usage: boot.sh --xen FILE --kernel FILE [--cmdline STR] [--initrd FILE]
 #                [--xen-cmdline STR] [--disk FILE] --log FILE [--timeout SEC]
 #                [--until REGEX] [--fail REGEX] [--show REGEX] [--interactive]
-#                [--up REGEX --up-within SEC]
+#                [--up REGEX --up-within SEC] [--broken REGEX]
 #   --until   stop as soon as a serial line matches: success
 #   --fail    stop as soon as a serial line matches: failure
 #   --up      a line that says the first domain booted; none within
 #             --up-within seconds: stop, it hung while booting
+#   --broken  a line that says the emulated machine itself went wrong
+#             (not the software under test): stop
 #   --show    echo matching serial lines live on stderr ('.' shows all)
 #   --interactive  the serial line is this terminal (raw, no timestamps)
 # Exit: 0 the domain reported status 0, or --until matched
@@ -28,6 +30,7 @@
 #       3 the hard timeout hit; QEMU was killed
 #       4 QEMU itself failed to start
 #       5 no --up line within --up-within seconds; QEMU was killed
+#       6 --broken matched; QEMU was killed
 # The last line on stderr says which ("boot: ..."); so does LOG.verdict.
 # Environment: XPV_QEMU_GDB=PORT opens QEMU's gdbstub on 127.0.0.1:PORT
 # (gdb, scripts/harness/profile.py); XPV_QEMU_EXTRA adds QEMU options,
@@ -37,7 +40,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 XEN='' KERNEL='' CMDLINE='' INITRD='' DISK='' LOG='' TIMEOUT=600
-UNTIL='' FAIL='' SHOW='' INTERACTIVE=0 UP='' UP_WITHIN=0
+UNTIL='' FAIL='' SHOW='' INTERACTIVE=0 UP='' UP_WITHIN=0 BROKEN=''
 XEN_ARGS=$XEN_CMDLINE
 
 usage() { sed -n '/^# Usage:/,/^# The last line/s/^# \{0,1\}//p' "$0" >&2; exit 2; }
@@ -58,6 +61,7 @@ parse_args() {
 		--show) SHOW=$2 ;;
 		--up) UP=$2 ;;
 		--up-within) UP_WITHIN=$2 ;;
+		--broken) BROKEN=$2 ;;
 		--interactive) INTERACTIVE=1; shift; continue ;;
 		*) usage ;;
 		esac
@@ -94,7 +98,7 @@ qemu_cmd() {
 }
 
 # stamp: copy stdin to stdout, each line prefixed with seconds since start;
-# act on --until/--fail/--show/--up. Stops QEMU (pid in $1) on a match, or
+# act on --until/--fail/--broken/--show/--up. Stops QEMU (pid in $1) on a match, or
 # when no --up line came in time (reads wait a second at most for that;
 # a line that came in parts is put together).
 stamp() {
@@ -122,7 +126,11 @@ stamp() {
 		d=$((now - t0))
 		printf '[%4d.%03d] %s\n' $((d / 1000000)) $((d / 1000 % 1000)) "$line"
 		[ -n "$SHOW" ] && [[ $line =~ $SHOW ]] && printf '%s\n' "$line" >&2
-		if [ -n "$UNTIL" ] && [[ $line =~ $UNTIL ]]; then
+		if [ -n "$BROKEN" ] && [[ $line =~ $BROKEN ]]; then
+			echo broken >"$LOG.match"
+			printf '%s\n' "$line" >"$LOG.broken"
+			kill "$qpid" 2>/dev/null || true
+		elif [ -n "$UNTIL" ] && [[ $line =~ $UNTIL ]]; then
 			echo until >"$LOG.match"
 			kill "$qpid" 2>/dev/null || true
 		elif [ -n "$FAIL" ] && [[ $line =~ $FAIL ]]; then
@@ -152,6 +160,9 @@ classify() {
 	elif [ "$match" = hung ]; then
 		echo "boot: the first domain did not come up in ${UP_WITHIN}s (hung while booting), QEMU killed" >&2
 		return 5
+	elif [ "$match" = broken ]; then
+		echo "boot: the emulated machine broke, QEMU killed: $(cat "$LOG.broken")" >&2
+		return 6
 	elif [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 		echo "boot: TIMEOUT after ${TIMEOUT}s, QEMU killed" >&2; return 3
 	elif [ "$rc" -ge 33 ] && [ $((rc % 2)) -eq 1 ]; then
@@ -169,7 +180,7 @@ classify() {
 
 run_batch() {
 	local fifo=$LOG.fifo qpid rc=0
-	rm -f "$fifo" "$LOG.match"
+	rm -f "$fifo" "$LOG.match" "$LOG.broken"
 	mkfifo "$fifo"
 	timeout -k 10 "$TIMEOUT" "${QEMU[@]}" -chardev stdio,id=ser0,signal=off \
 		-serial chardev:ser0 </dev/null >"$fifo" 2>"$LOG.qemu" &

@@ -3,7 +3,7 @@
 #
 # scripts/harness/boot.sh against a fake QEMU that prints a script of
 # serial lines (with pauses) and exits as a first domain would: how a run
-# ended, the --up watchdog, and lines that come in parts. No QEMU.
+# ended, the --up watchdog, --broken, and lines that come in parts. No QEMU.
 # Ends with "tools: N passed, N failed".
 
 set -uo pipefail
@@ -77,6 +77,17 @@ expect "a last line without a newline is kept" \
 run until "echo one; echo READY; sleep 60" --until READY \
 	--up 'userspace up' --up-within 3 --timeout 30
 expect "--until matched before the --up deadline: exit 0, not a hang" [ "$rc" -eq 0 ]
+
+wrapped='(XEN) Platform timer appears to have unexpectedly wrapped 10 or more times.'
+run broken "echo booting; echo '$wrapped'; sleep 60" \
+	--broken 'unexpectedly wrapped 10 or more times' --timeout 30
+expect "a --broken line: exit 6, at once" [ "$rc" -eq 6 -a "$secs" -lt 15 ]
+expect "a --broken line: the verdict quotes it" \
+	grep -qF "the emulated machine broke, QEMU killed: $wrapped" "$tmp/broken.log.verdict"
+
+run notbroken "echo 'Platform timer appears to have unexpectedly wrapped 3 times.'; $(status 0)" \
+	--broken 'unexpectedly wrapped 10 or more times' --timeout 30
+expect "a line --broken does not match: the run goes on (exit 0)" [ "$rc" -eq 0 ]
 
 run badup "$(status 0)" --up 'userspace up' --timeout 30
 expect "--up without --up-within is refused, before QEMU runs" \
