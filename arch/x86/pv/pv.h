@@ -68,6 +68,15 @@ void xpv_time_resume(void);
 int xpv_timer_bind(unsigned int cpu);
 void xpv_timer_start(void);
 
+/* steal.c */
+struct vcpu_runstate_info;
+void xpv_runstate_read(unsigned int cpu, struct vcpu_runstate_info *out);
+u64 xpv_steal_clock(int cpu);
+int xpv_runstate_register(unsigned int cpu);
+void __init xpv_steal_init(void);
+void xpv_steal_suspend(void);
+void xpv_steal_resume(void);
+
 /* irq.c: each vCPU's event mask and pending flag, time, and cr2 */
 DECLARE_PER_CPU(struct vcpu_info *, xpv_vcpu);
 extern struct shared_info *xpv_shared_info;

@@ -16,7 +16,8 @@
  * into start_info), or 1 when the suspend was cancelled (the same domain
  * goes on: its pfns become its mfns again). Then, in order: shared_info,
  * the P2M frame list, in a new domain each CPU's vcpu_info (registered
- * again), the event channels and the console's, and time.
+ * again), the runstate areas, the event channels and the console's, and
+ * time.
  * The caller (drivers/xenbus/suspend.c) holds xenstore quiet, takes the
  * grant frames away and back, and runs the kernel's syscore hooks
  * (timekeeping) around this.
@@ -51,6 +52,7 @@ static void resume_new_domain(struct start_info *si)
 	struct physdev_set_iopl iopl = { .iopl = 1 };
 
 	xpv_vcpu_info_resume();
+	xpv_steal_resume();
 	xpv_events_resume();
 	xpv_early_console_resume(si);
 	if (IS_ENABLED(CONFIG_HVC_DRIVER))

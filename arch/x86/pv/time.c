@@ -13,12 +13,15 @@
  *    clock as the clocksource, not ktime); it fires the vCPU's VIRQ_TIMER,
  *    a per-CPU irq bound once, before the CPU first comes up, and kept
  *    across CPU hotplug. Xen arms a 100 Hz periodic timer for every vCPU
- *    at start: stopped here.
+ *    at start: stopped here;
+ *  - steal time: each vCPU's runstate area (steal.c), registered when its
+ *    timer is bound.
  *
  * Across a save and restore (or a migration) Xen's system time jumps, even
  * backwards on another host. The timekeeping core's own suspend/resume
  * (syscore) rebases the clocksource, so CLOCK_MONOTONIC stays continuous;
- * sched_clock is rebased here to go on from where it stopped.
+ * sched_clock is rebased here to go on from where it stopped, and steal
+ * time in steal.c.
  */
 #include <linux/kernel.h>
 #include <linux/init.h>
@@ -149,6 +152,7 @@ int xpv_timer_bind(unsigned int cpu)
 
 	if (evt->irq > 0)
 		return 0;
+	xpv_runstate_register(cpu);
 	/* Xen's default 100 Hz tick would fire before we have a handler. */
 	xpv_vcpu_op(VCPUOP_stop_periodic_timer, cpu, NULL);
 	irq = xpv_evtchn_bind_virq(VIRQ_TIMER, cpu);
@@ -180,6 +184,7 @@ static void __init xpv_time_init(void)
 		panic("xpv: no timer interrupt (%d)\n", rc);
 	xpv_timer_start();
 	pr_info("xpv: timer on irq %d\n", this_cpu_read(xpv_clockevent.irq));
+	xpv_steal_init();
 }
 
 /* Before start_kernel, with shared_info mapped. */
@@ -198,6 +203,7 @@ static u64 xpv_sched_clock_saved;
 void xpv_time_suspend(void)
 {
 	xpv_sched_clock_saved = xpv_sched_clock();
+	xpv_steal_suspend();
 }
 
 /* After it, with the (new) vcpu_info mapped; the timer virq is bound. */

@@ -5,13 +5,20 @@
  * counts kernel time as system time. A second irq_enter on the upcall
  * path (run_sysvec_on_irqstack_cond() already makes one) breaks both
  * without breaking anything else a boot would show: top says 0% sys.
+ * And steal time: the kernel reads it from the runstate areas, and a vCPU
+ * held down shows up in it.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
+#include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/hrtimer.h>
 #include <linux/kernel_stat.h>
 #include <linux/preempt.h>
+#include <linux/static_call.h>
+#include <asm/paravirt.h>
+#include <asm/xpv/hypercall.h>
+#include "pv.h"
 
 struct time_test_shot {
 	struct hrtimer timer;
@@ -71,9 +78,51 @@ static void time_test_kernel_time_is_system(struct kunit *test)
 	KUNIT_EXPECT_LT(test, irq, sys);
 }
 
+static void time_test_steal_clock_is_ours(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, static_key_false(&paravirt_steal_enabled));
+	KUNIT_EXPECT_PTR_EQ(test, (void *)static_call_query(pv_steal_clock),
+			    (void *)xpv_steal_clock);
+}
+
+/* Xen writes an area at each change of state: we run, so ours says so. */
+static void time_test_runstate_own_running(struct kunit *test)
+{
+	struct vcpu_runstate_info rs;
+
+	preempt_disable();
+	xpv_runstate_read(smp_processor_id(), &rs);
+	preempt_enable();
+	KUNIT_EXPECT_EQ(test, rs.state, RUNSTATE_running);
+	KUNIT_EXPECT_GT(test, rs.time[RUNSTATE_running], 0ULL);
+	KUNIT_EXPECT_GT(test, rs.state_entry_time, 0ULL);
+}
+
+/*
+ * 100 ms with CPU 1's vCPU down are 100 ms offline: steal time for that
+ * CPU, read from CPU 0 (a remote area, whole only with Xen's update flag).
+ */
+static void time_test_steal_counts_vcpu_down(struct kunit *test)
+{
+	u64 before, after;
+
+	if (num_possible_cpus() < 2 || !cpu_online(1))
+		kunit_skip(test, "one vCPU: no other to take down");
+	before = xpv_steal_clock(1);
+	KUNIT_ASSERT_EQ(test, remove_cpu(1), 0);
+	msleep(100);
+	KUNIT_ASSERT_EQ(test, add_cpu(1), 0);
+	after = xpv_steal_clock(1);
+	KUNIT_EXPECT_GE(test, after - before, 100 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_LT(test, after - before, 60 * NSEC_PER_SEC);
+}
+
 static struct kunit_case time_test_cases[] = {
 	KUNIT_CASE(time_test_hrtimer_one_hardirq_level),
 	KUNIT_CASE(time_test_kernel_time_is_system),
+	KUNIT_CASE(time_test_steal_clock_is_ours),
+	KUNIT_CASE(time_test_runstate_own_running),
+	KUNIT_CASE(time_test_steal_counts_vcpu_down),
 	{}
 };
 

@@ -46,6 +46,21 @@ going_on() {
 	check "streaming-$1" grows "bytes received" received
 }
 
+# paused: the domain paused 12 s while the guest spins on every vCPU (a
+# running vCPU paused is steal time; an idle one stays blocked, which is
+# not), before any move, so the steal time of the old domain
+# is more than what a new one counts while it is restored.
+paused() {
+	local n
+	n=$(guest_lines)
+	console_type "spin 30" >/dev/null
+	check spinning guest_seen_after "$n" 'XPV-VALUE heard spin 30' 30 || return 1
+	sleep 5
+	check pause xl pause "$GUEST_NAME" || return 1
+	sleep 12
+	check unpause xl unpause "$GUEST_NAME"
+}
+
 # checkpoint: xl save -c, a suspend the toolstack cancels: the same domain
 # goes on where it was.
 checkpoint() {
@@ -93,6 +108,7 @@ tcp_receive 5001 "$STREAM"
 console_type go >/dev/null
 guest_wait 'XPV-CHECK writer-started' 60 >/dev/null || exit 0
 sleep 10
+paused
 [ "$MOVE" != save ] || checkpoint
 i=1
 while [ "$i" -le "$MOVES" ]; do

@@ -4,10 +4,16 @@
 # checksummed chunks on xvdb, a paced stream to dom0 and a clock watcher
 # run in the background while dom0 moves the domain (xl save/restore or
 # xl migrate), until dom0 types "stop N" into the console, N being how many
-# new domains the guest was moved into; any other line typed is answered
-# with "XPV-VALUE heard LINE" (console input works in each domain).
+# new domains the guest was moved into; "spin SECS" keeps every CPU busy
+# for SECS seconds (dom0 pauses the domain meanwhile); any other line typed
+# is answered with "XPV-VALUE heard LINE" (console input works in each
+# domain).
 # CLOCK_MONOTONIC and the uptime are read once a second: neither may go
-# back.
+# back; steal time (/proc/stat) may not go back either (a steal clock that
+# starts again from zero in a new domain makes the kernel add a negative
+# amount) nor grow by more than the uptime did on each CPU, and must grow
+# by most of the pause: a vCPU paused while it runs is offline, which is
+# steal time.
 . /usr/local/lib/blk-guest.sh
 exec 3>&1	# the console, for what must be seen while it happens
 exec 4</dev/hvc0	# what dom0 types, held open so no line is missed
@@ -46,20 +52,48 @@ job_ok() { wait "$1"; }
 
 mono_ns() { awk '/^now at/ { print $3; exit }' /proc/timer_list; }
 uptime_cs() { awk '{ split($1, a, "."); print a[1] a[2] }' /proc/uptime; }
+# all CPUs' steal time in USER_HZ (100) ticks, the same unit as uptime_cs
+steal_ticks() { awk '/^cpu / { print $9; exit }' /proc/stat; }
 
-# clock: CLOCK_MONOTONIC and the uptime read once a second until
-# /tmp/stop-load; prints how often each went back: "MONOTONIC UPTIME".
+cpus() { grep -c '^cpu[0-9]' /proc/stat; }
+
+# spin SECS: every CPU busy for SECS seconds; the steal time meanwhile
+# (ticks) into /tmp/spin-steal.
+spin() {
+	local end i st
+	st=$(steal_ticks)
+	end=$(($(uptime_cs) + $1 * 100))
+	for i in $(seq "$(cpus)"); do
+		while [ "$(uptime_cs)" -lt "$end" ]; do :; done &
+	done
+	wait
+	echo $(($(steal_ticks) - st)) >/tmp/spin-steal
+}
+
+# clock: CLOCK_MONOTONIC, the uptime and steal time read once a second
+# until /tmp/stop-load; prints how often each went wrong, and the steal
+# time in all: "MONOTONIC UPTIME STEAL STEAL_TICKS". Steal time is read
+# between two uptimes, so a pause between two reads cannot make it look
+# faster than the clock.
 clock() {
-	local mono_back=0 uptime_back=0 mono up last_mono last_up
-	last_mono=$(mono_ns) last_up=$(uptime_cs)
+	local mono_back=0 uptime_back=0 steal_bad=0 mono up up0 st
+	local last_mono last_up last_up0 last_st first_st cpus
+	cpus=$(cpus)
+	last_mono=$(mono_ns) last_up0=$(uptime_cs) last_st=$(steal_ticks) last_up=$(uptime_cs)
+	first_st=$last_st
 	while [ ! -e /tmp/stop-load ]; do
 		sleep 1
-		mono=$(mono_ns) up=$(uptime_cs)
+		mono=$(mono_ns) up0=$(uptime_cs) st=$(steal_ticks) up=$(uptime_cs)
 		[ "$mono" -ge "$last_mono" ] || mono_back=$((mono_back + 1))
-		[ "$up" -ge "$last_up" ] || uptime_back=$((uptime_back + 1))
-		last_mono=$mono last_up=$up
+		[ "$up0" -ge "$last_up" ] || uptime_back=$((uptime_back + 1))
+		[ "$st" -ge "$last_st" ] &&
+			[ $((st - last_st)) -le $(((up - last_up0 + 1) * cpus)) ] || {
+			echo "steal time went from $last_st to $st ticks in $((up - last_up0)) cs" >&2
+			steal_bad=$((steal_bad + 1))
+		}
+		last_mono=$mono last_up0=$up0 last_st=$st last_up=$up
 	done
-	echo "$mono_back $uptime_back"
+	echo "$mono_back $uptime_back $steal_bad $((last_st - first_st))"
 }
 
 value stream-ready 1
@@ -80,15 +114,20 @@ while read -r line <&4; do
 	line=$(echo "$line" | tr -d '\r')
 	case $line in
 	stop\ *) break ;;
+	spin\ [0-9]*) spin "${line#spin }" & value heard "$line" ;;
 	?*) value heard "$line" ;;
 	esac
 done
 moves=${line#stop }
 touch /tmp/stop-load
 wait "$clock_pid"
-read -r mono_back uptime_back </tmp/clock.out
+read -r mono_back uptime_back steal_bad steal_ticks </tmp/clock.out
 check_eq monotonic 0 "$mono_back"
 check_eq uptime 0 "$uptime_back"
+check_eq steal 0 "$steal_bad"
+# dom0 paused the domain 12 s while both vCPUs spun: at least 10 s of it
+echo "steal time: $steal_ticks ticks, $(cat /tmp/spin-steal) while spinning"
+check steal-paused test "$(cat /tmp/spin-steal)" -ge 1000
 check writer job_ok "$writer_pid"
 cat /tmp/writer.out
 check stream job_ok "$stream_pid"

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Steal time of the xpv port: how long each vCPU wanted to run while Xen
+ * ran something else (RUNSTATE_runnable) or held it off (RUNSTATE_offline:
+ * down, or the domain paused). The kernel's tick and, with
+ * CONFIG_PARAVIRT_TIME_ACCOUNTING, the scheduler's clock take it from
+ * pv_steal_clock, so /proc/stat shows it and tasks are not charged for it.
+ *
+ * Each vCPU has a vcpu_runstate_info in its CPU's per-CPU area, registered
+ * by virtual address (VCPUOP_register_runstate_memory_area); Xen writes it
+ * at every change of state, through our kernel page tables even while the
+ * vCPU is in user mode. With VMASST_TYPE_runstate_update_flag Xen sets
+ * XEN_RUNSTATE_UPDATE in state_entry_time while it writes, so any CPU can
+ * read any vCPU's area; without it only a vCPU's own area reads whole
+ * (Xen writes it only while that vCPU is not running), and the scheduler
+ * (which reads remote CPUs') is not given steal time.
+ *
+ * WHY a base per CPU: a restored or migrated domain is a new domain, whose
+ * vCPUs' times start again at zero. The kernel subtracts its last reading
+ * from each new one, so the clock must never go back: each CPU's steal at
+ * suspend becomes the base added to what the new domain counts.
+ */
+#include <linux/kernel.h>
+#include <linux/cpumask.h>
+#include <linux/percpu.h>
+#include <linux/static_call.h>
+#include <asm/paravirt.h>
+#include <asm/xpv/hypercall.h>
+#include "pv.h"
+
+static DEFINE_PER_CPU(struct vcpu_runstate_info, xpv_runstate);
+static DEFINE_PER_CPU(u64, xpv_steal_base);
+static DEFINE_PER_CPU(u64, xpv_steal_at_suspend);
+/* vCPUs whose area Xen writes; registered again in a new domain */
+static struct cpumask xpv_runstate_registered;
+
+/**
+ * xpv_runstate_read - a whole copy of @cpu's runstate as Xen last wrote it
+ * @cpu: our own CPU, or any when Xen flags its updates (see the top)
+ * @out: the copy; state_entry_time without XEN_RUNSTATE_UPDATE
+ */
+void xpv_runstate_read(unsigned int cpu, struct vcpu_runstate_info *out)
+{
+	const struct vcpu_runstate_info *rs = &per_cpu(xpv_runstate, cpu);
+	u64 entry;
+
+	do {
+		entry = READ_ONCE(rs->state_entry_time);
+		smp_rmb();	/* Xen: flag set, wmb, times written, wmb, flag clear */
+		*out = *rs;
+		smp_rmb();	/* the copy before the second look at the flag */
+	} while ((entry & XEN_RUNSTATE_UPDATE) ||
+		 READ_ONCE(rs->state_entry_time) != entry);
+}
+
+/** xpv_steal_clock - ns @cpu was runnable or offline, this boot, ever growing */
+u64 xpv_steal_clock(int cpu)
+{
+	struct vcpu_runstate_info rs;
+
+	xpv_runstate_read(cpu, &rs);
+	return per_cpu(xpv_steal_base, cpu) + rs.time[RUNSTATE_runnable] +
+	       rs.time[RUNSTATE_offline];
+}
+
+/**
+ * xpv_runstate_register - have Xen keep @cpu's runstate area current
+ * @cpu: any CPU, up or down
+ *
+ * Return: 0 or -errno (that CPU then shows no steal time).
+ */
+int xpv_runstate_register(unsigned int cpu)
+{
+	struct vcpu_register_runstate_memory_area area = {
+		.addr.v = &per_cpu(xpv_runstate, cpu),
+	};
+	long rc = xpv_vcpu_op(VCPUOP_register_runstate_memory_area, cpu, &area);
+
+	if (rc) {
+		pr_warn("xpv: CPU %u: runstate area not registered: %ld\n", cpu, rc);
+		cpumask_clear_cpu(cpu, &xpv_runstate_registered);
+		return rc;
+	}
+	cpumask_set_cpu(cpu, &xpv_runstate_registered);
+	return 0;
+}
+
+/* From time_init, CPU 0's area registered: steal time on. */
+void __init xpv_steal_init(void)
+{
+	bool remote = !xpv_vm_assist(VMASST_CMD_enable,
+				     VMASST_TYPE_runstate_update_flag);
+
+	if (!cpumask_test_cpu(0, &xpv_runstate_registered))
+		return;
+	static_call_update(pv_steal_clock, xpv_steal_clock);
+	static_key_slow_inc(&paravirt_steal_enabled);
+	if (remote)
+		static_key_slow_inc(&paravirt_steal_rq_enabled);
+	pr_info("xpv: steal time from the runstate areas%s\n",
+		remote ? "" : " (own CPU only: no runstate update flag)");
+}
+
+/* Before the suspend hypercall; other CPUs held. */
+void xpv_steal_suspend(void)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, &xpv_runstate_registered)
+		per_cpu(xpv_steal_at_suspend, cpu) = xpv_steal_clock(cpu);
+}
+
+/*
+ * In a new domain, before anything reads the clock: the areas hold the old
+ * domain's times until Xen writes the new ones, and none if it will not.
+ */
+void xpv_steal_resume(void)
+{
+	unsigned int cpu;
+
+	for_each_cpu(cpu, &xpv_runstate_registered) {
+		memset(&per_cpu(xpv_runstate, cpu), 0, sizeof(struct vcpu_runstate_info));
+		per_cpu(xpv_steal_base, cpu) = per_cpu(xpv_steal_at_suspend, cpu);
+		xpv_runstate_register(cpu);
+	}
+}
