@@ -200,8 +200,15 @@ static void __init xpv_smp_prepare_cpus(unsigned int max_cpus)
 	if (cpuhp_setup_state_nocalls(CPUHP_BP_PREPARE_DYN, "x86/xpv:prepare",
 				      prepare_vcpu, NULL) < 0)
 		panic("xpv: no CPU hotplug step for the vCPUs\n");
-	for_each_possible_cpu(cpu)
+	/*
+	 * No firmware table lists the vCPUs, and Xen's PV CPUID gives each
+	 * the boot vCPU's APIC id: say that is what each has, or the kernel
+	 * reports an "APIC id mismatch" firmware bug as each comes up.
+	 */
+	for_each_possible_cpu(cpu) {
 		set_cpu_present(cpu, true);
+		per_cpu(x86_bios_cpu_apicid, cpu) = boot_cpu_data.apicid;
+	}
 }
 
 static void __init xpv_smp_cpus_done(unsigned int max_cpus)
