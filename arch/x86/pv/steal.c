@@ -53,7 +53,7 @@ void xpv_runstate_read(unsigned int cpu, struct vcpu_runstate_info *out)
 		 READ_ONCE(rs->state_entry_time) != entry);
 }
 
-/** xpv_steal_clock - ns @cpu was runnable or offline, this boot, ever growing */
+/** xpv_steal_clock - ns @cpu was runnable or offline since boot; never goes back */
 u64 xpv_steal_clock(int cpu)
 {
 	struct vcpu_runstate_info rs;

@@ -100,7 +100,8 @@ static void time_test_runstate_own_running(struct kunit *test)
 
 /*
  * 100 ms with CPU 1's vCPU down are 100 ms offline: steal time for that
- * CPU, read from CPU 0 (a remote area, whole only with Xen's update flag).
+ * CPU, read first while CPU 1 runs (a remote area, whole only with Xen's
+ * update flag).
  */
 static void time_test_steal_counts_vcpu_down(struct kunit *test)
 {
