@@ -47,10 +47,11 @@ static unsigned int rq_data_pages(struct request *rq)
 }
 
 /*
- * Whole pages go by copy_page(). Our kernel is built for size (-Os), and
- * there gcc turns a memcpy() of a size it cannot see into an inline `rep
- * movsb`, slow on a CPU without ERMS and a byte at a time under QEMU's
- * TCG: it was 40% of the guest's time in a sequential write.
+ * Whole pages go by copy_page(), the kernel's own page copy, not by a
+ * memcpy() of a size gcc cannot see: built for size (-Os, as our kernel
+ * once was) that is an inline `rep movsb`, slow on a CPU without ERMS and
+ * a byte at a time under QEMU's TCG: 40% of the guest's time in a
+ * sequential write.
  */
 static void bounce_bytes(void *to, void *from, size_t n)
 {
