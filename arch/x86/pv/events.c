@@ -34,9 +34,12 @@
  * toolstack wrote into start_info (xpv_evtchn_rebind_irq()).
  */
 #include <linux/kernel.h>
+#include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/init.h>
 #include <linux/interrupt.h>
 #include <linux/irq.h>
+#include <linux/xarray.h>
 #include <linux/entry-common.h>
 #include <asm/irq_regs.h>
 #include <asm/irq_stack.h>
@@ -191,20 +194,72 @@ int xpv_evtchn_bind_irq(evtchn_port_t port)
 	return bind_irq(port, 0, handle_edge_irq, "event");
 }
 
+/*
+ * Frontend queue irqs spread over the CPUs: irq -> queue index. A CPU
+ * going down takes its irqs to another (the kernel's irq migration); one
+ * coming up spreads them all again, so each queue's irq is back on its own
+ * CPU. CPU hotplug's lock orders the spreading with the CPUs coming and
+ * going, and with the irqs being freed.
+ */
+static DEFINE_XARRAY(xpv_spread_irqs);
+
+/* @irq onto the @index-th online CPU, wrapping (the caller holds cpus). */
+static void spread_one(unsigned int irq, unsigned int index)
+{
+	unsigned int cpu = cpumask_local_spread(index, NUMA_NO_NODE);
+	int rc;
+
+	if (cpumask_test_cpu(cpu, irq_get_effective_affinity_mask(irq)))
+		return;
+	rc = irq_set_affinity(irq, cpumask_of(cpu));
+	if (rc)
+		pr_warn("xpv: irq %u not moved to CPU %u: %d\n", irq, cpu, rc);
+}
+
 /**
  * xpv_evtchn_irq_spread - a frontend queue's irq on a CPU of its own
  * @irq: an irq of xpv_evtchn_bind_irq(), requested
  * @index: the queue's number: queue i goes to the i-th online CPU, wrapping
  *
- * Where it cannot move, the irq stays where it is (and works there).
+ * The irq keeps that place through CPU hotplug. Where it cannot move, it
+ * stays where it is (and works there).
  */
 void xpv_evtchn_irq_spread(unsigned int irq, unsigned int index)
 {
-	unsigned int cpu = cpumask_local_spread(index, NUMA_NO_NODE);
-	int rc = irq_set_affinity(irq, cpumask_of(cpu));
+	cpus_read_lock();
+	if (xa_is_err(xa_store(&xpv_spread_irqs, irq, xa_mk_value(index), GFP_KERNEL)))
+		pr_warn("xpv: irq %u stays where CPU hotplug takes it\n", irq);
+	spread_one(irq, index);
+	cpus_read_unlock();
+}
 
-	if (rc)
-		pr_warn("xpv: irq %u not moved to CPU %u: %d\n", irq, cpu, rc);
+/* cpuhp online step: every spread irq onto its CPU again. */
+static int respread_irqs(unsigned int cpu)
+{
+	unsigned long irq;
+	void *index;
+
+	xa_for_each(&xpv_spread_irqs, irq, index)
+		spread_one(irq, xa_to_value(index));
+	return 0;
+}
+
+static int __init xpv_evtchn_spread_init(void)
+{
+	int rc = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "x86/xpv:spread",
+					   respread_irqs, NULL);
+
+	return rc < 0 ? rc : 0;
+}
+core_initcall(xpv_evtchn_spread_init);
+
+/* @irq's descriptor goes: no CPU coming up spreads it any more. */
+static void free_desc(unsigned int irq)
+{
+	cpus_read_lock();
+	xa_erase(&xpv_spread_irqs, irq);
+	irq_free_desc(irq);
+	cpus_read_unlock();
 }
 
 /**
@@ -232,7 +287,7 @@ void xpv_evtchn_close(evtchn_port_t port)
 		sync_set_bit(port, xpv_shared_info->evtchn_mask);
 		xpv_port_irq[port] = XPV_NO_IRQ;
 		port_clear_cpu(port);
-		irq_free_desc(irq);
+		free_desc(irq);
 	}
 	xpv_event_channel_op(EVTCHNOP_close, &close);
 }
@@ -255,7 +310,7 @@ void xpv_evtchn_unbind(unsigned int irq)
 	if (port < XPV_NR_PORTS && xpv_port_irq[port] == irq)
 		xpv_evtchn_close(port);
 	else
-		irq_free_desc(irq);
+		free_desc(irq);
 }
 
 /* Bind @virq of @cpu's vCPU on Xen's side: its port, or -errno. */

@@ -102,4 +102,8 @@ check irqs-off-cpu1 per_queue_cpus_all 0
 check disk-data-cpu1-offline disk_data_one_cpu
 check net-flows-cpu1-offline small_flows 16
 check cpu1-online sh -c 'echo 1 >/sys/devices/system/cpu/cpu1/online'
+# CPU 1 back: each queue's interrupt is spread again, queue 1's to CPU 1.
+check blk-irqs-back-cpu1 per_queue_cpus "$vbd"
+check net-irqs-back-cpu1 per_queue_cpus eth0
+check blk-q1-back-on-cpu1 read_from 1 "$(irqs "^$vbd-q1\$")"
 cat /proc/interrupts
