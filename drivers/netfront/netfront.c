@@ -19,7 +19,8 @@
  * state, drivers/xenbus/bus.c):
  *
  *	setup       queues, grants, event channels, nodes -> Connected
- *	connect     read the backend's features, carrier on
+ *	connect     read the backend's features, carrier on, tell the
+ *	            network where we are once the link is up (announce)
  *	disconnect  carrier off, release the queues (the bus: -> Closed)
  *
  * A backend that breaks the protocol latches the queue broken (queue.c);
@@ -32,6 +33,7 @@
 #include <linux/module.h>
 #include <linux/rtnetlink.h>
 #include <linux/slab.h>
+#include <net/sch_generic.h>
 #include <net/tcp.h>
 #include "netfront.h"
 
@@ -258,6 +260,38 @@ static netdev_features_t read_backend_features(struct netfront *nf)
 	return f;
 }
 
+/*
+ * After a move, or with a new backend, the network has to learn where we
+ * are: a gratuitous ARP (and IPv6 neighbour advertisement) per address, as
+ * after any link change that peers cannot see. Not before the link is up
+ * for the stack too: netif_carrier_on() only queues the change, and until
+ * linkwatch has run it (and activated the qdisc) what we send is dropped;
+ * dom0 then went on resolving our address for up to a second after a
+ * restore. linkwatch ends with NETDEV_CHANGE, where we try again.
+ */
+static void announce(struct netfront *nf)
+{
+	if (!nf->announce || !netif_carrier_ok(nf->dev) ||
+	    qdisc_tx_changing(nf->dev))
+		return;
+	nf->announce = false;
+	__netdev_notify_peers(nf->dev);
+}
+
+static int netfront_netdev_event(struct notifier_block *nb,
+				 unsigned long event, void *ptr)
+{
+	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
+
+	if (event == NETDEV_CHANGE && dev->netdev_ops == &netfront_netdev_ops)
+		announce(netdev_priv(dev));
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block netfront_netdev_notifier = {
+	.notifier_call = netfront_netdev_event,
+};
+
 static void netfront_connect(struct xpv_xenbus_device *xd)
 {
 	struct netfront *nf = dev_get_drvdata(&xd->dev);
@@ -272,12 +306,8 @@ static void netfront_connect(struct xpv_xenbus_device *xd)
 		netif_carrier_on(nf->dev);
 		if (netif_running(nf->dev))
 			netif_tx_wake_all_queues(nf->dev);
-		/*
-		 * After a move the network has to learn where we are now:
-		 * a gratuitous ARP (and IPv6 neighbour advertisement) per
-		 * address, as after any link change that peers cannot see.
-		 */
-		__netdev_notify_peers(nf->dev);
+		nf->announce = netif_running(nf->dev);	/* down: nothing to tell */
+		announce(nf);
 		netdev_info(nf->dev, "connected: %u queue(s)%s, offloads %pNF\n",
 			    nf->nr_queues, nf->split ? ", split channels" : "", &f);
 	}
@@ -423,7 +453,14 @@ static struct xpv_xenbus_driver netfront_driver = {
 
 static int __init netfront_init(void)
 {
-	return xpv_xenbus_register_driver(&netfront_driver);
+	int rc = register_netdevice_notifier(&netfront_netdev_notifier);
+
+	if (rc)
+		return rc;
+	rc = xpv_xenbus_register_driver(&netfront_driver);
+	if (rc)
+		unregister_netdevice_notifier(&netfront_netdev_notifier);
+	return rc;
 }
 module_init(netfront_init);
 MODULE_LICENSE("GPL");

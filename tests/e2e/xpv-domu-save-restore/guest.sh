@@ -96,6 +96,10 @@ clock() {
 	echo "$mono_back $uptime_back $steal_bad $((last_st - first_st))"
 }
 
+# a second address, for dom0 to see the guest announce itself after a move
+ip addr add 192.0.2.250/24 dev eth0
+value announce-ip 192.0.2.250
+value mac "$(cat /sys/class/net/eth0/address)"
 value stream-ready 1
 check_eq go go "$(console_line)"	# dom0 listens
 writer >/tmp/writer.out 2>&1 &
