@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# The README's bench table from a make bench run: the rows of every bench in
-# RESULTS replace that bench's rows in the table between README's
-# "<!-- bench-table -->" and "<!-- /bench-table -->" lines; the rows of
-# benches RESULTS does not have stay as they were (each row says when it
-# was measured), benches new to the table go at its end.
+# The README's bench table from a make bench run: each row of RESULTS
+# replaces the table's row of the same bench and metric, between README's
+# "<!-- bench-table -->" and "<!-- /bench-table -->" lines; rows RESULTS
+# does not have stay as they were (each row says when it was measured: a
+# metric this run could not measure, such as live migration on a Xen
+# without shadow paging, keeps its last figure), a metric new to a bench
+# goes after that bench's rows, a bench new to the table at its end.
 #
 # Usage: readme-table.sh [RESULTS [README]]
 #   (default: build/bench/results.md and README.md of this clone)
@@ -21,14 +23,24 @@ die() { echo "readme-table: $*" >&2; exit 1; }
 # rows FILE: the table rows of FILE (neither the head nor its rule).
 rows() { grep -E '^\| ' "$1" | grep -v -E '^\| (bench|---) \|' || true; }
 
-# merged OLD NEW: OLD's rows with NEW's benches replaced, in OLD's order.
+# merged OLD NEW: OLD's rows, each replaced by NEW's row of the same bench
+# and metric; NEW's other rows after their bench's, or at the end.
 merged() {
 	awk -F' \\| ' '
-		FNR == NR { b = substr($1, 3); if (!(b in newrows)) norder[++nn] = b; newrows[b] = newrows[b] $0 "\n"; next }
-		{ b = substr($1, 3); if (!(b in seen)) { seen[b] = 1; oorder[++on] = b }; oldrows[b] = oldrows[b] $0 "\n" }
+		FNR == NR { k = $1 FS $2; newrow[k] = $0; nk[++nn] = k; nb[nn] = $1; next }
+		{ k = $1 FS $2; ok[++on] = k; ob[on] = $1; oldrow[k] = $0 }
+		function rest(b,   i) {
+			for (i = 1; i <= nn; i++)
+				if (nb[i] == b && !(nk[i] in done)) { print newrow[nk[i]]; done[nk[i]] = 1 }
+		}
 		END {
-			for (i = 1; i <= on; i++) { b = oorder[i]; printf "%s", (b in newrows) ? newrows[b] : oldrows[b] }
-			for (i = 1; i <= nn; i++) if (!(norder[i] in seen)) printf "%s", newrows[norder[i]]
+			for (i = 1; i <= on; i++) {
+				k = ok[i]
+				print (k in newrow) ? newrow[k] : oldrow[k]
+				done[k] = 1
+				if (i == on || ob[i + 1] != ob[i]) rest(ob[i])
+			}
+			for (i = 1; i <= nn; i++) rest(nb[i])
 		}' "$2" "$1"
 }
 

@@ -64,10 +64,11 @@ R
 	table_header
 	echo "| c | m1 | new c1 |"
 	echo "| a | m1 | new a1 |"
+	echo "| b | m3 | new b3 |"
 } >"$tmp/results.md"
 "$root/scripts/bench/readme-table.sh" "$tmp/results.md" "$tmp/README.md"
-same "readme-table: a replaced in place, b kept, c at the end" \
-	"| a | m1 | new a1 |,| b | m1 | old b1 |,| c | m1 | new c1 |" \
+same "readme-table: a's m1 replaced in place, a's m2 and b's m1 kept, b's new m3 after b's rows, c at the end" \
+	"| a | m1 | new a1 |,| b | m1 | old b1 |,| b | m3 | new b3 |,| a | m2 | old a2 |,| c | m1 | new c1 |" \
 	"$(grep -E '^\| [abc] ' "$tmp/README.md" | paste -sd,)"
 same "readme-table: today's head" "$(table_header | head -1)" "$(sed -n 3p "$tmp/README.md")"
 same "readme-table: the text around it kept" "# t,after" "$(sed -n '1p;$p' "$tmp/README.md" | paste -sd,)"
