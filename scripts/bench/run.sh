@@ -87,8 +87,15 @@ bench_lines() {
 		sed '/^warmup:/d'	# a warm-up round's: not counted
 }
 
+# features_lines RUNDIR: what each device's two ends agreed on, as dom0's
+# bench_features printed it ("[SIDE:]DEV TYPE: backend ... frontend ...").
+features_lines() {
+	tr -d '\r' <"$1/serial.log" | sed -n 's/^.*XPV-BENCH-FEATURES //p'
+}
+
 # run_variant NAME KIND RUN: one boot of the scenario; its numbers are
-# appended to $OUT/NAME/KIND.values as "METRIC VALUE UNIT".
+# appended to $OUT/NAME/KIND.values as "METRIC VALUE UNIT", what its
+# devices agreed on to KIND.features.
 run_variant() {
 	local name=$1 kind=$2 run=$3 label sets=() s args=() rundir
 	if [ "$kind" = ours ]; then
@@ -104,6 +111,7 @@ run_variant() {
 		return 1
 	fi
 	bench_lines "$rundir" >"$rundir/bench.values"
+	features_lines "$rundir" >>"$OUT/$name/$kind.features"
 	split_refs "$rundir/bench.values" "$OUT/$name" >>"$OUT/$name/$kind.values"
 	[ -s "$OUT/$name/$kind.values" ] || {
 		FAILED+=("$name ($label run $run: no XPV-BENCH lines)")
@@ -133,6 +141,9 @@ run_interleaved() {
 	split_refs "$rundir/bench.values" "$OUT/$name" >"$rundir/sides.values"
 	sed -n 's/^ours://p' "$rundir/sides.values" >>"$OUT/$name/ours.values"
 	sed -n 's/^base://p' "$rundir/sides.values" >>"$OUT/$name/base.values"
+	features_lines "$rundir" >"$rundir/features"
+	sed -n 's/^ours://p' "$rundir/features" >>"$OUT/$name/ours.features"
+	sed -n 's/^base://p' "$rundir/features" >>"$OUT/$name/base.features"
 	stray=$(grep -c -v -E '^(ours|base):' "$rundir/sides.values" || true)
 	[ "$stray" = 0 ] || {
 		FAILED+=("$name (run $run: $stray number(s) without ours:/base:/ref:)")
@@ -212,7 +223,15 @@ compare_refs() {
 	done <"$dir/ref.stats"
 }
 
-# json: the rows of this run as JSON, every sample kept, for tools.
+# features_of NAME KIND LABEL: "  - LABEL negotiated: LINE" for each thing KIND's
+# devices agreed on in the bench, once however many runs saw it.
+features_of() {
+	[ -s "$OUT/$1/$2.features" ] || return 0
+	sort -u "$OUT/$1/$2.features" | sed "s/^/  - $3 negotiated: /"
+}
+
+# json: the rows of this run as JSON, every sample kept, for tools; and
+# under "features", per bench and side, what the devices agreed on.
 json() {
 	awk -F'\t' -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v runs="$RUNS" '
 		function str(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
@@ -230,7 +249,25 @@ json() {
 				printf "\"upstream\": %s, ", side($9, $10, $11, $12, $13)
 			printf "\"ratio\": %s, \"runs\": %d, \"better\": %s, \"verdict\": %s}", ($10 == 0 ? "null" : $5 / $10), $14, str($15), str($16)
 		}
-		END { print "\n]}" }' "$OUT/rows.tsv"
+		END { print "\n]," }' "$OUT/rows.tsv"
+	local d kind bsep='' ksep
+	printf '"features": {'
+	for d in "$OUT"/*/; do
+		[ -s "$d/ours.features" ] || [ -s "$d/base.features" ] || continue
+		printf '%s\n  "%s": {' "$bsep" "$(basename "$d")"
+		ksep=''
+		for kind in ours base; do
+			[ -s "$d/$kind.features" ] || continue
+			printf '%s"%s": [' "$ksep" "$([ $kind = ours ] && echo ours || echo upstream)"
+			sort -u "$d/$kind.features" |
+				awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "%s\"%s\"", (NR > 1 ? ", " : ""), $0 }'
+			printf ']'
+			ksep=', '
+		done
+		printf '}'
+		bsep=,
+	done
+	printf '\n}}\n'
 }
 
 main() {
@@ -267,13 +304,15 @@ main() {
 		else
 			echo "$name: $OURS_LABEL against $BASE_LABEL, one boot each, $RUNS run(s)" >"$OUT/$name/what"
 		fi
+		features_of "$name" ours "$OURS_LABEL" >>"$OUT/$name/what"
+		features_of "$name" base "$BASE_LABEL" >>"$OUT/$name/what"
 		compare "$name" >>"$table"
 	done
 	{
 		echo "# make bench, $(date -u +%Y-%m-%d), $RUNS run(s) per variant: median (min-max)"
 		echo
 		for name in "${NAMES[@]}"; do
-			[ ! -f "$OUT/$name/what" ] || echo "- $(cat "$OUT/$name/what")"
+			[ ! -f "$OUT/$name/what" ] || sed '1s/^/- /' "$OUT/$name/what"
 		done
 		echo
 		table_header

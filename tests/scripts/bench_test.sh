@@ -89,6 +89,13 @@ compare_json() (
 	printf 'only-ours 1 s\n' >>"$OUT/b/ours.values"
 	printf 'memcpy %s MB/s\n' 900 1000 800 >"$OUT/b/ref.values"
 	: >"$OUT/rows.tsv"
+	mkdir -p "$tmp/run1"
+	printf '%s\r\n' '[  1.0] XPV-BENCH-FEATURES xvda vbd: backend feature-persistent=1 frontend feature-persistent=1' \
+		'[  1.1] [guest] not dom0s' >"$tmp/run1/serial.log"
+	features_lines "$tmp/run1" >"$tmp/features-lines"
+	printf '%s\n' 'xvda vbd: a="1"' 'xvda vbd: a="1"' >"$OUT/b/ours.features"
+	printf '%s\n' 'xvda vbd: b' >"$OUT/b/base.features"
+	features_of b ours ours-label >"$tmp/features-md"
 	compare b >"$tmp/row"
 	json >"$tmp/json"
 	printf '%s\n' "${FAILED[@]}" >"$tmp/failed"
@@ -99,6 +106,15 @@ same "compare: the row, with range, ratio and verdict" \
 	"$(grep seq-read "$tmp/row")"
 expect "compare: a metric only one side reported fails the bench" \
 	grep -q "ours reported only-ours, base did not" "$tmp/failed"
+same "features: dom0's lines, marker and carriage return gone" \
+	"xvda vbd: backend feature-persistent=1 frontend feature-persistent=1" "$(cat "$tmp/features-lines")"
+same "features: each agreement once, under its side's label" \
+	'  - ours-label negotiated: xvda vbd: a="1"' "$(cat "$tmp/features-md")"
+expect "json: features per bench and side, each once" python3 -c '
+import json, sys
+f = json.load(open(sys.argv[1]))["features"]
+assert f == {"b": {"ours": ["xvda vbd: a=\"1\""], "upstream": ["xvda vbd: b"]}}, f
+' "$tmp/json"
 expect "json: parses, keeps every sample and the verdict" python3 -c '
 import json, sys
 r = json.load(open(sys.argv[1]))["rows"][0]

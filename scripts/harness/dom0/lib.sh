@@ -228,6 +228,50 @@ check_eq() {
 	fi
 }
 
+# bench_features [SIDE: [DEV]]: what guest 1's disks and NICs (or only DEV:
+# a disk's vdev, vif-MAC) and their backends agreed on, from xenstore ("-" for a node that is
+# not there): what the backend offers, what the frontend took. One line
+# "XPV-BENCH-FEATURES SIDE:DEV BACKEND-TYPE: ..." each, on stdout; make
+# bench lists them under its table, per side.
+bench_features() {
+	local id fe be dev vdev
+	id=$(xl domid "$GUEST_NAME") || return 1
+	for fe in $(xs_dirs "/local/domain/$id/device/vbd") $(xs_dirs "/local/domain/$id/device/vif"); do
+		be=$(xenstore-read "$fe/backend") || continue
+		case $fe in
+		*/vbd/*)
+			vdev=$(xenstore-read "$be/dev" 2>/dev/null) || continue
+			[ -z "${2:-}" ] || [ "$vdev" = "$2" ] || continue
+			echo "XPV-BENCH-FEATURES ${1:-}$vdev $(backend_type "$be"):" \
+				"backend $(xs_nodes "$be" feature-persistent feature-max-indirect-segments \
+					multi-queue-max-queues max-ring-page-order)" \
+				"frontend $(xs_nodes "$fe" feature-persistent multi-queue-num-queues ring-page-order)" ;;
+		*)
+			dev=vif-$(xenstore-read "$fe/mac" 2>/dev/null || echo "${fe##*/}")
+			[ -z "${2:-}" ] || [ "$dev" = "$2" ] || continue
+			echo "XPV-BENCH-FEATURES ${1:-}$dev $(backend_type "$be"):" \
+				"backend $(xs_nodes "$be" feature-sg feature-gso-tcpv4 feature-gso-tcpv6 \
+					feature-split-event-channels multi-queue-max-queues)" \
+				"frontend $(xs_nodes "$fe" feature-sg feature-gso-tcpv4 feature-gso-tcpv6 \
+					multi-queue-num-queues)" ;;
+		esac
+	done
+}
+
+# xs_dirs DIR: the paths of DIR's children in xenstore (none if no DIR).
+xs_dirs() { xenstore-list "$1" 2>/dev/null | sed "s|^|$1/|"; }
+
+# backend_type DIR: a backend directory's kind (vbd, qdisk, vif...).
+backend_type() { echo "$1" | awk -F/ '{ print $(NF - 2) }'; }
+
+# xs_nodes DIR KEY...: "KEY=VALUE,..." of xenstore directory DIR.
+xs_nodes() {
+	local d=$1 k out=
+	shift
+	for k; do out="$out${out:+,}$k=$(xenstore-read "$d/$k" 2>/dev/null || echo -)"; done
+	echo "$out"
+}
+
 # guest_gone_cap T [I]: T, or at most 3 once the runner has seen guest I
 # (default: every guest) end, so dom0.sh does not wait its full timeouts for
 # a guest that died. A guest that reboots has ended after its last boot.

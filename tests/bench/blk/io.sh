@@ -52,34 +52,11 @@ side() {
 }
 
 # measure TAG VDEV SPEC (dom0): attach the xl disk SPEC as VDEV, wait for
-# the guest to measure it, print what the two ends agreed, detach it.
+# the guest to measure it, say what the two ends agreed (for the side TAG
+# begins with), detach it.
 measure() {
 	xl block-attach "$GUEST_NAME" "$3" &&
 		guest_wait "XPV-VALUE measured-$1 " 900 >/dev/null &&
-		echo "blk features $1: $(features "$2")" >&3 &&
+		bench_features "${1%%-*}:" "$2" >&3 &&
 		timeout 120 xl block-detach "$GUEST_NAME" "$2"
-}
-
-# features VDEV (dom0): what the guest's blkfront and the backend of its
-# VDEV wrote in xenstore (- for absent): persistent grants, indirect
-# segments, queues and ring size offered (backend) and taken (frontend).
-features() {
-	local fe dev be
-	fe=/local/domain/$(xl domid "$GUEST_NAME")/device/vbd
-	for dev in $(xenstore-list "$fe"); do
-		be=$(xenstore-read "$fe/$dev/backend") || continue
-		[ "$(xenstore-read "$be/dev" 2>/dev/null)" = "$1" ] || continue
-		echo "backend ${be#/local/domain/0/backend/}:" \
-			"$(nodes "$be" feature-persistent feature-max-indirect-segments multi-queue-max-queues max-ring-page-order);" \
-			"frontend: $(nodes "$fe/$dev" feature-persistent multi-queue-num-queues ring-page-order)"
-		return
-	done
-	echo "no $1 in $fe"
-}
-
-# nodes DIR KEY...: "KEY=VALUE ..." of xenstore directory DIR.
-nodes() {
-	local d=$1 k
-	shift
-	for k; do printf '%s=%s ' "$k" "$(xenstore-read "$d/$k" 2>/dev/null || echo -)"; done
 }

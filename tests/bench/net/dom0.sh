@@ -5,6 +5,7 @@
 
 recv_timed 5000
 guest_wait 'XPV-VALUE net-ready' 300 >/dev/null || exit 1
+bench_features
 check tcp-from-guest recv_done 5000 300
 bench tcp-domU-to-dom0 "$(recv_mbits 5000)" Mbit/s
 check tcp-to-guest send_zeros "$GUEST_IP" 5001

@@ -20,6 +20,7 @@ measure() {
 		script=/etc/xen/scripts/xpv-vif || return
 	recv_done 5000 600 || return
 	bench "$2:tcp-domU-to-dom0" "$(recv_mbits 5000)" Mbit/s >&3
+	bench_features "$2:" >&3
 	wait_until 60 send_zeros "$4" 5001 || return
 	guest_wait "XPV-VALUE measured-$2-$1 " 900 >/dev/null &&
 		timeout 120 xl network-detach "$GUEST_NAME" "$3"
