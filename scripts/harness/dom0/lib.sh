@@ -229,10 +229,10 @@ check_eq() {
 }
 
 # bench_features [SIDE: [DEV]]: what guest 1's disks and NICs (or only DEV:
-# a disk's vdev, vif-MAC) and their backends agreed on, from xenstore ("-" for a node that is
-# not there): what the backend offers, what the frontend took. One line
-# "XPV-BENCH-FEATURES SIDE:DEV BACKEND-TYPE: ..." each, on stdout; make
-# bench lists them under its table, per side.
+# a disk's vdev, or vif-MAC) and their backends agreed on, from xenstore
+# ("-" for a node that is not there): what the backend offers, what the
+# frontend took. One line "XPV-BENCH-FEATURES SIDE:DEV BACKEND-TYPE: ..."
+# each, on stdout; make bench lists them under its table, per side.
 bench_features() {
 	local id fe be dev vdev
 	id=$(xl domid "$GUEST_NAME") || return 1
