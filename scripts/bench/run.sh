@@ -227,7 +227,7 @@ compare_refs() {
 # devices agreed on in the bench, once however many runs saw it.
 features_of() {
 	[ -s "$OUT/$1/$2.features" ] || return 0
-	sort -u "$OUT/$1/$2.features" | sed "s/^/  - $3 negotiated: /"
+	sort -u "$OUT/$1/$2.features" | awk -v l="$3" '{ print "  - " l " negotiated: " $0 }'
 }
 
 # json: the rows of this run as JSON, every sample kept, for tools; and
