@@ -126,6 +126,13 @@ split_refs() {
 	grep -v '^ref:' "$1" || true
 }
 
+# split_sides FILE DIR EXT: FILE's ours: and base: lines, prefix dropped,
+# appended to DIR/ours.EXT and DIR/base.EXT.
+split_sides() {
+	sed -n 's/^ours://p' "$1" >>"$2/ours.$3"
+	sed -n 's/^base://p' "$1" >>"$2/base.$3"
+}
+
 # run_interleaved NAME RUN: one boot that measures both sides in rounds;
 # its "ours:METRIC" and "base:METRIC" numbers go to ours.values and
 # base.values, ref: ones to ref.values. A number with no prefix fails the
@@ -139,11 +146,9 @@ run_interleaved() {
 	fi
 	bench_lines "$rundir" >"$rundir/bench.values"
 	split_refs "$rundir/bench.values" "$OUT/$name" >"$rundir/sides.values"
-	sed -n 's/^ours://p' "$rundir/sides.values" >>"$OUT/$name/ours.values"
-	sed -n 's/^base://p' "$rundir/sides.values" >>"$OUT/$name/base.values"
+	split_sides "$rundir/sides.values" "$OUT/$name" values
 	features_lines "$rundir" >"$rundir/features"
-	sed -n 's/^ours://p' "$rundir/features" >>"$OUT/$name/ours.features"
-	sed -n 's/^base://p' "$rundir/features" >>"$OUT/$name/base.features"
+	split_sides "$rundir/features" "$OUT/$name" features
 	stray=$(grep -c -v -E '^(ours|base):' "$rundir/sides.values" || true)
 	[ "$stray" = 0 ] || {
 		FAILED+=("$name (run $run: $stray number(s) without ours:/base:/ref:)")

@@ -97,8 +97,9 @@ clock() {
 }
 
 # a second address, for dom0 to see the guest announce itself after a move
-ip addr add 192.0.2.250/24 dev eth0
-value announce-ip 192.0.2.250
+ANNOUNCE_IP=192.0.2.250
+ip addr add "$ANNOUNCE_IP/24" dev eth0
+value announce-ip "$ANNOUNCE_IP"
 value mac "$(cat /sys/class/net/eth0/address)"
 value stream-ready 1
 check_eq go go "$(console_line)"	# dom0 listens
