@@ -14,10 +14,17 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 # The fakes: QEMU runs $FAKE_SERIAL (a shell snippet) with its stdout as
-# the serial line; dpkg-query says every package is installed.
+# the serial line; dpkg-query says every package is installed. The fake is
+# one process, as QEMU is: its sleep is a read that times out on a FIFO no
+# one writes. A sleep(1) child could hold the serial line open after the
+# fake was killed (a SIGTERM between bash's fork and exec is lost), and
+# boot.sh would read on until that sleep ended.
 mkdir -p "$tmp/bin"
+mkfifo "$tmp/never"
 cat >"$tmp/bin/qemu-system-x86_64" <<'F'
 #!/usr/bin/env bash
+exec 9<>"$FAKE_NEVER"
+sleep() { read -r -t "$1" -u 9 || :; }
 eval "$FAKE_SERIAL"
 F
 cat >"$tmp/bin/dpkg-query" <<'F'
@@ -32,7 +39,7 @@ chmod +x "$tmp/bin/"*
 run() {
 	local start=$SECONDS
 	rc=0
-	FAKE_SERIAL=$2 PATH="$tmp/bin:$PATH" XPV_BUILD="$tmp" \
+	FAKE_SERIAL=$2 FAKE_NEVER="$tmp/never" PATH="$tmp/bin:$PATH" XPV_BUILD="$tmp" \
 		"$root/scripts/harness/boot.sh" --xen "$tmp/xen" --kernel "$tmp/vmlinux" \
 		--log "$tmp/$1.log" "${@:3}" 2>/dev/null || rc=$?
 	secs=$((SECONDS - start))
