@@ -6,7 +6,8 @@
 # does not have stay as they were (each row says when it was measured: a
 # metric this run could not measure, such as live migration on a Xen
 # without shadow paging, keeps its last figure), a metric new to a bench
-# goes after that bench's rows, a bench new to the table at its end.
+# goes after that bench's rows, a bench new to the table at its end. A
+# what-if run (run.sh --ours-set) is refused: its rows are not ours as shipped.
 #
 # Usage: readme-table.sh [RESULTS [README]]
 #   (default: build/bench/results.md and README.md of this clone)
@@ -48,6 +49,8 @@ main() {
 	# globals: the EXIT trap runs after main returns
 	[ -f "$results" ] || die "no $results: run make bench first"
 	[ -f "$readme" ] || die "no $readme"
+	! grep -q '^what-if: ' "$results" ||
+		die "$results is a what-if run (run.sh --ours-set): its rows are not ours as shipped"
 	grep -qx '<!-- bench-table -->' "$readme" && grep -qx '<!-- /bench-table -->' "$readme" ||
 		die "$readme has no <!-- bench-table --> ... <!-- /bench-table --> block"
 	new=$(mktemp) old=$(mktemp) tmp=$(mktemp)

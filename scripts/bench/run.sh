@@ -27,7 +27,14 @@
 # A number behind warmup: is a warm-up round's (first connects pay for
 # pools and caches either side keeps afterwards): measured, not counted.
 #
-# Usage: run.sh [--runs N] [BENCH...]   (default: every tests/bench/*)
+# Usage: run.sh [--runs N] [--ours-set SETTING]... [BENCH...]
+#   (default: every tests/bench/*)
+#   --ours-set  a scenario setting for our side on top of bench.conf's, for
+#               a what-if (e.g. GUEST_CMDLINE="console=hvc0
+#               blkfront.max_ring_page_order=0": our blkfront on Debian's
+#               ring size); results.md and results.json say so, and
+#               readme-table.sh refuses such a run. Not for a bench that
+#               measures both sides in one boot.
 # Output: a table on stdout and in $XPV_BUILD/bench/results.md (and
 # results.json, every sample kept); per-run logs under
 # $XPV_BUILD/bench/<name>/<label>-<run>/. Ratios are ours/base of the
@@ -39,13 +46,16 @@ set -euo pipefail
 # shellcheck source=lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-RUNS=${BENCH_RUNS:-1} NAMES=()
+RUNS=${BENCH_RUNS:-1} NAMES=() OURS_EXTRA=()
 OUT=$XPV_BUILD/bench
 
 parse_args() {
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--runs) RUNS=$2; shift ;;
+		--ours-set)
+			[[ ${2:-} =~ ^[A-Z][A-Z0-9_]*= ]] || die "--ours-set wants NAME=VALUE, not '${2:-}'"
+			OURS_EXTRA+=("$2"); shift ;;
 		-*) sed -n '/^# Usage:/,/^# of the value/s/^# \{0,1\}//p' "$0" >&2; exit 2 ;;
 		*) NAMES+=("$1") ;;
 		esac
@@ -99,7 +109,7 @@ features_lines() {
 run_variant() {
 	local name=$1 kind=$2 run=$3 label sets=() s args=() rundir
 	if [ "$kind" = ours ]; then
-		label=$OURS_LABEL sets=("${OURS_SETS[@]}")
+		label=$OURS_LABEL sets=("${OURS_SETS[@]}" "${OURS_EXTRA[@]}")
 	else
 		label=$BASE_LABEL sets=("${BASE_SETS[@]}")
 	fi
@@ -235,16 +245,23 @@ features_of() {
 	sort -u "$OUT/$1/$2.features" | awk -v l="$3" '{ print "  - " l " negotiated: " $0 }'
 }
 
-# json: the rows of this run as JSON, every sample kept, for tools; and
-# under "features", per bench and side, what the devices agreed on.
+# json: the rows of this run as JSON, every sample kept, for tools; the
+# --ours-set settings under "ours_sets"; under "features", per bench and
+# side, what the devices agreed on.
 json() {
-	awk -F'\t' -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v runs="$RUNS" '
+	awk -F'\t' -v date="$(date -u +%Y-%m-%dT%H:%M:%SZ)" -v runs="$RUNS" \
+		-v whatif="$(printf '%s\n' "${OURS_EXTRA[@]}" | sed '/^$/d')" '
 		function str(s) { gsub(/\\/, "\\\\", s); gsub(/"/, "\\\"", s); return "\"" s "\"" }
 		function side(label, med, lo, hi, samples) {
 			return sprintf("{\"label\": %s, \"median\": %s, \"min\": %s, \"max\": %s, \"samples\": [%s]}",
 				       str(label), med, lo, hi, samples)
 		}
-		BEGIN { printf "{\"date\": %s, \"runs\": %d, \"rows\": [", str(date), runs }
+		BEGIN {
+			printf "{\"date\": %s, \"runs\": %d, \"ours_sets\": [", str(date), runs
+			n = split(whatif, w, "\n")
+			for (i = 1; i <= n; i++) printf "%s%s", (i > 1 ? ", " : ""), str(w[i])
+			printf "], \"rows\": ["
+		}
 		{
 			printf "%s\n  {\"bench\": %s, \"metric\": %s, \"unit\": %s, ", (NR > 1 ? "," : ""), str($1), str($2), str($3)
 			printf "\"ours\": %s, ", side($4, $5, $6, $7, $8)
@@ -278,6 +295,13 @@ json() {
 main() {
 	parse_args "$@"
 	local name run start table
+	if [ ${#OURS_EXTRA[@]} -gt 0 ]; then
+		for name in "${NAMES[@]}"; do
+			load_conf "$name"
+			[ "$INTERLEAVED" = 0 ] ||
+				die "$name measures both sides in one boot: --ours-set does not apply"
+		done
+	fi
 	start=$(date +%s)
 	FAILED=()
 	rm -rf "$OUT"
@@ -316,6 +340,8 @@ main() {
 	{
 		echo "# make bench, $(date -u +%Y-%m-%d), $RUNS run(s) per variant: median (min-max)"
 		echo
+		[ ${#OURS_EXTRA[@]} -eq 0 ] ||
+			printf 'what-if: ours with %s (not for the README table)\n\n' "${OURS_EXTRA[*]}"
 		for name in "${NAMES[@]}"; do
 			[ ! -f "$OUT/$name/what" ] || sed '1s/^/- /' "$OUT/$name/what"
 		done

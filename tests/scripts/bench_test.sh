@@ -76,12 +76,25 @@ printf 'no markers\n' >"$tmp/bare.md"
 expect "readme-table: a README without the block is refused" \
 	sh -c "! '$root/scripts/bench/readme-table.sh' '$tmp/results.md' '$tmp/bare.md' 2>/dev/null"
 
+{
+	echo "# make bench"
+	echo
+	echo "what-if: ours with A=1 (not for the README table)"
+	table_header
+	echo "| a | m1 | what-if a1 |"
+} >"$tmp/whatif.md"
+cp "$tmp/README.md" "$tmp/README.before"
+expect "readme-table: a what-if run is refused" \
+	sh -c "! '$root/scripts/bench/readme-table.sh' '$tmp/whatif.md' '$tmp/README.md' 2>/dev/null"
+expect "readme-table: ... and the README is left as it was" cmp -s "$tmp/README.before" "$tmp/README.md"
+
 # run.sh's compare and json on one bench's samples, as run.sh leaves them.
 compare_json() (
 	# shellcheck source=../../scripts/bench/run.sh
 	. "$root/scripts/bench/run.sh"
 	trap - ERR
 	OUT=$tmp/out RUNS=3 FAILED=() OURS_LABEL=ours BASE_LABEL=base
+	OURS_EXTRA=(A=1 'GUEST_CMDLINE=x "y"')
 	declare -A DESCRIBE=([seq-read]="1 MiB reads")
 	mkdir -p "$OUT/b"
 	printf 'seq-read %s MB/s\n' 10 12 11 >"$OUT/b/ours.values"
@@ -114,6 +127,11 @@ expect "json: features per bench and side, each once" python3 -c '
 import json, sys
 f = json.load(open(sys.argv[1]))["features"]
 assert f == {"b": {"ours": ["xvda vbd: a=\"1\""], "upstream": ["xvda vbd: b"]}}, f
+' "$tmp/json"
+expect "json: the --ours-set settings of a what-if run" python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["ours_sets"]
+assert s == ["A=1", "GUEST_CMDLINE=x \"y\""], s
 ' "$tmp/json"
 expect "json: parses, keeps every sample and the verdict" python3 -c '
 import json, sys
@@ -179,4 +197,24 @@ rm -rf "$tmp/il"
 expect "interleaved: a number of neither side fails the bench" \
 	grep -q "rc 1 b (run 1: 1 number(s) without ours:/base:/ref:)" <(interleaved)
 
+# --ours-set: a setting for our side's boots only; a malformed one refused.
+variants() (
+	# shellcheck source=../../scripts/bench/run.sh
+	. "$root/scripts/bench/run.sh"
+	trap - ERR
+	OUT=$tmp/va RUNS=1 FAILED=() BENCH_DIR=$tmp HARNESS=$tmp/vh
+	OURS_LABEL=ours BASE_LABEL=base OURS_SETS=(X=1) BASE_SETS=(X=2)
+	stage() { :; }
+	mkdir -p "$HARNESS" "$OUT/b"
+	printf '#!/bin/sh\nmkdir -p "$XPV_SCENARIO_RUN"\necho "$*" >>"%s"\necho "XPV-BENCH m 1 s" >"$XPV_SCENARIO_RUN/serial.log"\n' \
+		"$tmp/vargs" >"$HARNESS/scenario.sh"
+	chmod +x "$HARNESS/scenario.sh"
+	parse_args --ours-set 'GUEST_CMDLINE=a b' b
+	run_variant b ours 1 && run_variant b base 1
+)
+variants
+same "--ours-set: on top of our side's settings, not upstream's" \
+	"--set X=1 --set GUEST_CMDLINE=a b $tmp,--set X=2 $tmp" "$(paste -sd, "$tmp/vargs")"
+expect "--ours-set: a setting without NAME= is refused" \
+	sh -c "'$root/scripts/bench/run.sh' --ours-set cmdline b 2>&1 | grep -q 'wants NAME=VALUE'"
 lane_summary tools
