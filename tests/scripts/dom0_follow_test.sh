@@ -30,8 +30,8 @@ fns() {
 }
 runner=$root/scripts/harness/dom0/xpv-dom0
 eval "$(fns "$root/scripts/harness/dom0/lib.sh" guest_name stage_line)"
-eval "$(fns "$runner" still_there last_reason domain_logs ended_by end_of last_down \
-	shutdowns reason_of restored moved_on follow_restores guest_exists guest_state \
+eval "$(fns "$runner" still_there last_reason domain_logs ended_by end_of downs last_down \
+	next_down reason_of restored moved_on follow_restores guest_exists guest_state \
 	domain_state wait_domain_gone)"
 
 GUEST_NAME=guest XPV_RUN=$tmp GUEST_TIMEOUT=60 MODE=batch
@@ -87,6 +87,22 @@ A
 echo ": >$tmp/doms" >"$tmp/at9"
 expect "a move behind: each domain's end is its own (suspend, then poweroff)" \
 	test "$(follow)" = "poweroff: suspend poweroff"
+
+# Two moves behind: when domain 4 is gone, 5 has come and powered off too.
+world "guest 4 -b----" "$(down 3 2)"
+cat >"$tmp/at4" <<A
+: >"$tmp/doms"
+{ down 4 2; down 5 0; } >>"$tmp/xl-create-guest1.log"
+A
+expect "the last domain gone before the runner took the one before it: suspend, poweroff" \
+	test "$(follow)" = "poweroff: suspend poweroff"
+
+# The logs are one per xl process, so their order is not the domains':
+# domain 6's line comes before 5's.
+world "" "$(down 3 2)"
+echo "{ down 6 0; down 4 2; down 5 2; } >>$tmp/xl-create-guest1.log" >"$tmp/at1"
+expect "domains taken in the order Xen made them, not the logs' order" \
+	test "$(follow)" = "poweroff: suspend suspend poweroff"
 
 # Restored, then powered off before the runner looked for it.
 world "" "$(down 3 2)"
