@@ -16,9 +16,13 @@
  * (which reads remote CPUs') is not given steal time.
  *
  * WHY a base per CPU: a restored or migrated domain is a new domain, whose
- * vCPUs' times start again at zero. The kernel subtracts its last reading
- * from each new one, so the clock must never go back: each CPU's steal at
- * suspend becomes the base added to what the new domain counts.
+ * vCPUs' times start again when the toolstack creates it, and the kernel
+ * subtracts its last reading from each new one: the clock must never go
+ * back. Nor may it count the new domain's life before our resume: its
+ * vCPUs are offline while the toolstack fills its memory, which during a
+ * live migration is seconds we ran in the old domain. So each CPU's clock
+ * goes on from its steal at suspend, plus what the new domain counts from
+ * the resume on.
  */
 #include <linux/kernel.h>
 #include <linux/cpumask.h>
@@ -53,14 +57,19 @@ void xpv_runstate_read(unsigned int cpu, struct vcpu_runstate_info *out)
 		 READ_ONCE(rs->state_entry_time) != entry);
 }
 
-/** xpv_steal_clock - ns @cpu was runnable or offline since boot; never goes back */
-u64 xpv_steal_clock(int cpu)
+/* ns @cpu was runnable or offline in this domain, as far as Xen says */
+static u64 domain_steal(unsigned int cpu)
 {
 	struct vcpu_runstate_info rs;
 
 	xpv_runstate_read(cpu, &rs);
-	return per_cpu(xpv_steal_base, cpu) + rs.time[RUNSTATE_runnable] +
-	       rs.time[RUNSTATE_offline];
+	return rs.time[RUNSTATE_runnable] + rs.time[RUNSTATE_offline];
+}
+
+/** xpv_steal_clock - ns @cpu was runnable or offline since boot; never goes back */
+u64 xpv_steal_clock(int cpu)
+{
+	return per_cpu(xpv_steal_base, cpu) + domain_steal(cpu);
 }
 
 /**
@@ -112,7 +121,10 @@ void xpv_steal_suspend(void)
 
 /*
  * In a new domain, before anything reads the clock: the areas hold the old
- * domain's times until Xen writes the new ones, and none if it will not.
+ * domain's times until Xen writes the new ones (registering copies them
+ * in), and none if it will not. The base may wrap below zero when the new
+ * domain counted more than we had: base + what it counts is right modulo
+ * 2^64, and what it counts only grows.
  */
 void xpv_steal_resume(void)
 {
@@ -121,6 +133,7 @@ void xpv_steal_resume(void)
 	for_each_cpu(cpu, &xpv_runstate_registered) {
 		memset(&per_cpu(xpv_runstate, cpu), 0, sizeof(struct vcpu_runstate_info));
 		per_cpu(xpv_steal_base, cpu) = per_cpu(xpv_steal_at_suspend, cpu);
-		xpv_runstate_register(cpu);
+		if (!xpv_runstate_register(cpu))
+			per_cpu(xpv_steal_base, cpu) -= domain_steal(cpu);
 	}
 }

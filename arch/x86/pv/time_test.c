@@ -5,8 +5,9 @@
  * counts kernel time as system time. A second irq_enter on the upcall
  * path (run_sysvec_on_irqstack_cond() already makes one) breaks both
  * without breaking anything else a boot would show: top says 0% sys.
- * And steal time: the kernel reads it from the runstate areas, and a vCPU
- * held down shows up in it.
+ * And steal time: the kernel reads it from the runstate areas, a vCPU
+ * held down shows up in it, and a resume does not add what the domain
+ * counted before it.
  */
 #include <kunit/test.h>
 #include <linux/completion.h>
@@ -16,6 +17,7 @@
 #include <linux/kernel_stat.h>
 #include <linux/preempt.h>
 #include <linux/static_call.h>
+#include <linux/stop_machine.h>
 #include <asm/paravirt.h>
 #include <asm/xpv/hypercall.h>
 #include "pv.h"
@@ -118,12 +120,48 @@ static void time_test_steal_counts_vcpu_down(struct kunit *test)
 	KUNIT_EXPECT_LT(test, after - before, 60 * NSEC_PER_SEC);
 }
 
+static int time_test_suspend_resume(void *clock)
+{
+	u64 *c = clock;
+
+	xpv_steal_suspend();
+	c[0] = xpv_steal_clock(1);
+	xpv_steal_resume();
+	c[1] = xpv_steal_clock(1);
+	return 0;
+}
+
+/*
+ * A new domain counts from when the toolstack made it, and a live
+ * migration makes it seconds before we resume in it: what it counted
+ * before the resume is not our steal time. The suspend's and the resume's
+ * steps in one domain, every CPU held as in a suspend, after 100 ms with
+ * CPU 1 down that this domain counted: CPU 1's clock goes on from where
+ * it was, it does not add the domain's count again.
+ */
+static void time_test_steal_resume_goes_on(struct kunit *test)
+{
+	u64 c[2];
+	s64 jump;
+
+	if (num_possible_cpus() < 2 || !cpu_online(1))
+		kunit_skip(test, "one vCPU: no other to take down");
+	KUNIT_ASSERT_EQ(test, remove_cpu(1), 0);
+	msleep(100);
+	KUNIT_ASSERT_EQ(test, add_cpu(1), 0);
+	KUNIT_ASSERT_EQ(test, stop_machine(time_test_suspend_resume, c, NULL), 0);
+	jump = c[1] - c[0];
+	KUNIT_EXPECT_LT(test, jump, 50 * NSEC_PER_MSEC);
+	KUNIT_EXPECT_GT(test, jump, -50 * NSEC_PER_MSEC);
+}
+
 static struct kunit_case time_test_cases[] = {
 	KUNIT_CASE(time_test_hrtimer_one_hardirq_level),
 	KUNIT_CASE(time_test_kernel_time_is_system),
 	KUNIT_CASE(time_test_steal_clock_is_ours),
 	KUNIT_CASE(time_test_runstate_own_running),
 	KUNIT_CASE(time_test_steal_counts_vcpu_down),
+	KUNIT_CASE(time_test_steal_resume_goes_on),
 	{}
 };
 
