@@ -23,8 +23,8 @@
 #   --set      override a scenario setting (e.g. GUEST_KERNEL=path,
 #              DISKS="xpv:64") after scenario.conf is read
 # Environment: XPV_XEN, a Xen 4.17 image (the uncompressed ELF `xen`, as
-# the harness unpacks Debian's) to boot instead of Debian's, e.g. one
-# built with shadow paging for live migration (tests/e2e-wip/README.md).
+# the harness unpacks Debian's) to boot instead of the one the scenario's
+# XEN setting names.
 # The last line is "PASS <name> (Ns)..." or "FAIL <name> (Ns): why"; the
 # exit status is 0 for PASS.
 set -euo pipefail
@@ -60,6 +60,7 @@ parse_args() {
 # Settings a scenario may give (tests/e2e/README.md explains each).
 defaults() {
 	DESCRIPTION=
+	XEN=debian
 	GUEST_KERNEL=debian
 	GUEST_SYSTEM_MAP=
 	GUEST_CMDLINE="console=hvc0"
@@ -110,6 +111,7 @@ load_scenario() {
 	*:debian*:debian*) die "$NAME: DISKS may hold one Debian rootfs (KIND:debian)" ;;
 	*:debian*) [ "$GUESTS" = 1 ] || die "$NAME: a Debian rootfs disk serves one guest" ;;
 	esac
+	case $XEN in debian | shadow) ;; *) die "$NAME: XEN must be debian|shadow" ;; esac
 	case $EXPECT in pass | crash | timeout | dom0-crash | qemu-timeout) ;;
 	*) die "$NAME: EXPECT must be pass|crash|timeout|dom0-crash|qemu-timeout" ;;
 	esac
@@ -117,6 +119,18 @@ load_scenario() {
 	RUN=${XPV_SCENARIO_RUN:-$XPV_BUILD/e2e/$NAME}
 	rm -rf "$RUN"
 	mkdir -p "$RUN"
+}
+
+# resolve_xen: the hypervisor to boot, XEN_IMAGE: XPV_XEN if given, else
+# Debian's, or with XEN=shadow Debian's built with shadow paging, which a
+# PV guest's live migration needs (build-xen-shadow.sh says why).
+resolve_xen() {
+	XEN_IMAGE=${XPV_XEN:-}
+	if [ -z "$XEN_IMAGE" ] && [ "$XEN" = shadow ]; then
+		XEN_IMAGE=$("$HARNESS/build-xen-shadow.sh") ||
+			die "$NAME: XEN=shadow: no Xen with shadow paging could be built"
+	fi
+	: "${XEN_IMAGE:=$IMAGES/xen}"
 }
 
 # in_scn PATH: a relative path is relative to the scenario directory.
@@ -307,7 +321,7 @@ boot_again() {
 
 boot() {
 	local show='^(XPV-STAGE|XPV-FATAL|XPV-CHECK|XPV-RESULT guest[0-9]*-end)'
-	local args=(--xen "${XPV_XEN:-$IMAGES/xen}" --kernel "$IMAGES/vmlinux"
+	local args=(--xen "$XEN_IMAGE" --kernel "$IMAGES/vmlinux"
 		--cmdline "console=hvc0 earlyprintk=xen loglevel=6"
 		--initrd "$RUN/initrd.cpio" --log "$RUN/serial.log"
 		--timeout "$QEMU_TIMEOUT")
@@ -476,6 +490,7 @@ main() {
 	# e2e.sh builds the images once for all scenarios.
 	IMAGES=${XPV_IMAGES:-$("$HARNESS/build-dom0.sh")}
 	resolve_kernel
+	resolve_xen
 	ROOTFS=$(rootfs_image)
 	write_envs
 	stage "building the guest initramfs"

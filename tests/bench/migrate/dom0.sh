@@ -62,5 +62,5 @@ while [ "$i" -le "$ROUNDS" ]; do
 	i=$((i + 1))
 done
 [ "$rc" != 2 ] ||
-	echo "xpv: no live migration: this Xen has no shadow paging (PV log-dirty); see tests/e2e-wip/README.md"
+	echo "xpv: no live migration: this Xen has no shadow paging (PV log-dirty); XEN=shadow builds one (scripts/harness/build-xen-shadow.sh)"
 console_type stop >/dev/null
