@@ -33,11 +33,11 @@ offline() {
 # stanza FILE: the xen source package's paragraph of a Sources index.
 stanza() { awk '/^Package: xen$/ { p = 1 } p && /^$/ { exit } p' "$1"; }
 
-# sha256_of PARAGRAPH NAME: NAME's SHA-256 in a Checksums-Sha256 field
-# ("Files:" style list after it) of PARAGRAPH on stdin.
-sha256_of() {
-	awk -v f="$2" '/^Checksums-Sha256:/ { p = 1; next } /^[^ ]/ { p = 0 }
-		p && $3 == f { print $1 }' <<<"$1"
+# sha256s: "SHA256 NAME" per file of the SHA256 (a Release file) or
+# Checksums-Sha256 (a Sources paragraph) field on stdin.
+sha256s() {
+	awk '/^(SHA256|Checksums-Sha256):/ { p = 1; next } /^[^ ]/ { p = 0 }
+		p { print $1, $3 }'
 }
 
 # fetch_checked URL FILE SHA256: download and check; a file already there
@@ -61,8 +61,7 @@ main() {
 		offline "cannot fetch $MIRROR/dists/$SUITE/InRelease"
 	gpgv --keyring "$KEYRING" --output "$tmp/Release" "$tmp/InRelease" 2>"$tmp/gpgv.log" ||
 		die "$MIRROR: InRelease is not signed by Debian's archive key: $(cat "$tmp/gpgv.log")"
-	sha=$(awk '/^SHA256:/ { p = 1; next } /^[^ ]/ { p = 0 }
-		p && $3 == "main/source/Sources.xz" { print $1 }' "$tmp/Release")
+	sha=$(sha256s <"$tmp/Release" | awk '$2 == "main/source/Sources.xz" { print $1 }')
 	[ -n "$sha" ] || die "$MIRROR: the Release file lists no main/source/Sources.xz"
 	fetch_checked "$MIRROR/dists/$SUITE/main/source/Sources.xz" "$tmp/Sources.xz" "$sha" ||
 		offline "cannot fetch $SUITE's Sources index"
@@ -73,12 +72,10 @@ main() {
 	if [ ! -f "$dir/xen/.unpacked" ]; then
 		stage "fetching Debian's Xen $version source"
 		mkdir -p "$dir"
-		for f in $(awk '/^Checksums-Sha256:/ { p = 1; next } /^[^ ]/ { p = 0 }
-				p { print $3 }' <<<"$para"); do
-			sum=$(sha256_of "$para" "$f")
+		while read -r sum f; do
 			fetch_checked "$MIRROR/$(sed -n 's/^Directory: //p' <<<"$para")/$f" \
 				"$dir/$f" "$sum" || die "cannot fetch $f"
-		done
+		done < <(sha256s <<<"$para")
 		rm -rf "$dir/xen"
 		(cd "$dir" && dpkg-source -x ./*.dsc xen) >"$dir/unpack.log" 2>&1 ||
 			die "dpkg-source could not unpack $version; see $dir/unpack.log"
