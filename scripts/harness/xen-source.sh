@@ -12,6 +12,8 @@
 # Environment: XPV_DEBIAN_MIRROR (default http://deb.debian.org/debian)
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=shared/lib.sh
+. "$HARNESS/shared/lib.sh"	# sha
 
 MIRROR=${XPV_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=bookworm
@@ -43,15 +45,15 @@ sha256s() {
 # fetch_checked URL FILE SHA256: download and check; a file already there
 # with that hash is kept.
 fetch_checked() {
-	[ -f "$2" ] && [ "$(sha256sum <"$2" | cut -d' ' -f1)" = "$3" ] && return 0
+	[ -f "$2" ] && [ "$(sha "$2")" = "$3" ] && return 0
 	get "$1" "$2.part" || return 1
-	[ "$(sha256sum <"$2.part" | cut -d' ' -f1)" = "$3" ] ||
+	[ "$(sha "$2.part")" = "$3" ] ||
 		die "$1: SHA-256 is not what the signed index says"
 	mv "$2.part" "$2"
 }
 
 main() {
-	local sha para version dir f sum
+	local sum para version dir pool f
 	need_pkgs curl gpgv xz-utils dpkg-dev debian-archive-keyring
 	mkdir -p "$DIR"
 	cache_lock xen-src
@@ -61,9 +63,9 @@ main() {
 		offline "cannot fetch $MIRROR/dists/$SUITE/InRelease"
 	gpgv --keyring "$KEYRING" --output "$tmp/Release" "$tmp/InRelease" 2>"$tmp/gpgv.log" ||
 		die "$MIRROR: InRelease is not signed by Debian's archive key: $(cat "$tmp/gpgv.log")"
-	sha=$(sha256s <"$tmp/Release" | awk '$2 == "main/source/Sources.xz" { print $1 }')
-	[ -n "$sha" ] || die "$MIRROR: the Release file lists no main/source/Sources.xz"
-	fetch_checked "$MIRROR/dists/$SUITE/main/source/Sources.xz" "$tmp/Sources.xz" "$sha" ||
+	sum=$(sha256s <"$tmp/Release" | awk '$2 == "main/source/Sources.xz" { print $1 }')
+	[ -n "$sum" ] || die "$MIRROR: the Release file lists no main/source/Sources.xz"
+	fetch_checked "$MIRROR/dists/$SUITE/main/source/Sources.xz" "$tmp/Sources.xz" "$sum" ||
 		offline "cannot fetch $SUITE's Sources index"
 	para=$(xz -dc "$tmp/Sources.xz" >"$tmp/Sources" && stanza "$tmp/Sources")
 	version=$(sed -n 's/^Version: //p' <<<"$para")
@@ -72,9 +74,9 @@ main() {
 	if [ ! -f "$dir/xen/.unpacked" ]; then
 		stage "fetching Debian's Xen $version source"
 		mkdir -p "$dir"
+		pool=$MIRROR/$(sed -n 's/^Directory: //p' <<<"$para")
 		while read -r sum f; do
-			fetch_checked "$MIRROR/$(sed -n 's/^Directory: //p' <<<"$para")/$f" \
-				"$dir/$f" "$sum" || die "cannot fetch $f"
+			fetch_checked "$pool/$f" "$dir/$f" "$sum" || die "cannot fetch $f"
 		done < <(sha256s <<<"$para")
 		rm -rf "$dir/xen"
 		(cd "$dir" && dpkg-source -x ./*.dsc xen) >"$dir/unpack.log" 2>&1 ||
