@@ -350,10 +350,6 @@ static struct xpv_xenbus_device *find_device(const char *nodename)
 }
 
 /*
- * The backend a device's directory names, checked: a directory of its own
- * and a domain id Xen could give. -errno while the toolstack writes it.
- */
-/*
  * The backend the toolstack named for a device: an absolute xenstore path
  * below the root, and an ordinary domain (not DOMID_SELF and the other
  * reserved ids).
@@ -462,11 +458,63 @@ static int drop_if_gone(struct device *dev, void *unused)
 	return 0;
 }
 
+/*
+ * The length of "device/<type>/<id>" when path is a node below that
+ * device's directory (a driver's ring-refs and state, the toolstack
+ * finishing a device); 0 for device, device/<type>, device/<type>/<id>
+ * themselves and anything else.
+ */
+size_t xpv_xenbus_device_prefix(const char *path)
+{
+	const char *type, *id, *rest;
+
+	if (strncmp(path, "device/", strlen("device/")))
+		return 0;
+	type = path + strlen("device/");
+	id = strchr(type, '/');
+	rest = id ? strchr(id + 1, '/') : NULL;
+	if (!rest || id == type || rest == id + 1)
+		return 0;
+	return rest - path;
+}
+
+/*
+ * A node below a device's directory: add the device if we do not have it
+ * yet, which costs no xenstore request when we have. False when the full
+ * scan has to look (and out of memory).
+ */
+static bool device_node_changed(const char *path)
+{
+	size_t len = xpv_xenbus_device_prefix(path);
+	char *nodename, *type, *id;
+
+	if (!len)
+		return false;
+	nodename = kstrndup(path, len, GFP_KERNEL);
+	if (!nodename)
+		return false;
+	type = nodename + strlen("device/");
+	id = strchr(type, '/');
+	*id++ = '\0';
+	add_device(type, id);
+	kfree(nodename);
+	return true;
+}
+
+/*
+ * Every change under device/ comes here, our frontends' own writes
+ * included, in the thread that also carries the backends' state changes,
+ * so only device, device/<type> and device/<type>/<id> (a device added or
+ * removed, and the watch's first firing) cost a scan: new devices join,
+ * those whose directory is gone leave.
+ */
 static void devices_changed(struct xpv_xs_watch *w, const char *path)
 {
 	char **types;
 	unsigned int i, n;
 
+	if (device_node_changed(path))
+		return;
 	if (!xpv_xs_directory(0, "device", &types, &n)) {
 		for (i = 0; i < n; i++)
 			if (xpv_xs_path_ok(types[i]) && !strchr(types[i], '/'))

@@ -2,7 +2,8 @@
 /*
  * KUnit suite of the bus: what it accepts as a device's backend, the
  * backend and backend-id nodes the toolstack writes into the device's
- * directory (read at probe and again after a move to a new domain).
+ * directory (read at probe and again after a move to a new domain), and
+ * which paths under device/ the device watch may pass over without a scan.
  */
 #include <kunit/test.h>
 #include <linux/slab.h>
@@ -63,9 +64,44 @@ static void bus_test_backend_length(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, xpv_xenbus_backend_ok(path, 0));
 }
 
+struct prefix_case {
+	const char *path;
+	size_t len;
+};
+
+static const struct prefix_case prefix_cases[] = {
+	{ "device/vbd/51712/state",		16 },
+	{ "device/vif/0/queue-0/tx-ring-ref",	12 },
+	{ "device/vbd/51712",			0 },
+	{ "device/vbd",				0 },
+	{ "device/",				0 },
+	{ "device",				0 },
+	{ "device//51712/state",		0 },
+	{ "device/vbd//state",			0 },
+	{ "devices/vbd/51712/state",		0 },
+	{ "backend/vbd/1/51712/state",		0 },
+	{ "/local/domain/1/device/vbd/51712/state", 0 },
+	{ "",					0 },
+};
+
+static void prefix_desc(const struct prefix_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "\"%s\"", c->path);
+}
+KUNIT_ARRAY_PARAM(prefix, prefix_cases, prefix_desc);
+
+/* Only a node strictly below device/<type>/<id> skips the scan. */
+static void bus_test_device_prefix(struct kunit *test)
+{
+	const struct prefix_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, xpv_xenbus_device_prefix(c->path), c->len);
+}
+
 static struct kunit_case bus_test_cases[] = {
 	KUNIT_CASE_PARAM(bus_test_backend, backend_gen_params),
 	KUNIT_CASE(bus_test_backend_length),
+	KUNIT_CASE_PARAM(bus_test_device_prefix, prefix_gen_params),
 	{}
 };
 

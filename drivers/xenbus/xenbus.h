@@ -40,6 +40,7 @@ extern struct task_struct *xpv_xs_test_nomem_task;
 
 /* bus.c: a device's backend and backend-id are usable (KUnit table). */
 bool xpv_xenbus_backend_ok(const char *path, unsigned long long id);
+size_t xpv_xenbus_device_prefix(const char *path);
 
 /* bus.c: around a suspend (suspend.c) */
 void xpv_xenbus_bus_suspend(void);
