@@ -8,6 +8,33 @@ ROUNDS=3
 # ms: dom0's uptime in milliseconds (busybox's date has no %N).
 ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
 
+# stamp: each line of stdin after dom0's uptime in ms when it came.
+stamp() {
+	awk '{ getline u <"/proc/uptime"; close("/proc/uptime")
+	       split(u, f, " "); printf "%d %s\n", f[1] * 1000, $0; fflush() }'
+}
+
+# ping_gap: ping's output, the replies replaced by the longest silence
+# between two of them: "gap FROM TO" (ms of dom0's uptime).
+ping_gap() {
+	stamp | awk '/ seq=/ { if (last && $1 - last > to - from) { from = last; to = $1 }
+			      last = $1; next }
+		     { sub(/^[0-9]* /, ""); print }
+		     END { print "gap", from + 0, to + 0 }'
+}
+
+# trace I: where round I's downtime went, in dom0's clock from the last
+# reply before it: xl's lines, and the first reply after it.
+trace() {
+	local gap
+	gap=$(sed -n 's/^gap //p' "$XPV_RUN/ping-$1.out")
+	echo "xpv: migrate-$1 trace (ms after the last reply before the longest silence):"
+	awk -v from="${gap% *}" -v to="${gap#* }" '
+		{ t = $1; $1 = ""; printf "  %+6d%s\n", t - from, $0 }
+		END { printf "  %+6d the guest answers again\n", to - from }' \
+		"$XPV_RUN/migrate-$1.out"
+}
+
 # answers: the guest answers a ping within 120 s (one every 20 ms).
 answers() { ping -i 0.02 -w 120 "$GUEST_IP" | grep -m1 -q 'bytes from'; }
 
@@ -29,13 +56,18 @@ save_restore() {
 # 2 if this Xen cannot live-migrate a PV guest (no shadow paging: no
 # log-dirty tracking), which xl says before asking the guest anything.
 live_migration() {
-	local t0 t1 ping_pid sent got rc=0 out=$XPV_RUN/migrate-$1.out
-	ping -q -i 0.01 "$GUEST_IP" >"$XPV_RUN/ping-$1.out" 2>&1 &
+	local t0 t1 ping_pid gap_pid sent got rc out=$XPV_RUN/migrate-$1.out
+	local fifo=$XPV_RUN/ping-$1.fifo
+	mkfifo "$fifo"
+	ping_gap <"$fifo" >"$XPV_RUN/ping-$1.out" &
+	gap_pid=$!
+	ping -i 0.01 "$GUEST_IP" >"$fifo" 2>&1 &
 	ping_pid=$!
 	sleep 2
 	t0=$(ms)
-	migrate_here "$GUEST_NAME" >"$out" 2>&1 || rc=$?
+	{ migrate_here "$GUEST_NAME" 2>&1; echo "xl-status $?"; } | stamp >"$out"
 	t1=$(ms)
+	rc=$(sed -n 's/^[0-9]* xl-status //p' "$out")
 	if [ "$rc" -ne 0 ] && grep -q 'Failed to enable logdirty' "$out"; then
 		kill "$ping_pid"
 		return 2
@@ -44,7 +76,9 @@ live_migration() {
 	check "answers-$1" answers || return 1
 	sleep 1
 	kill -INT "$ping_pid"
-	wait "$ping_pid"
+	wait "$ping_pid" "$gap_pid"
+	rm -f "$fifo"
+	trace "$1"
 	sent=$(sed -n 's/^\([0-9]*\) packets transmitted.*/\1/p' "$XPV_RUN/ping-$1.out")
 	got=$(sed -n 's/.*transmitted, \([0-9]*\) packets received.*/\1/p' "$XPV_RUN/ping-$1.out")
 	check_eq "ping-$1" counted "${sent:+${got:+counted}}" || return 1
