@@ -22,6 +22,8 @@
  *	connect     read the backend's features, carrier on, tell the
  *	            network where we are once the link is up (announce)
  *	disconnect  carrier off, release the queues (the bus: -> Closed)
+ *	move        in a new domain: release the queues, keep the carrier
+ *	            (see netfront_move)
  *
  * A backend that breaks the protocol latches the queue broken (queue.c);
  * the device is then closed, the reason goes to error/<nodename>/error,
@@ -67,7 +69,8 @@ static int netfront_open(struct net_device *dev)
 	napi_all(nf, true);
 	for (i = 0; i < nf->nr_queues; i++)
 		napi_schedule(&nf->queues[i].napi);	/* what came while we were down */
-	netif_tx_start_all_queues(dev);
+	if (nf->connected)	/* else connect() starts them */
+		netif_tx_start_all_queues(dev);
 	return 0;
 }
 
@@ -188,13 +191,18 @@ static unsigned int nr_queues_wanted(struct netfront *nf)
 		       1, NETFRONT_MAX_QUEUES);
 }
 
-/* Release the queues; NAPI must not poll meanwhile. Under rtnl. */
-static void release_queues(struct netfront *nf)
+/*
+ * Release the queues; NAPI must not poll meanwhile. The TX queues stay
+ * stopped until connect(). Under rtnl.
+ */
+static void release_queues(struct netfront *nf, bool keep_carrier)
 {
 	bool running = netif_running(nf->dev);
 	unsigned int i;
 
-	netif_carrier_off(nf->dev);
+	if (!keep_carrier)
+		netif_carrier_off(nf->dev);
+	WRITE_ONCE(nf->connected, false);
 	if (running) {
 		netif_tx_disable(nf->dev);
 		napi_all(nf, false);
@@ -234,7 +242,7 @@ static void netfront_setup(struct xpv_xenbus_device *xd)
 	}
 	rc = setup_queues(nf) ?: publish(nf);
 	if (rc)
-		release_queues(nf);
+		release_queues(nf, false);
 	rtnl_unlock();
 	if (rc) {
 		dev_err(&nf->xd->dev, "cannot set up the rings: %d\n", rc);
@@ -298,7 +306,8 @@ static void netfront_connect(struct xpv_xenbus_device *xd)
 	netdev_features_t f = read_backend_features(nf);
 
 	rtnl_lock();
-	if (nf->nr_queues && !netif_carrier_ok(nf->dev)) {
+	if (nf->nr_queues && !nf->connected) {
+		WRITE_ONCE(nf->connected, true);
 		nf->backend_features = f;
 		if (!(f & NETIF_F_SG) && nf->dev->mtu > ETH_DATA_LEN)
 			dev_set_mtu(nf->dev, ETH_DATA_LEN);
@@ -320,7 +329,26 @@ static void netfront_disconnect(struct xpv_xenbus_device *xd)
 
 	rtnl_lock();
 	if (nf->nr_queues)
-		release_queues(nf);
+		release_queues(nf, false);
+	rtnl_unlock();
+}
+
+/*
+ * Restored or migrated: the link did not go down for the stack, only its
+ * backend changed. Were the carrier turned off, linkwatch would empty the
+ * neighbour tables, and a ping answered before connect() would have to
+ * resolve its peer again through a qdisc that drops everything: the ARP
+ * request lost, the answers waited a retransmission (~1 s) after each
+ * live migration. So the carrier stays on and what the stack sends waits
+ * in the qdisc, the TX queues stopped, until connect() wakes them.
+ */
+static void netfront_move(struct xpv_xenbus_device *xd)
+{
+	struct netfront *nf = dev_get_drvdata(&xd->dev);
+
+	rtnl_lock();
+	if (nf->nr_queues)
+		release_queues(nf, true);
 	rtnl_unlock();
 }
 
@@ -417,7 +445,7 @@ static void netfront_remove(struct xpv_xenbus_device *xd)
 	cancel_work_sync(&nf->broken_work);
 	rtnl_lock();
 	if (nf->nr_queues)
-		release_queues(nf);
+		release_queues(nf, false);
 	rtnl_unlock();
 	for (i = 0; i < NETFRONT_MAX_QUEUES; i++)
 		netif_napi_del(&nf->queues[i].napi);
@@ -447,6 +475,7 @@ static struct xpv_xenbus_driver netfront_driver = {
 	.setup = netfront_setup,
 	.connect = netfront_connect,
 	.disconnect = netfront_disconnect,
+	.move = netfront_move,
 	.set_up = netfront_set_up,
 	.driver = { .name = "xpv-netfront", .groups = netfront_drv_groups },
 };

@@ -79,6 +79,7 @@ struct netfront {
 	unsigned int nr_queues;			/* rtnl: set up, or 0 */
 	bool split;				/* rtnl: split event channels */
 	netdev_features_t backend_features;	/* rtnl; read racily by xmit */
+	bool connected;				/* rtnl; read by NAPI: connect() ran */
 	bool announce;				/* rtnl: tell the peers at link up */
 	struct work_struct broken_work;		/* takes the device down */
 };

@@ -280,7 +280,9 @@ static void tx_gc(struct netfront_queue *q)
 	if (rc < 0)
 		queue_broken(q, &q->tx, "TX ring indices");
 	txq = netdev_get_tx_queue(q->nf->dev, q->id);
-	if (q->tx_up && netif_tx_queue_stopped(txq) && tx_room(q))
+	/* not before connect(), which wakes them all: the backend may be new */
+	if (q->tx_up && READ_ONCE(q->nf->connected) && netif_tx_queue_stopped(txq) &&
+	    tx_room(q))
 		netif_tx_wake_queue(txq);
 	spin_unlock(&q->tx_lock);
 }

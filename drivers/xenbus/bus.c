@@ -559,9 +559,13 @@ static void move_device(struct xpv_xenbus_device *xd)
 	char *otherend;
 	int rc;
 
-	if (drv && drv->set_up(xd))
-		drv->disconnect(xd);
 	rc = read_backend(xd->nodename, &otherend, &id);
+	if (drv && drv->set_up(xd)) {
+		if (!rc && drv->move)
+			drv->move(xd);
+		else
+			drv->disconnect(xd);
+	}
 	if (rc) {
 		xpv_xenbus_dev_fatal(xd, rc, "no backend after the move");
 		return;

@@ -97,10 +97,15 @@ struct xpv_xenbus_driver {
 	 * if done already; connect() when it is Connected; disconnect() when
 	 * it closes or goes away, before the bus moves us to Closed, unless
 	 * set_up() says nothing is set up and we are Closed already.
+	 * move(), optional, instead of disconnect() in a new domain (restored
+	 * or migrated) whose backend is known: what the old backend had goes,
+	 * what the device is to the rest of the kernel stays; setup() and
+	 * connect() with the new backend follow.
 	 */
 	void (*setup)(struct xpv_xenbus_device *xd);
 	void (*connect)(struct xpv_xenbus_device *xd);
 	void (*disconnect)(struct xpv_xenbus_device *xd);
+	void (*move)(struct xpv_xenbus_device *xd);
 	bool (*set_up)(struct xpv_xenbus_device *xd);
 	struct device_driver driver;
 };
