@@ -323,14 +323,19 @@ static void netfront_connect(struct xpv_xenbus_device *xd)
 	rtnl_unlock();
 }
 
-static void netfront_disconnect(struct xpv_xenbus_device *xd)
+static void netfront_release(struct xpv_xenbus_device *xd, bool keep_carrier)
 {
 	struct netfront *nf = dev_get_drvdata(&xd->dev);
 
 	rtnl_lock();
 	if (nf->nr_queues)
-		release_queues(nf, false);
+		release_queues(nf, keep_carrier);
 	rtnl_unlock();
+}
+
+static void netfront_disconnect(struct xpv_xenbus_device *xd)
+{
+	netfront_release(xd, false);
 }
 
 /*
@@ -344,12 +349,7 @@ static void netfront_disconnect(struct xpv_xenbus_device *xd)
  */
 static void netfront_move(struct xpv_xenbus_device *xd)
 {
-	struct netfront *nf = dev_get_drvdata(&xd->dev);
-
-	rtnl_lock();
-	if (nf->nr_queues)
-		release_queues(nf, true);
-	rtnl_unlock();
+	netfront_release(xd, true);
 }
 
 static bool netfront_set_up(struct xpv_xenbus_device *xd)
