@@ -69,7 +69,7 @@ static void xpv_qlock_wait(u8 *byte, u8 val)
 	xpv_qlock_wait_until(byte, val, 0);
 }
 
-/** xpv_qlock_kick - end the wait of @cpu, or its next one */
+/** xpv_qlock_kick - end the wait of @cpu, or the poll it is about to make */
 void xpv_qlock_kick(int cpu)
 {
 	xpv_evtchn_send_ipi(XPV_IPI_LOCK_KICK, cpu);
