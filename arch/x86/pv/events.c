@@ -385,6 +385,60 @@ void xpv_evtchn_send_ipi(unsigned int slot, unsigned int cpu)
 		xpv_evtchn_notify(xpv_evtchn_port_of_irq(irq));
 }
 
+/* This CPU's port of IPI @slot, or XPV_NO_PORT. */
+static evtchn_port_t ipi_port(unsigned int slot)
+{
+	unsigned int irq = this_cpu_read(xpv_ipi_irq[slot]);
+
+	return irq ? xpv_evtchn_port_of_irq(irq) : XPV_NO_PORT;
+}
+
+/**
+ * xpv_evtchn_ipi_clear - forget the raises of this CPU's IPI @slot so far
+ * @slot: an IPI bound and never requested: its port stays masked, so a
+ *        raise only sets the pending bit, which wakes a poll
+ *
+ * Xen wakes a poller only when the port becomes pending: clear it before
+ * the last look at what a raise would announce, then poll.
+ */
+void xpv_evtchn_ipi_clear(unsigned int slot)
+{
+	evtchn_port_t port = ipi_port(slot);
+
+	if (port != XPV_NO_PORT)
+		sync_clear_bit(port, xpv_shared_info->evtchn_pending);
+}
+
+/** xpv_evtchn_ipi_pending - whether this CPU's IPI @slot is raised */
+bool xpv_evtchn_ipi_pending(unsigned int slot)
+{
+	evtchn_port_t port = ipi_port(slot);
+
+	return port != XPV_NO_PORT &&
+	       sync_test_bit(port, xpv_shared_info->evtchn_pending);
+}
+
+/**
+ * xpv_evtchn_ipi_poll - block this vCPU until its IPI @slot is raised
+ * @slot: as for xpv_evtchn_ipi_clear()
+ * @deadline: Xen system time (ns) to give up at; 0: never
+ *
+ * Xen also ends the poll when an event is due (events unmasked and an
+ * upcall pending) and whenever the vCPU's upcall flag goes up, even with
+ * events masked: the caller looks again.
+ * Return: 0, or -errno (-ENOENT: the slot has no port).
+ */
+long xpv_evtchn_ipi_poll(unsigned int slot, u64 deadline)
+{
+	evtchn_port_t port = ipi_port(slot);
+	struct sched_poll poll = { .nr_ports = 1, .timeout = deadline };
+
+	if (port == XPV_NO_PORT)
+		return -ENOENT;
+	set_xen_guest_handle(poll.ports, &port);
+	return xpv_sched_op(SCHEDOP_poll, &poll);
+}
+
 /** xpv_evtchn_port_of_irq - the port an irq of ours is bound to now */
 evtchn_port_t xpv_evtchn_port_of_irq(unsigned int irq)
 {

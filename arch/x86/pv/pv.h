@@ -67,11 +67,13 @@ void xpv_time_suspend(void);
 void xpv_time_resume(void);
 int xpv_timer_bind(unsigned int cpu);
 void xpv_timer_start(void);
+u64 xpv_clock_read(void);
 
 /* steal.c */
 struct vcpu_runstate_info;
 void xpv_runstate_read(unsigned int cpu, struct vcpu_runstate_info *out);
 u64 xpv_steal_clock(int cpu);
+bool xpv_vcpu_runnable(unsigned int cpu);
 int xpv_runstate_register(unsigned int cpu);
 void __init xpv_steal_init(void);
 void xpv_steal_suspend(void);
@@ -127,11 +129,30 @@ void __init xpv_pagetable_init(const struct start_info *si);
 struct multicall_entry *xpv_mc_entry(void);
 int xpv_mc_flush(void);
 
-/* smp.c */
+/* smp.c: each CPU's IPIs, the slots of xpv_evtchn_bind_ipi() */
+enum xpv_ipi {
+	XPV_IPI_RESCHEDULE,
+	XPV_IPI_CALL_FUNCTION,
+	XPV_IPI_CALL_FUNCTION_SINGLE,
+	XPV_IPI_LOCK_KICK,	/* spinlock.c's; never requested (masked) */
+	XPV_NR_IPIS
+};
+
 #ifdef CONFIG_SMP
 void __init xpv_smp_init(void);
 #else
 static inline void xpv_smp_init(void) { }
+#endif
+
+/* spinlock.c: paravirtualized queued spinlocks */
+#ifdef CONFIG_PARAVIRT_SPINLOCKS
+void __init xpv_spinlock_init(void);
+bool xpv_spinlock_kicks(void);
+void xpv_qlock_wait_until(u8 *byte, u8 val, u64 deadline);
+void xpv_qlock_kick(int cpu);
+#else
+static inline void xpv_spinlock_init(void) { }
+static inline bool xpv_spinlock_kicks(void) { return false; }
 #endif
 
 /* setup.c */

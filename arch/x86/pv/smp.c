@@ -29,7 +29,8 @@
  *
  * An IPI is an event channel bound with EVTCHNOP_bind_ipi to the target's
  * vCPU: sending it is EVTCHNOP_send on that port. Remote TLB flushes need
- * none (mmu.c).
+ * none (mmu.c). A CPU waiting for a spinlock is woken by one more, never
+ * delivered (spinlock.c).
  */
 #include <linux/kernel.h>
 #include <linux/cpu.h>
@@ -53,13 +54,6 @@
 #include <asm/xen/interface.h>
 #include <asm/xpv/hypercall.h>
 #include "pv.h"
-
-enum xpv_ipi {
-	XPV_IPI_RESCHEDULE,
-	XPV_IPI_CALL_FUNCTION,
-	XPV_IPI_CALL_FUNCTION_SINGLE,
-	XPV_NR_IPIS
-};
 
 static irqreturn_t ipi_reschedule(int irq, void *dev_id)
 {
@@ -94,23 +88,37 @@ static const struct {
 /* The vCPUs Xen took a context for (VCPUOP_initialise is once per vCPU). */
 static struct cpumask xpv_vcpu_initialised;
 
+/*
+ * IPI @ipi of @cpu, bound and, if it has a handler, requested. The lock
+ * kick has none: bound only with paravirtualized spinlocks, its port
+ * stays masked (see spinlock.c).
+ */
+static int bind_ipi(unsigned int cpu, enum xpv_ipi ipi)
+{
+	int irq;
+
+	if (!xpv_ipis[ipi].handler && !xpv_spinlock_kicks())
+		return 0;
+	irq = xpv_evtchn_bind_ipi(ipi, cpu);
+	if (irq < 0 || !xpv_ipis[ipi].handler)
+		return min(irq, 0);
+	return request_irq(irq, xpv_ipis[ipi].handler, IRQF_PERCPU |
+			   IRQF_NOBALANCING, xpv_ipis[ipi].name, NULL);
+}
+
 /* Timer and IPIs of @cpu, bound and requested; once, kept while down. */
 static int bind_cpu_events(unsigned int cpu)
 {
 	static struct cpumask bound;
-	unsigned int i;
-	int irq, rc;
+	enum xpv_ipi i;
+	int rc;
 
 	if (cpumask_test_cpu(cpu, &bound))
 		return 0;
 	BUILD_BUG_ON(XPV_NR_IPIS > XPV_EVTCHN_IPIS);
 	rc = xpv_timer_bind(cpu);
-	for (i = 0; i < XPV_NR_IPIS && !rc; i++) {
-		irq = xpv_evtchn_bind_ipi(i, cpu);
-		rc = irq < 0 ? irq :
-		     request_irq(irq, xpv_ipis[i].handler, IRQF_PERCPU |
-				 IRQF_NOBALANCING, xpv_ipis[i].name, NULL);
-	}
+	for (i = 0; i < XPV_NR_IPIS && !rc; i++)
+		rc = bind_ipi(cpu, i);
 	if (rc) {
 		pr_err("xpv: CPU %u: events not bound: %d\n", cpu, rc);
 		return rc;
@@ -173,6 +181,7 @@ static void __init xpv_smp_prepare_boot_cpu(void)
 	native_smp_prepare_boot_cpu();	/* onto the per-CPU GDT */
 	xpv_gdt_release_boot();
 	xpv_vcpu_info_register(0);
+	xpv_spinlock_init();		/* before pv_ops are patched in */
 }
 
 /* cpuhp prepare step: @cpu's vcpu_info and events before its vCPU runs. */

@@ -57,6 +57,18 @@ void xpv_runstate_read(unsigned int cpu, struct vcpu_runstate_info *out)
 		 READ_ONCE(rs->state_entry_time) != entry);
 }
 
+/**
+ * xpv_vcpu_runnable - whether Xen holds @cpu's vCPU off a physical CPU
+ * @cpu: any CPU: one word of its area is read, which Xen writes whole
+ *
+ * Return: true if the vCPU is runnable and not running; false too when
+ * its area is not registered (it reads as all zeros: running).
+ */
+bool xpv_vcpu_runnable(unsigned int cpu)
+{
+	return READ_ONCE(per_cpu(xpv_runstate, cpu).state) == RUNSTATE_runnable;
+}
+
 /* ns @cpu was runnable or offline in this domain, as far as Xen says */
 static u64 domain_steal(unsigned int cpu)
 {

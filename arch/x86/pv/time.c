@@ -37,7 +37,8 @@
 /* Shortest delay worth a hypercall; Xen fires a past deadline at once. */
 #define XPV_TIMER_MIN_NS	100000
 
-static u64 xpv_clock_read(void)
+/** xpv_clock_read - Xen system time (ns) on this CPU's pvclock */
+u64 xpv_clock_read(void)
 {
 	u64 t;
 

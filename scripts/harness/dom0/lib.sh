@@ -285,6 +285,10 @@ guest_gone_cap() {
 	fi
 }
 
+# peer_gone_cap T: shared.sh's tcp_receive_wait stops waiting soon once
+# guest 1 has ended.
+peer_gone_cap() { guest_gone_cap "$1"; }
+
 # guest_wait REGEX [TIMEOUT]: wait for a line of guest 1's console log to
 # match; print it (without CR). Polls the log file once a second, which
 # costs the guest nothing (unlike polling xl). A guest's log keeps every
@@ -338,33 +342,6 @@ serve_small_flows() {
 	mkdir -p "$XPV_RUN/www"
 	seq 1 3000 >"$XPV_RUN/www/small"
 	httpd -p 8080 -h "$XPV_RUN/www"
-}
-
-# tcp_receive PORT FILE: listen for one TCP connection in the background and
-# store what arrives. busybox nc quits when its stdin ends, so stdin is a
-# FIFO held open until tcp_receive_wait.
-tcp_receive() {
-	local fifo=$XPV_RUN/nc-$1.fifo
-	mkfifo "$fifo"
-	nc -l -p "$1" <"$fifo" >"$2" &
-	TCP_RX_PID=$!
-	exec 8>"$fifo"
-}
-
-# tcp_receive_wait [TIMEOUT]: wait for the connection to close.
-tcp_receive_wait() {
-	local t=${1:-120} rc=0
-	while kill -0 "$TCP_RX_PID" 2>/dev/null && [ "$t" -gt 0 ]; do
-		sleep 1
-		t=$(($(guest_gone_cap "$t") - 1))
-	done
-	if kill -0 "$TCP_RX_PID" 2>/dev/null; then
-		kill "$TCP_RX_PID"
-		rc=1
-	fi
-	exec 8>&-
-	wait "$TCP_RX_PID" 2>/dev/null
-	return "$rc"
 }
 
 # netback_removed VIF [N]: xpv-netback logs VIF's removal within 50 s, for

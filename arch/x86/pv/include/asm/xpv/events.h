@@ -11,14 +11,17 @@
 
 #include <xen/interface/event_channel.h>
 
-/* IPIs a CPU can have (arch/x86/pv/smp.c uses them) */
-#define XPV_EVTCHN_IPIS	3
+/* IPIs a CPU can have (enum xpv_ipi in arch/x86/pv/pv.h) */
+#define XPV_EVTCHN_IPIS	4
 
 int xpv_evtchn_bind_irq(evtchn_port_t port);
 void xpv_evtchn_irq_spread(unsigned int irq, unsigned int index);
 int xpv_evtchn_bind_virq(unsigned int virq, unsigned int cpu);
 int xpv_evtchn_bind_ipi(unsigned int slot, unsigned int cpu);
 void xpv_evtchn_send_ipi(unsigned int slot, unsigned int cpu);
+void xpv_evtchn_ipi_clear(unsigned int slot);
+bool xpv_evtchn_ipi_pending(unsigned int slot);
+long xpv_evtchn_ipi_poll(unsigned int slot, u64 deadline);
 evtchn_port_t xpv_evtchn_port_of_irq(unsigned int irq);
 void xpv_evtchn_notify(evtchn_port_t port);
 int xpv_evtchn_alloc_unbound(domid_t remote_dom);
